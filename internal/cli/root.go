@@ -1,0 +1,202 @@
+// Package cli is the texting command tree: flag, environment and settings
+// wiring, and output formats. Commands are thin: each parses its flags into an
+// options struct and calls the domain packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/adrg/xdg"
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/store"
+)
+
+// Version is the program's version, set at build time with -ldflags.
+var Version = "dev"
+
+// Factory builds a command's dependencies lazily, so that a command only opens
+// what it uses (`texting stats` never touches a serial port).
+type Factory struct {
+	// IO streams: data to Out, progress and status to Err.
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	// Getenv reads the environment (tests replace it).
+	Getenv func(string) string
+
+	// DBPath is the --db flag; empty means TEXTING_DB, then the default.
+	DBPath string
+	// Debug is the --debug log file path ("" = no debug log).
+	Debug string
+	// TraceModem logs every byte to and from modems in the debug log.
+	TraceModem bool
+
+	// Logger is where log/slog output goes (never stdout).
+	Logger *slog.Logger
+
+	db      *store.DB
+	closers []func() error
+}
+
+// NewFactory returns a Factory on the process's standard streams.
+func NewFactory() *Factory {
+	return &Factory{
+		In:     os.Stdin,
+		Out:    os.Stdout,
+		Err:    os.Stderr,
+		Getenv: os.Getenv,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// DatabasePath resolves --db, then TEXTING_DB, then the user's data directory.
+func (f *Factory) DatabasePath() (path string, isDefault bool, err error) {
+	if f.DBPath != "" {
+		return f.DBPath, false, nil
+	}
+	if p := f.Getenv("TEXTING_DB"); p != "" {
+		return p, false, nil
+	}
+	p, err := xdg.DataFile(filepath.Join("texting", "texting.db")) // creates the directory
+	if err != nil {
+		return "", true, fmt.Errorf("default database location: %w", err)
+	}
+	return p, true, nil
+}
+
+// Store opens the database once and returns it on every later call.
+func (f *Factory) Store(ctx context.Context) (*store.DB, error) {
+	if f.db != nil {
+		return f.db, nil
+	}
+	path, _, err := f.DatabasePath()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	f.db = db
+	f.closers = append(f.closers, db.Close)
+	return db, nil
+}
+
+// OnClose registers fn to run when the command ends.
+func (f *Factory) OnClose(fn func() error) { f.closers = append(f.closers, fn) }
+
+// Close releases everything the factory opened, newest first.
+func (f *Factory) Close() {
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		f.closers[i]()
+	}
+	f.closers = nil
+	f.db = nil
+}
+
+// exitError carries a specific exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// Main runs the program with os.Args and returns the exit status. It is the
+// one place that prints errors.
+func Main() int {
+	f := NewFactory()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes the command line args with the factory's streams and returns
+// the exit status; tests call it directly.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.In)
+	root.SetOut(f.Out)
+	root.SetErr(f.Err)
+	err := root.ExecuteContext(ctx)
+	f.Close()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(f.Err, "texting: "+oneLine(ee.err.Error()))
+		}
+		return ee.code
+	}
+	fmt.Fprintln(f.Err, "texting: "+oneLine(err.Error()))
+	return 1
+}
+
+// oneLine keeps an error message to one line for cron mail and scripts.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// NewRootCmd builds the whole command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "texting",
+		Short:         "Texting Centre: SMS campaigns, follow-ups and replies over GSM dongles",
+		Version:       Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return f.setupLogging()
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTUI(cmd.Context(), f)
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.DBPath, "db", "", "database file (default $TEXTING_DB or the user's data directory)")
+	pf.StringVar(&f.Debug, "debug", "", "write a debug log to this file")
+	pf.BoolVar(&f.TraceModem, "trace-modem", false, "log every byte to and from the modems in the debug log")
+
+	for _, add := range commands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// commands lists the constructors of the top-level commands. Each command file
+// adds itself in an init function so that files can be added independently.
+var commands []func(*Factory) *cobra.Command
+
+// register adds a top-level command constructor; called from init functions only.
+func register(fn func(*Factory) *cobra.Command) { commands = append(commands, fn) }
+
+func (f *Factory) setupLogging() error {
+	if f.Debug == "" {
+		return nil
+	}
+	file, err := os.OpenFile(f.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("debug log: %w", err)
+	}
+	f.OnClose(file.Close)
+	f.Logger = slog.New(slog.NewTextHandler(file, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return nil
+}
