@@ -76,8 +76,7 @@ CREATE TABLE messages (
 	sim_id      INTEGER REFERENCES sims(id) ON DELETE SET NULL,
 	number      TEXT NOT NULL,          -- E.164, or an alphanumeric sender as given
 	text        TEXT NOT NULL,
-	at          INTEGER NOT NULL,       -- received, or queued; sent_at once sent
-	sent_at     INTEGER,
+	at          INTEGER NOT NULL,       -- received; for outgoing texts: queued, then when it was sent
 	kind        TEXT NOT NULL CHECK (kind IN ('campaign', 'followup', 'manual', 'autoreply', 'manager', 'inbound')),
 	template_id INTEGER REFERENCES templates(id) ON DELETE SET NULL,
 	group_name  TEXT NOT NULL DEFAULT '',
