@@ -18,6 +18,7 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -199,4 +200,14 @@ func (f *Factory) setupLogging() error {
 	f.OnClose(file.Close)
 	f.Logger = slog.New(slog.NewTextHandler(file, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return nil
+}
+
+// Config resolves the configuration (environment > settings table > defaults)
+// from the opened database. Commands apply their own flags on top.
+func (f *Factory) Config(ctx context.Context) (config.Config, error) {
+	db, err := f.Store(ctx)
+	if err != nil {
+		return config.Config{}, err
+	}
+	return config.Load(ctx, db, f.Getenv)
 }
