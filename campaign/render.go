@@ -1,0 +1,96 @@
+// Package campaign pulls the campaign data source, plans who gets which text
+// from which SIM, runs the outbox dispatcher and sends the follow-ups.
+package campaign
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Placeholders a template may use.
+const (
+	PlaceholderName     = "{name}"
+	PlaceholderGreeting = "{greeting}"
+)
+
+// CheckTemplate refuses a template body with an unknown or unclosed
+// placeholder, naming it, so a typo such as "{nmae}" is caught when the
+// template is saved rather than texted to a thousand people.
+func CheckTemplate(body string) error {
+	if strings.TrimSpace(body) == "" {
+		return fmt.Errorf("template body is empty")
+	}
+	rest := body
+	for {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 {
+			if j >= 0 {
+				return fmt.Errorf("template has a stray %q", "}")
+			}
+			return nil
+		}
+		if j >= 0 && j < i {
+			return fmt.Errorf("template has a stray %q", "}")
+		}
+		k := strings.IndexByte(rest[i:], '}')
+		if k < 0 {
+			return fmt.Errorf("template has an unclosed placeholder %q", clip(rest[i:]))
+		}
+		ph := rest[i : i+k+1]
+		switch ph {
+		case PlaceholderName, PlaceholderGreeting:
+		default:
+			return fmt.Errorf("template has an unknown placeholder %s (use {name} or {greeting})", ph)
+		}
+		rest = rest[i+k+1:]
+	}
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 12 {
+		return string(r[:12]) + "…"
+	}
+	return s
+}
+
+// RenderName fills {name} with the recipient's first name. When the name is
+// empty the placeholder goes with one space next to it, so "Hi {name}," becomes
+// "Hi," and "{name}, hello" becomes "hello". {greeting} is left for send time.
+func RenderName(body, name string) string {
+	name = FirstName(name)
+	if name != "" {
+		return strings.ReplaceAll(body, PlaceholderName, name)
+	}
+	for {
+		i := strings.Index(body, PlaceholderName)
+		if i < 0 {
+			return body
+		}
+		end := i + len(PlaceholderName)
+		switch {
+		case i > 0 && body[i-1] == ' ':
+			body = body[:i-1] + body[end:]
+		case end < len(body) && body[end] == ' ':
+			body = body[:i] + body[end+1:]
+		default:
+			body = body[:i] + body[end:]
+		}
+	}
+}
+
+// RenderGreeting fills {greeting}; it is called when the text is actually sent.
+func RenderGreeting(body, greeting string) string {
+	return strings.ReplaceAll(body, PlaceholderGreeting, greeting)
+}
+
+// FirstName returns the first word of a name, tidied: "  michael JONES" → "Michael".
+func FirstName(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	r := []rune(strings.ToLower(f[0]))
+	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+	return string(r)
+}

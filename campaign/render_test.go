@@ -1,0 +1,42 @@
+package campaign
+
+import "testing"
+
+func TestCheckTemplate(t *testing.T) {
+	tests := []struct {
+		name, body string
+		ok         bool
+	}{
+		{"plain", "Hello there", true},
+		{"both placeholders", "Hi {name}, {greeting}!", true},
+		{"unknown", "Hi {nmae}", false},
+		{"unclosed", "Hi {name", false},
+		{"stray close", "Hi name}", false},
+		{"empty", "   ", false},
+		{"upper case is unknown", "Hi {Name}", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckTemplate(tt.body)
+			if (err == nil) != tt.ok {
+				t.Fatalf("CheckTemplate(%q) = %v, want ok=%v", tt.body, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRenderName(t *testing.T) {
+	tests := []struct{ body, name, want string }{
+		{"Hi {name}, how are you?", "michael", "Hi Michael, how are you?"},
+		{"Hi {name}, how are you?", "", "Hi, how are you?"},
+		{"{name} hello", "", "hello"},
+		{"{name}", "", ""},
+		{"Hi {name}! {greeting}", "  ANGELA smith", "Hi Angela! {greeting}"},
+		{"Hi {name} and {name}", "", "Hi and"},
+	}
+	for _, tt := range tests {
+		if got := RenderName(tt.body, tt.name); got != tt.want {
+			t.Errorf("RenderName(%q, %q) = %q, want %q", tt.body, tt.name, got, tt.want)
+		}
+	}
+}
