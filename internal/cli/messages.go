@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
+)
+
+func init() { register(newCmdMessages) }
+
+// messageJSON is the contract shape of one message (DESIGN.md).
+type messageJSON struct {
+	ID         int64    `json:"id"`
+	Direction  string   `json:"direction"`
+	SIM        *string  `json:"sim"`
+	Number     string   `json:"number"`
+	Text       string   `json:"text"`
+	At         string   `json:"at"`
+	Kind       string   `json:"kind"`
+	State      *string  `json:"state"`
+	Category   *string  `json:"category"`
+	CategoryBy *string  `json:"category_by"`
+	Confidence *float64 `json:"confidence"`
+	Parts      int      `json:"parts"`
+	Flags      []string `json:"flags"`
+}
+
+func strOrNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// MessageJSON converts a stored message to its contract JSON shape.
+func toMessageJSON(m store.Message) messageJSON {
+	j := messageJSON{ID: m.ID, Direction: m.Direction, SIM: strOrNil(m.SIM), Number: m.Number, Text: m.Text,
+		At: m.At.Local().Format(time.RFC3339), Kind: m.Kind, State: strOrNil(m.State), Category: strOrNil(m.Category),
+		CategoryBy: strOrNil(m.CategoryBy), Parts: m.Parts, Flags: m.Flags}
+	if m.HasConf {
+		c := m.Confidence
+		j.Confidence = &c
+	}
+	if j.Flags == nil {
+		j.Flags = []string{}
+	}
+	return j
+}
+
+type messagesOptions struct {
+	In, Out   bool
+	Since     string
+	Number    string
+	Limit     int
+	JSON, CSV bool
+}
+
+func newCmdMessages(f *Factory) *cobra.Command {
+	var o messagesOptions
+	cmd := &cobra.Command{
+		Use:   "messages",
+		Short: "List texts sent and received, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			filter, err := o.filter(ctx, f)
+			if err != nil {
+				return fmt.Errorf("messages: %w", err)
+			}
+			db, err := f.Store(ctx)
+			if err != nil {
+				return err
+			}
+			return listMessages(ctx, db, filter, o, f.Out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.In, "in", false, "only texts received")
+	fl.BoolVar(&o.Out, "out", false, "only texts sent")
+	fl.StringVar(&o.Since, "since", "", "only texts from this date (YYYY-MM-DD, local) or time (RFC 3339)")
+	fl.StringVar(&o.Number, "number", "", "only texts to or from this number")
+	fl.IntVar(&o.Limit, "limit", 0, "at most this many (0 = all)")
+	fl.BoolVar(&o.JSON, "json", false, "print JSON")
+	fl.BoolVar(&o.CSV, "csv", false, "print CSV")
+	return cmd
+}
+
+func (o messagesOptions) filter(ctx context.Context, f *Factory) (store.MessageFilter, error) {
+	var flt store.MessageFilter
+	switch {
+	case o.In && o.Out:
+		return flt, fmt.Errorf("--in and --out cannot be used together")
+	case o.JSON && o.CSV:
+		return flt, fmt.Errorf("--json and --csv cannot be used together")
+	case o.Limit < 0:
+		return flt, fmt.Errorf("--limit must be 0 or more")
+	case o.In:
+		flt.Direction = store.In
+	case o.Out:
+		flt.Direction = store.Out
+	}
+	flt.Limit = o.Limit
+	if o.Since != "" {
+		t, err := parseSince(o.Since)
+		if err != nil {
+			return flt, err
+		}
+		flt.Since = t
+	}
+	if o.Number != "" {
+		if phone.IsAlphanumeric(o.Number) {
+			flt.Number = strings.TrimSpace(o.Number)
+		} else {
+			cfg, err := f.Config(ctx)
+			if err != nil {
+				return flt, err
+			}
+			n, err := phone.Normalize(o.Number, cfg.Region)
+			if err != nil {
+				return flt, fmt.Errorf("--number: %w", err)
+			}
+			flt.Number = n
+		}
+	}
+	return flt, nil
+}
+
+// parseSince reads a local date or an RFC 3339 time.
+func parseSince(s string) (time.Time, error) {
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--since must be a date (2026-11-26) or an RFC 3339 time, not %q", s)
+}
+
+// listMessages streams the selected messages, so exporting a whole database
+// holds one row in memory at a time.
+func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o messagesOptions, out io.Writer) error {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	switch {
+	case o.JSON:
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		first := true
+		w.WriteString("[")
+		err := db.EachMessage(ctx, flt, func(m store.Message) error {
+			if !first {
+				w.WriteString(",")
+			}
+			first = false
+			w.WriteString("\n  ")
+			b, err := json.Marshal(toMessageJSON(m))
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !first {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
+		return nil
+	case o.CSV:
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"id", "direction", "sim", "number", "text", "at", "kind", "state", "category", "category_by", "confidence", "parts", "flags"})
+		err := db.EachMessage(ctx, flt, func(m store.Message) error {
+			conf := ""
+			if m.HasConf {
+				conf = strconv.FormatFloat(m.Confidence, 'f', 3, 64)
+			}
+			return cw.Write([]string{strconv.FormatInt(m.ID, 10), m.Direction, m.SIM, m.Number, m.Text,
+				m.At.Local().Format(time.RFC3339), m.Kind, m.State, m.Category, m.CategoryBy, conf,
+				strconv.Itoa(m.Parts), strings.Join(m.Flags, ",")})
+		})
+		cw.Flush()
+		if err != nil {
+			return err
+		}
+		return cw.Error()
+	}
+	n := 0
+	err := db.EachMessage(ctx, flt, func(m store.Message) error {
+		if n == 0 {
+			fmt.Fprintf(w, "%-16s  %-3s  %-10s  %-14s  %-22s  %s\n", "TIME", "DIR", "SIM", "NUMBER", "KIND / STATE", "TEXT")
+		}
+		n++
+		status := m.Kind
+		if m.Direction == store.Out {
+			status += " " + m.State
+		} else if m.Category != "" {
+			status = m.Category
+		} else {
+			status = "(to review)"
+		}
+		_, err := fmt.Fprintf(w, "%-16s  %-3s  %-10s  %-14s  %-22s  %s\n", shortTime(m.At), m.Direction,
+			clipText(m.SIM, 10), m.Number, clipText(status, 22), clipText(m.Text, 60))
+		return err
+	})
+	if err == nil && n == 0 {
+		fmt.Fprintln(w, "no messages")
+	}
+	return err
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/store"
+)
+
+func init() { register(newCmdStats) }
+
+type statsOptions struct {
+	Days   int
+	JSON   bool
+	CSV    bool
+	Loc    *time.Location
+	Out    io.Writer
+	DB     *store.DB
+}
+
+type statsSIMJSON struct {
+	SIM      string  `json:"sim"`
+	Sent     int     `json:"sent"`
+	Received int     `json:"received"`
+	Limit    int     `json:"limit"`
+	Used     float64 `json:"used"` // share of the daily limit used, 0–1 (more when over)
+}
+
+type statsDayJSON struct {
+	Date string         `json:"date"`
+	SIMs []statsSIMJSON `json:"sims"`
+}
+
+type statsJSON struct {
+	Days      []statsDayJSON `json:"days"`
+	LeastUsed *string        `json:"least_used"`
+}
+
+func newCmdStats(f *Factory) *cobra.Command {
+	opts := statsOptions{Loc: time.Local}
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Per-day, per-SIM texts sent and received against each SIM's daily limit",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.JSON && opts.CSV {
+				return fmt.Errorf("stats: --json and --csv cannot be used together")
+			}
+			if opts.Days < 1 || opts.Days > 3660 {
+				return fmt.Errorf("stats: --days must be from 1 to 3660, not %d", opts.Days)
+			}
+			db, err := f.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			opts.DB, opts.Out = db, f.Out
+			return runStats(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days back, today included")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print CSV")
+	return cmd
+}
+
+// buildStats gathers the report: every SIM that is active or had traffic, per
+// day, and the least used SIM over the last 12 days.
+func buildStats(ctx context.Context, db *store.DB, days int, loc *time.Location) (statsJSON, error) {
+	traffic, err := db.DailyTraffic(ctx, days, loc)
+	if err != nil {
+		return statsJSON{}, err
+	}
+	sims, err := db.SIMs(ctx)
+	if err != nil {
+		return statsJSON{}, err
+	}
+	least, _, err := db.LeastUsed(ctx, loc)
+	if err != nil {
+		return statsJSON{}, err
+	}
+	out := statsJSON{Days: []statsDayJSON{}}
+	if len(least) > 0 {
+		l := least[0].Label()
+		out.LeastUsed = &l
+	}
+	for _, d := range traffic {
+		day := statsDayJSON{Date: d.Date.Format("2006-01-02"), SIMs: []statsSIMJSON{}}
+		for _, s := range sims {
+			t, had := d.SIMs[s.ID]
+			if !had && !s.Active {
+				continue
+			}
+			used := 0.0
+			if s.DailyLimit > 0 {
+				used = float64(t.Sent) / float64(s.DailyLimit)
+			}
+			day.SIMs = append(day.SIMs, statsSIMJSON{SIM: s.Label(), Sent: t.Sent, Received: t.Received,
+				Limit: s.DailyLimit, Used: float64(int(used*1000+0.5)) / 1000})
+		}
+		out.Days = append(out.Days, day)
+	}
+	return out, nil
+}
+
+func runStats(ctx context.Context, o statsOptions) error {
+	rep, err := buildStats(ctx, o.DB, o.Days, o.Loc)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	switch {
+	case o.JSON:
+		return writeJSON(o.Out, rep)
+	case o.CSV:
+		w := csv.NewWriter(o.Out)
+		w.Write([]string{"date", "sim", "sent", "received", "limit", "used"})
+		for _, d := range rep.Days {
+			for _, s := range d.SIMs {
+				w.Write([]string{d.Date, s.SIM, strconv.Itoa(s.Sent), strconv.Itoa(s.Received),
+					strconv.Itoa(s.Limit), strconv.FormatFloat(s.Used, 'f', 3, 64)})
+			}
+		}
+		w.Flush()
+		return w.Error()
+	}
+	var rows [][]string
+	for _, d := range rep.Days {
+		sent, recv := 0, 0
+		for _, s := range d.SIMs {
+			sent += s.Sent
+			recv += s.Received
+			if s.Sent == 0 && s.Received == 0 {
+				continue
+			}
+			rows = append(rows, []string{d.Date, s.SIM, strconv.Itoa(s.Sent), strconv.Itoa(s.Received),
+				strconv.Itoa(s.Limit), usedCell(s)})
+		}
+		if sent == 0 && recv == 0 {
+			rows = append(rows, []string{d.Date, "(none)", "0", "0", "", ""})
+		}
+	}
+	if err := printTable(o.Out, []string{"DATE", "SIM", "SENT", "RECEIVED", "LIMIT", "USED"}, rows); err != nil {
+		return err
+	}
+	if rep.LeastUsed != nil {
+		_, err = fmt.Fprintf(o.Out, "\nLeast used SIM over the last %d days: %s\n", store.UsageWindow, *rep.LeastUsed)
+	}
+	return err
+}
+
+func usedCell(s statsSIMJSON) string {
+	if s.Limit == 0 {
+		return "no limit"
+	}
+	mark := ""
+	if s.Sent > s.Limit {
+		mark = " OVER"
+	}
+	return fmt.Sprintf("%d%%%s", int(s.Used*100+0.5), mark)
+}
