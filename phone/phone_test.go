@@ -8,7 +8,7 @@ import (
 func TestNormalize(t *testing.T) {
 	tests := []struct {
 		name, in, region, want string
-		wantErr              bool
+		wantErr                bool
 	}{
 		{"national with space", "07700 900123", "GB", "+447700900123", false},
 		{"international without plus", "447700900123", "GB", "+447700900123", false},

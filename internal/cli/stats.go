@@ -16,12 +16,12 @@ import (
 func init() { register(newCmdStats) }
 
 type statsOptions struct {
-	Days   int
-	JSON   bool
-	CSV    bool
-	Loc    *time.Location
-	Out    io.Writer
-	DB     *store.DB
+	Days int
+	JSON bool
+	CSV  bool
+	Loc  *time.Location
+	Out  io.Writer
+	DB   *store.DB
 }
 
 type statsSIMJSON struct {
