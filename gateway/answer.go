@@ -102,6 +102,9 @@ func parseSendAnswer(lines []string, complete bool, numbers []string) ([]Result,
 		return results, nil
 	}
 	problems = append(problems, fmt.Sprintf("no answer for %d of %d recipients", missing, len(numbers)))
+	if len(results) == 0 {
+		results = nil
+	}
 	return results, unknownAnswer(problems, complete)
 }
 
