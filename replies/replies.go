@@ -1,0 +1,395 @@
+// Package replies is the inbound side of Texting Centre: it stores the texts
+// that arrive (read in from dongles or called back by a gateway) exactly once,
+// sorts them into categories in DESIGN's order, puts numbers that ask for it on
+// the opt-out list, queues auto-replies, and applies delivery reports. The
+// operator's own categorisations (Tag) feed the learned model, cached in the
+// database.
+//
+// Everything that follows from one received text (the message row, its
+// category, the opt-out, the auto-reply) is committed in one transaction.
+package replies
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/texting-centre/texting/classify"
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/modem/pdu"
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
+)
+
+// Ways a category is set (messages.category_by).
+const (
+	ByOperator = "operator"
+	ByRule     = "rule"
+	ByMemory   = "memory"
+	ByModel    = "model"
+)
+
+// clockSkew is how far the time of a received text may be behind our clock
+// (the service centre's time stamp against the computer's) when rule 2 asks
+// what our last text to the person was.
+const clockSkew = 5 * time.Minute
+
+// Options tune a Pipeline; zero fields take the defaults of DESIGN.md.
+type Options struct {
+	// Threshold is the model confidence needed to categorise on its own
+	// (classify.threshold).
+	Threshold float64
+	// AutoreplyWindow is how long after an auto-reply a number gets no
+	// other one (autoreply.days).
+	AutoreplyWindow time.Duration
+	// FragmentTimeout is how long the parts of a long text wait for their
+	// siblings before the text is stored incomplete (fragments.timeout).
+	FragmentTimeout time.Duration
+	// Region is the default region for numbers without a country code.
+	Region string
+	// Logger gets what the pipeline did; nil discards.
+	Logger *slog.Logger
+}
+
+// OptionsFrom takes the pipeline's settings from a resolved configuration.
+func OptionsFrom(cfg config.Config, logger *slog.Logger) Options {
+	return Options{
+		Threshold:       cfg.ClassifyThreshold,
+		AutoreplyWindow: time.Duration(cfg.AutoreplyDays) * 24 * time.Hour,
+		FragmentTimeout: cfg.FragmentsTimeout,
+		Region:          cfg.Region,
+		Logger:          logger,
+	}
+}
+
+func (o Options) withDefaults() Options {
+	if o.Threshold <= 0 {
+		o.Threshold = 0.9
+	}
+	if o.AutoreplyWindow <= 0 {
+		o.AutoreplyWindow = 30 * 24 * time.Hour
+	}
+	if o.FragmentTimeout <= 0 {
+		o.FragmentTimeout = 24 * time.Hour
+	}
+	if o.Region == "" {
+		o.Region = phone.DefaultRegion
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return o
+}
+
+// Pipeline stores and sorts inbound texts in one database. It is safe for
+// concurrent use; it keeps the learned model in memory and reloads it when
+// the operator's categorisations change (in this process or another).
+type Pipeline struct {
+	db   *store.DB
+	opts Options
+
+	// mu guards the model cache below.
+	mu         sync.Mutex
+	model      *classify.Model
+	modelEpoch int64
+	modelReady bool
+}
+
+// New returns a pipeline on db.
+func New(db *store.DB, opts Options) *Pipeline {
+	return &Pipeline{db: db, opts: opts.withDefaults()}
+}
+
+// NewFromSettings returns a pipeline configured from the settings stored in
+// db (the keys it uses have no environment variables).
+func NewFromSettings(ctx context.Context, db *store.DB, logger *slog.Logger) (*Pipeline, error) {
+	cfg, err := config.Load(ctx, db, nil)
+	if err != nil {
+		return nil, err
+	}
+	return New(db, OptionsFrom(cfg, logger)), nil
+}
+
+// DB is the pipeline's database.
+func (p *Pipeline) DB() *store.DB { return p.db }
+
+// Text is one received text, as it goes into the pipeline.
+type Text struct {
+	SIMID int64  // the SIM (or gateway account) it came in on; 0 when unknown
+	From  string // the sender as received; normalised to E.164 when it is a phone number
+	Body  string
+	At    time.Time // when it was sent (service centre time), zero for now
+	// Key identifies what was received, so a second delivery of the same
+	// text is stored once; "" stores it unconditionally.
+	Key   string
+	Parts int      // SMS parts it came in; 0 for 1
+	Flags []string // store.FlagIncomplete, store.FlagUndecodable
+	Raw   string   // the PDU(s) of an undecodable text
+}
+
+// Outcome is what the pipeline did with a received text.
+type Outcome struct {
+	ID         int64
+	Duplicate  bool   // stored before: nothing was done this time
+	Category   string // "" when it waits for review
+	By         string // ByRule, ByMemory, ByModel; "" when uncategorised
+	Confidence float64
+	OptedOut   bool  // this text put the number on the opt-out list
+	Autoreply  int64 // the id of the queued auto-reply, 0 for none
+}
+
+// Store stores one received text and sorts it, in one transaction.
+func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
+	env, err := p.environment(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	var out Outcome
+	err = p.db.Intake(ctx, func(tx *store.Intake) error {
+		if err := env.loadCategories(ctx, tx); err != nil {
+			return err
+		}
+		out, err = p.store(ctx, tx, env, t)
+		return err
+	})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("store text: %w", err)
+	}
+	p.logOutcome(t, out)
+	return out, nil
+}
+
+func (p *Pipeline) logOutcome(t Text, out Outcome) {
+	if out.Duplicate {
+		p.opts.Logger.Debug("text stored before", "id", out.ID)
+		return
+	}
+	p.opts.Logger.Info("text stored", "id", out.ID, "sim", t.SIMID, "category", out.Category, "by", out.By,
+		"opted_out", out.OptedOut, "autoreply", out.Autoreply)
+}
+
+// env is what sorting needs besides the transaction: the categories (read in
+// the transaction) and the model (read before it).
+type env struct {
+	model *classify.Model
+	byID  map[int64]store.Category
+	role  map[string]store.Category
+}
+
+func (p *Pipeline) environment(ctx context.Context) (*env, error) {
+	m, err := p.Model(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &env{model: m}, nil
+}
+
+func (e *env) loadCategories(ctx context.Context, tx *store.Intake) error {
+	cats, err := tx.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	e.byID = make(map[int64]store.Category, len(cats))
+	e.role = map[string]store.Category{}
+	for _, c := range cats {
+		e.byID[c.ID] = c
+		if c.Role != "" {
+			e.role[c.Role] = c
+		}
+	}
+	return nil
+}
+
+// number turns a sender into the form numbers are kept in: E.164 for phone
+// numbers, the sender as given otherwise (an alphanumeric name).
+func (p *Pipeline) number(from string) string {
+	from = strings.TrimSpace(from)
+	if from == "" {
+		return ""
+	}
+	if n, err := phone.Normalize(from, p.opts.Region); err == nil {
+		return n
+	}
+	return from
+}
+
+// textable reports whether a number can be texted back (an alphanumeric
+// sender such as "Vodafone" cannot).
+func textable(number string) bool {
+	if len(number) < 2 || number[0] != '+' {
+		return false
+	}
+	for _, r := range number[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// store inserts t and, unless it is a duplicate or undecodable, sorts it.
+func (p *Pipeline) store(ctx context.Context, tx *store.Intake, e *env, t Text) (Outcome, error) {
+	now := tx.Now()
+	at := t.At.UTC()
+	if at.IsZero() || at.After(now.Add(time.Hour)) {
+		at = now // no time stamp, or a clock we cannot believe
+	}
+	m := store.Message{
+		Direction: store.In,
+		SIMID:     t.SIMID,
+		Number:    p.number(t.From),
+		Text:      t.Body,
+		At:        at,
+		Kind:      store.KindInbound,
+		Norm:      classify.Normalize(t.Body),
+		Parts:     t.Parts,
+		Flags:     t.Flags,
+		Raw:       t.Raw,
+		DedupeKey: t.Key,
+	}
+	id, dup, err := tx.InsertMessage(ctx, m)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{ID: id, Duplicate: dup}
+	if dup || hasFlag(t.Flags, store.FlagUndecodable) {
+		return out, nil
+	}
+	m.ID = id
+	return p.sort(ctx, tx, e, m)
+}
+
+func hasFlag(flags []string, f string) bool {
+	for _, x := range flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// decision is the automatic category of one text.
+type decision struct {
+	cat  store.Category
+	by   string
+	conf float64
+}
+
+// decide applies the automatic rules, in DESIGN's order, to a stored
+// inbound text; ok is false when the text waits for the operator.
+func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store.Message) (decision, bool, error) {
+	// 1. Opt-out words.
+	if classify.IsOptOut(m.Text) {
+		if c, ok := e.role[store.RoleEnd]; ok {
+			return decision{cat: c, by: ByRule}, true, nil
+		}
+	}
+	// 2. Our last text to the person was a follow-up.
+	if m.Number != "" {
+		kind, err := tx.LastOutKind(ctx, m.Number, m.At.Add(clockSkew))
+		if err != nil {
+			return decision{}, false, err
+		}
+		if c, ok := e.role[store.RoleFollowupReply]; ok && kind == store.KindFollowup {
+			return decision{cat: c, by: ByRule}, true, nil
+		}
+	}
+	// 3. The operator categorised the same text before.
+	if id, ok, err := tx.Memory(ctx, m.Norm); err != nil {
+		return decision{}, false, err
+	} else if c, known := e.byID[id]; ok && known {
+		return decision{cat: c, by: ByMemory}, true, nil
+	}
+	// 4. The learned model, when it is sure enough.
+	if e.model != nil {
+		name, conf := e.model.Predict(m.Text)
+		if id, err := strconv.ParseInt(name, 10, 64); err == nil && conf >= p.opts.Threshold {
+			if c, known := e.byID[id]; known {
+				return decision{cat: c, by: ByModel, conf: conf}, true, nil
+			}
+		}
+	}
+	// 5. The review queue.
+	return decision{}, false, nil
+}
+
+// sort categorises a stored text automatically and does what its category
+// asks (opt-out, auto-reply).
+func (p *Pipeline) sort(ctx context.Context, tx *store.Intake, e *env, m store.Message) (Outcome, error) {
+	out := Outcome{ID: m.ID}
+	d, ok, err := p.decide(ctx, tx, e, m)
+	if err != nil || !ok {
+		return out, err
+	}
+	if err := tx.SetCategory(ctx, m.ID, d.cat.ID, d.by, d.conf); err != nil {
+		return out, err
+	}
+	out.Category, out.By, out.Confidence = d.cat.Name, d.by, d.conf
+	out.OptedOut, out.Autoreply, err = p.follow(ctx, tx, m, d.cat)
+	return out, err
+}
+
+// follow does what a category asks of a text just put in it: an opt-out
+// category puts the number on the opt-out list, and an auto-reply goes out
+// once per number per window, never to an opted-out number except the one
+// confirmation of the opt-out itself.
+func (p *Pipeline) follow(ctx context.Context, tx *store.Intake, m store.Message, c store.Category) (optedOut bool, reply int64, err error) {
+	if c.OptOut && m.Number != "" {
+		if optedOut, err = tx.AddOptOut(ctx, m.Number, m.ID); err != nil {
+			return false, 0, err
+		}
+	}
+	reply, err = p.autoreply(ctx, tx, m, c, optedOut)
+	return optedOut, reply, err
+}
+
+// autoreply queues c's auto-reply to m when the rules allow it and returns
+// its id (0 when none is due).
+func (p *Pipeline) autoreply(ctx context.Context, tx *store.Intake, m store.Message, c store.Category, confirmsOptOut bool) (int64, error) {
+	if strings.TrimSpace(c.AutoReply) == "" || m.SIMID == 0 || !textable(m.Number) {
+		return 0, nil
+	}
+	now := tx.Now()
+	if now.Sub(m.At) > p.opts.AutoreplyWindow {
+		return 0, nil // answering a text this old would confuse more than help
+	}
+	if c.OptOut {
+		// The confirmation goes once: only for the text that put the number
+		// on the list, whatever auto-reply the number had lately.
+		if !confirmsOptOut {
+			return 0, nil
+		}
+	} else {
+		out, err := tx.OptedOut(ctx, m.Number)
+		if err != nil || out {
+			return 0, err
+		}
+		last, err := tx.LastAutoreply(ctx, m.Number)
+		if err != nil {
+			return 0, err
+		}
+		if !last.IsZero() && now.Sub(last) < p.opts.AutoreplyWindow {
+			return 0, nil
+		}
+	}
+	id, _, err := tx.InsertMessage(ctx, store.Message{
+		Direction: store.Out,
+		SIMID:     m.SIMID,
+		Number:    m.Number,
+		Text:      c.AutoReply,
+		At:        now,
+		Kind:      store.KindAutoreply,
+		ParentID:  m.ID,
+		State:     store.StateQueued,
+		Parts:     pdu.Counting(c.AutoReply).Parts,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("queue auto-reply to %s: %w", m.Number, err)
+	}
+	return id, nil
+}

@@ -1,0 +1,363 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Intake is one write transaction of the inbound pipeline: storing a text,
+// categorising it, opting the number out and queueing an auto-reply happen
+// together or not at all. Its methods are valid only inside the function given
+// to DB.Intake.
+type Intake struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// Intake runs fn in one write transaction and commits when it returns nil;
+// when Intake returns nil, everything fn did is on disk.
+func (db *DB) Intake(ctx context.Context, fn func(t *Intake) error) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return fn(&Intake{db: db, tx: tx}) })
+}
+
+// Now is the database clock.
+func (t *Intake) Now() time.Time { return t.db.Now() }
+
+// InsertMessage stores m like DB.InsertMessage, in this transaction.
+func (t *Intake) InsertMessage(ctx context.Context, m Message) (id int64, duplicate bool, err error) {
+	id, duplicate, err = t.db.insertMessage(ctx, t.tx, m)
+	if err != nil {
+		return 0, false, fmt.Errorf("store message: %w", err)
+	}
+	return id, duplicate, nil
+}
+
+// HasDedupeKey reports whether a message with this dedupe key is stored.
+func (t *Intake) HasDedupeKey(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE dedupe_key = ?`, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("dedupe key: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Message returns the message with the given id.
+func (t *Intake) Message(ctx context.Context, id int64) (Message, error) {
+	m, err := scanMessage(t.tx.QueryRowContext(ctx, `SELECT `+messageColumns+messageFrom+` WHERE m.id = ?`, id))
+	if err != nil {
+		return m, fmt.Errorf("message %d: %w", id, mapErr(err))
+	}
+	return m, nil
+}
+
+// Categories returns every category, as DB.Categories.
+func (t *Intake) Categories(ctx context.Context) ([]Category, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	defer rows.Close()
+	var out []Category
+	for rows.Next() {
+		c, err := scanCategory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("categories: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Memory returns the category the operator last gave an inbound text whose
+// normalised form is norm (rule 3 of the automatic categories).
+func (t *Intake) Memory(ctx context.Context, norm string) (categoryID int64, ok bool, err error) {
+	if norm == "" {
+		return 0, false, nil
+	}
+	err = t.tx.QueryRowContext(ctx, `SELECT category_id FROM messages INDEXED BY messages_norm
+		WHERE norm = ? AND direction = 'in' AND category_by = 'operator' AND category_id IS NOT NULL
+		ORDER BY id DESC LIMIT 1`, norm).Scan(&categoryID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("memory: %w", err)
+	}
+	return categoryID, true, nil
+}
+
+// LastOutKind returns the kind of the last text we sent number (one that
+// went, or may have gone, out) at or before the given time; "" when none.
+func (t *Intake) LastOutKind(ctx context.Context, number string, before time.Time) (string, error) {
+	var kind string
+	err := t.tx.QueryRowContext(ctx, `SELECT kind FROM messages INDEXED BY messages_number
+		WHERE number = ? AND direction = 'out' AND at <= ? AND state IN `+countedStates+`
+		ORDER BY at DESC, id DESC LIMIT 1`, number, before.Unix()).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("last text to %s: %w", number, err)
+	}
+	return kind, nil
+}
+
+// SetCategory categorises message id; by is operator, rule, memory or model,
+// and conf the model's confidence (stored only when by is model).
+func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by string, conf float64) error {
+	var c any
+	if by == "model" {
+		c = conf
+	}
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
+		nullID(categoryID), nullStr(by), c, id)
+	if err != nil {
+		return fmt.Errorf("categorise message %d: %w", id, mapErr(err))
+	}
+	return affected(res, "message")
+}
+
+// AddOptOut puts number on the opt-out list because of message msgID, and
+// reports whether it was added (false when it was on the list already).
+func (t *Intake) AddOptOut(ctx context.Context, number string, msgID int64) (added bool, err error) {
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO opt_outs (number, at, message_id) VALUES (?, ?, ?)
+		ON CONFLICT (number) DO NOTHING`, number, t.db.now(), nullID(msgID))
+	if err != nil {
+		return false, fmt.Errorf("opt out %s: %w", number, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// OptedOut reports whether number is on the opt-out list.
+func (t *Intake) OptedOut(ctx context.Context, number string) (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM opt_outs WHERE number = ?`, number).Scan(&n); err != nil {
+		return false, fmt.Errorf("opt-out %s: %w", number, err)
+	}
+	return n > 0, nil
+}
+
+// LastAutoreply returns when number was last given an auto-reply (queued or
+// sent; failed ones do not count), the zero time when never.
+func (t *Intake) LastAutoreply(ctx context.Context, number string) (time.Time, error) {
+	var at sql.NullInt64
+	err := t.tx.QueryRowContext(ctx, `SELECT MAX(at) FROM messages INDEXED BY messages_number
+		WHERE number = ? AND direction = 'out' AND kind = 'autoreply' AND state <> 'failed'`, number).Scan(&at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last auto-reply to %s: %w", number, err)
+	}
+	return fromUnix(at), nil
+}
+
+// CategoryState is a message's category as it was before a change, so the
+// change can be undone.
+type CategoryState struct {
+	ID         int64
+	CategoryID int64  // 0: uncategorised
+	By         string // "" when uncategorised
+	Confidence float64
+	HasConf    bool
+}
+
+// TagSimilar gives category categoryID, set by the operator, to message id and
+// to every uncategorised inbound text whose normalised form is the same. It
+// returns each changed message as it was before, message id first.
+func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]CategoryState, error) {
+	var norm string
+	var before CategoryState
+	var conf sql.NullFloat64
+	err := t.tx.QueryRowContext(ctx, `SELECT id, norm, COALESCE(category_id, 0), COALESCE(category_by, ''), confidence
+		FROM messages WHERE id = ? AND direction = 'in'`, id).Scan(&before.ID, &norm, &before.CategoryID, &before.By, &conf)
+	if err != nil {
+		return nil, fmt.Errorf("tag message %d: %w", id, mapErr(err))
+	}
+	before.Confidence, before.HasConf = conf.Float64, conf.Valid
+	out := []CategoryState{before}
+	if err := t.SetCategory(ctx, id, categoryID, "operator", 0); err != nil {
+		return nil, err
+	}
+	if norm == "" {
+		return out, nil
+	}
+	rows, err := t.tx.QueryContext(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL
+		WHERE norm = ? AND direction = 'in' AND category_id IS NULL AND id <> ? RETURNING id`, categoryID, norm, id)
+	if err != nil {
+		return nil, fmt.Errorf("tag texts like message %d: %w", id, mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s CategoryState
+		if err := rows.Scan(&s.ID); err != nil {
+			return nil, fmt.Errorf("tag texts like message %d: %w", id, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tag texts like message %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// RestoreCategories puts each message's category back as it was.
+func (t *Intake) RestoreCategories(ctx context.Context, states []CategoryState) error {
+	for _, s := range states {
+		var conf any
+		if s.HasConf {
+			conf = s.Confidence
+		}
+		if _, err := t.tx.ExecContext(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
+			nullID(s.CategoryID), nullStr(s.By), conf, s.ID); err != nil {
+			return fmt.Errorf("restore category of message %d: %w", s.ID, err)
+		}
+	}
+	return nil
+}
+
+// RemoveOptOutsBy takes off the opt-out list the numbers that one of the
+// given messages put there, and returns those numbers.
+func (t *Intake) RemoveOptOutsBy(ctx context.Context, msgIDs []int64) ([]string, error) {
+	var out []string
+	for _, id := range msgIDs {
+		rows, err := t.tx.QueryContext(ctx, `DELETE FROM opt_outs WHERE message_id = ? RETURNING number`, id)
+		if err != nil {
+			return nil, fmt.Errorf("remove opt-out of message %d: %w", id, err)
+		}
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("remove opt-out of message %d: %w", id, err)
+			}
+			out = append(out, n)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("remove opt-out of message %d: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+// DeleteQueuedReplies removes auto-replies to the given messages that are
+// still queued (one already sending or sent stays), and returns how many.
+func (t *Intake) DeleteQueuedReplies(ctx context.Context, parentIDs []int64) (int, error) {
+	n := 0
+	for _, id := range parentIDs {
+		res, err := t.tx.ExecContext(ctx, `DELETE FROM messages WHERE parent_id = ? AND direction = 'out'
+			AND kind = 'autoreply' AND state = 'queued'`, id)
+		if err != nil {
+			return n, fmt.Errorf("remove auto-reply to message %d: %w", id, err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// ApplyModemReport applies a modem delivery report: the most recent outgoing
+// text from SIM simID, sent since since, whose references include mr (and
+// whose number is recipient, when recipient is a full number) becomes
+// state. A failure or expiry overrides a delivery already recorded for
+// another part; a delivery never overrides a failure. It returns the id of
+// the message, or found false when no text matches.
+func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, recipient, state string, since time.Time) (id int64, found bool, err error) {
+	pattern := "%," + strconv.Itoa(mr) + ",%"
+	q := `SELECT id, number FROM messages INDEXED BY messages_sim
+		WHERE sim_id = ? AND direction = 'out' AND at >= ? AND ref <> '' AND (',' || ref || ',') LIKE ?
+		AND state IN ('sending', 'sent', 'unknown', 'delivered', 'expired', 'failed')`
+	args := []any{simID, since.Unix(), pattern}
+	if strings.HasPrefix(recipient, "+") {
+		q += ` AND number = ?`
+		args = append(args, recipient)
+	}
+	q += ` ORDER BY at DESC, id DESC LIMIT 1`
+	var number string
+	err = t.tx.QueryRowContext(ctx, q, args...).Scan(&id, &number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("delivery report %d: %w", mr, err)
+	}
+	if err := t.setDeliveryState(ctx, id, state, ""); err != nil {
+		return 0, false, err
+	}
+	return id, true, nil
+}
+
+// ApplyGatewayStatus applies a gateway status callback to outgoing message
+// id: the state (delivered, expired or failed; "" keeps it) and the
+// provider's reference, kept when the message has none yet. found is false
+// when there is no such outgoing message.
+func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, state, smsref string) (found bool, err error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("status of message %d: %w", id, err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	return true, t.setDeliveryState(ctx, id, state, smsref)
+}
+
+func (t *Intake) setDeliveryState(ctx context.Context, id int64, state, ref string) error {
+	var from string
+	switch state {
+	case "":
+		from = "''" // no state change
+	case StateDelivered:
+		from = `'sending', 'sent', 'unknown'`
+	case StateExpired, StateFailed:
+		from = `'sending', 'sent', 'unknown', 'delivered'`
+	default:
+		return fmt.Errorf("delivery state %q is not delivered, expired or failed", state)
+	}
+	if ref != "" {
+		if _, err := t.tx.ExecContext(ctx, `UPDATE messages SET ref = ? WHERE id = ? AND ref = ''`, ref, id); err != nil {
+			return fmt.Errorf("delivery of message %d: %w", id, err)
+		}
+	}
+	if state == "" {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET state = ?, owner = '' WHERE id = ? AND state IN (`+from+`)`, state, id)
+	if err != nil {
+		return fmt.Errorf("delivery of message %d: %w", id, err)
+	}
+	return nil
+}
+
+// Uncategorised calls fn with the id of every inbound text that has no
+// category, oldest first, at most limit of them (0: all) after id after.
+func (db *DB) Uncategorised(ctx context.Context, after int64, limit int) ([]int64, error) {
+	q := `SELECT id FROM messages WHERE category_id IS NULL AND direction = 'in' AND id > ? ORDER BY id`
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, after)
+	if err != nil {
+		return nil, fmt.Errorf("uncategorised texts: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("uncategorised texts: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// GatewaySIMs returns the SIMs that are gateway accounts.
+func (db *DB) GatewaySIMs(ctx context.Context) ([]SIM, error) {
+	return db.querySIMs(ctx, `SELECT `+simColumns+simFrom+` WHERE n.gateway = 1 OR s.gw_url <> '' ORDER BY n.name, s.ref`)
+}
