@@ -232,3 +232,21 @@ func fromUnix(v sql.NullInt64) time.Time {
 	}
 	return time.Unix(v.Int64, 0).UTC()
 }
+
+// Pragmas reports the per-connection settings of one pooled connection, so
+// tests can prove every connection has them.
+func (db *DB) Pragmas(ctx context.Context) (foreignKeys, busyTimeout int, journalMode string, err error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer conn.Close()
+	if err = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&foreignKeys); err != nil {
+		return
+	}
+	if err = conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busyTimeout); err != nil {
+		return
+	}
+	err = conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journalMode)
+	return
+}
