@@ -206,8 +206,12 @@ func TestSendRefused(t *testing.T) {
 			reason: gatewaytest.ReasonBadCredentials,
 		},
 		{
-			name:   "unknown user",
-			acct:   func(p *gatewaytest.Provider) gateway.Account { a := p.Account(user, ""); a.Username = "nobody"; return a },
+			name: "unknown user",
+			acct: func(p *gatewaytest.Provider) gateway.Account {
+				a := p.Account(user, "")
+				a.Username = "nobody"
+				return a
+			},
 			reason: gatewaytest.ReasonBadCredentials,
 		},
 		{
