@@ -1,0 +1,237 @@
+// Package tui is Texting Centre's full-screen terminal UI. The root model
+// routes between screens (one package each); screens read the store in
+// commands and act through the Backend, so the UI writes no SQL and keeps
+// working while cron and serve write the same file.
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Backend is the set of actions the screens need beyond reading the store.
+type Backend = common.Backend
+
+// Opener is a screen that can be opened on something (a number, a SIM).
+type Opener interface {
+	Open(arg string) tea.Cmd
+}
+
+// Model is the root model: the tab bar, the active screen, the status line
+// and the help.
+type Model struct {
+	c       *common.Common
+	screens []common.Screen
+	active  int
+	help    help.Model
+	full    bool // the full help is shown
+
+	status  string
+	err     error
+	width   int
+	height  int
+	started []bool // screens initialised at least once
+}
+
+// New returns the root model over the given screens, showing the first.
+func New(c *common.Common, screens ...common.Screen) *Model {
+	h := help.New()
+	h.Styles.ShortKey = c.Styles.Key
+	h.Styles.FullKey = c.Styles.Key
+	h.Styles.ShortDesc = c.Styles.Help
+	h.Styles.FullDesc = c.Styles.Help
+	h.Styles.ShortSeparator = c.Styles.Help
+	h.Styles.FullSeparator = c.Styles.Help
+	m := &Model{c: c, screens: screens, help: h, started: make([]bool, len(screens))}
+	m.resize(100, 30)
+	return m
+}
+
+// Active returns the screen on show.
+func (m *Model) Active() common.Screen { return m.screens[m.active] }
+
+// Init starts the first screen only, so that the first frame comes at once.
+func (m *Model) Init() tea.Cmd {
+	m.started[m.active] = true
+	return m.screens[m.active].Init()
+}
+
+// chrome is the lines the root takes: the tab bar and rule, the status line
+// and the help line.
+const chrome = 3
+
+func (m *Model) resize(w, h int) {
+	m.width, m.height = w, h
+	m.help.Width = w
+	for _, s := range m.screens {
+		s.SetSize(w, max(1, h-chrome-m.helpHeight()))
+	}
+}
+
+func (m *Model) helpHeight() int {
+	if !m.full {
+		return 0
+	}
+	n := 0
+	for _, col := range m.fullHelp() {
+		n = max(n, len(col))
+	}
+	return n - 1 // the full help takes the short help's line and n-1 more
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case common.ErrMsg:
+		m.err = msg.Err
+		return m, nil
+	case common.StatusMsg:
+		m.status, m.err = msg.Text, nil
+		return m, nil
+	case common.SwitchMsg:
+		for i, s := range m.screens {
+			if s.Title() == msg.Title {
+				cmd := m.show(i)
+				if o, ok := s.(Opener); ok && msg.Arg != "" {
+					cmd = tea.Batch(cmd, o.Open(msg.Arg))
+				}
+				return m, cmd
+			}
+		}
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	// Results of commands go to every screen: each takes only its own message
+	// types, and a screen that was left while it loaded still gets its page.
+	var cmds []tea.Cmd
+	for i, s := range m.screens {
+		var cmd tea.Cmd
+		m.screens[i], cmd = s.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	m.status, m.err = "", nil
+	g := m.c.Keys.Global
+	s := m.screens[m.active]
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	for i, b := range g.AltJump {
+		if key.Matches(msg, b) && i < len(m.screens) {
+			return m.show(i)
+		}
+	}
+	if !s.Captures(msg) {
+		switch {
+		case key.Matches(msg, g.Quit):
+			return tea.Quit
+		case key.Matches(msg, g.Help):
+			m.full = !m.full
+			m.resize(m.width, m.height)
+			return nil
+		case key.Matches(msg, g.Next):
+			return m.show((m.active + 1) % len(m.screens))
+		case key.Matches(msg, g.Prev):
+			return m.show((m.active + len(m.screens) - 1) % len(m.screens))
+		}
+		for i, b := range g.Screens {
+			if key.Matches(msg, b) && i < len(m.screens) {
+				return m.show(i)
+			}
+		}
+	}
+	var cmd tea.Cmd
+	m.screens[m.active], cmd = s.Update(msg)
+	return cmd
+}
+
+// show makes screen i the active one and (re)loads its data, so that what
+// other processes wrote since shows.
+func (m *Model) show(i int) tea.Cmd {
+	m.active = i
+	m.started[i] = true
+	return m.screens[i].Init()
+}
+
+func (m *Model) fullHelp() [][]key.Binding {
+	g := m.c.Keys.Global
+	jump := key.NewBinding(key.WithKeys("1"), key.WithHelp("1-0 / alt+1-0", "go to screen"))
+	return append(m.screens[m.active].FullHelp(), []key.Binding{g.Next, g.Prev, jump, g.Help, g.Quit})
+}
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	st := m.c.Styles
+	body := common.Fit(m.screens[m.active].View(), m.width, max(1, m.height-chrome-m.helpHeight()))
+	var status string
+	switch {
+	case m.err != nil:
+		status = st.Error.Render("✗ " + oneLineErr(m.err))
+	case m.status != "":
+		status = st.Status.Render(m.status)
+	}
+	var helpView string
+	if m.full {
+		helpView = m.help.FullHelpView(m.fullHelp())
+	} else {
+		g := m.c.Keys.Global
+		helpView = m.help.ShortHelpView(append(m.screens[m.active].ShortHelp(), g.Next, g.Help, g.Quit))
+	}
+	parts := []string{m.tabs(), body, common.Truncate(status, m.width), helpView}
+	return strings.Join(parts, "\n")
+}
+
+func oneLineErr(err error) string {
+	for errors.Unwrap(err) != nil && err.Error() == "" {
+		err = errors.Unwrap(err)
+	}
+	return common.OneLine(err.Error())
+}
+
+// tabs is the tab bar: every screen with its number, the active one
+// highlighted; when the terminal is narrow, only the active screen's
+// neighbours are named.
+func (m *Model) tabs() string {
+	st := m.c.Styles
+	brand := st.Brand.Render("Texting Centre") + " "
+	render := func(i int, short bool) string {
+		num := ""
+		if i < 10 {
+			num = string("1234567890"[i]) + " "
+		}
+		name := m.screens[i].Title()
+		if short && i != m.active {
+			name = ""
+			num = strings.TrimSpace(num)
+		}
+		if i == m.active {
+			return st.ActiveTab.Render(num + name)
+		}
+		return st.Tab.Render(num + name)
+	}
+	for _, short := range []bool{false, true} {
+		var b strings.Builder
+		b.WriteString(brand)
+		for i := range m.screens {
+			b.WriteString(render(i, short))
+		}
+		if lipgloss.Width(b.String()) <= m.width || short {
+			return common.Truncate(b.String(), m.width)
+		}
+	}
+	return ""
+}

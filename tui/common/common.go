@@ -1,0 +1,131 @@
+// Package common is what every screen of the terminal UI shares: the backend
+// the actions go through, the database the lists are read from, the styles,
+// the keymap and the clock, plus the screen contract and a paged list.
+package common
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/keys"
+	"github.com/texting-centre/texting/tui/styles"
+)
+
+// Backend is every action the screens take that is not a plain read of the
+// store. The command line is wired to the same domain functions, so whatever
+// the TUI does is scriptable too.
+type Backend interface {
+	// Tag puts the text msgID, and every uncategorised text identical to it
+	// after normalisation, in the named category.
+	Tag(ctx context.Context, msgID int64, category string) (Tagged, error)
+	// Untag undoes a Tag.
+	Untag(ctx context.Context, t Tagged) error
+	// Suggest is the learned model's guess for a text ("" when it has none).
+	Suggest(ctx context.Context, text string) (Suggestion, error)
+	// ReadIn drains the dongles' SIM inboxes into the database.
+	ReadIn(ctx context.Context) (string, error)
+	// Modems lists every dongle found, with its live state.
+	Modems(ctx context.Context) ([]ModemStatus, error)
+	// Send queues text for each number in the outbox and dispatches it, from
+	// the SIM named by simRef ("" lets the program choose).
+	Send(ctx context.Context, numbers []string, text, simRef string) (string, error)
+	// Resend puts a failed or unknown-outcome text back in the queue.
+	Resend(ctx context.Context, id int64) error
+	// MarkFailed gives up on a queued or unknown-outcome text.
+	MarkFailed(ctx context.Context, id int64) error
+	// RunCampaign runs (or, with dryRun, plans) a campaign and sums it up.
+	RunCampaign(ctx context.Context, dryRun bool) (string, error)
+	// CampaignNames returns the recipients' names the data source holds for
+	// the group a template is sent to, for the worst-case preview.
+	CampaignNames(ctx context.Context, group string) ([]string, error)
+}
+
+// Tagged is what a Tag did, enough to undo it.
+type Tagged struct {
+	Category string
+	IDs      []int64 // every text that was put in the category
+	Undo     any     // the domain package's own undo record, if it has one
+}
+
+// Suggestion is the learned model's guess for a text.
+type Suggestion struct {
+	Category   string
+	Confidence float64
+}
+
+// ModemStatus is one dongle as the fleet board shows it.
+type ModemStatus struct {
+	Port         string
+	IMEI         string
+	IMSI         string
+	Operator     string
+	SignalDBM    int
+	Bars         int // 0–5
+	StorageUsed  int
+	StorageTotal int
+	Recovering   bool   // being re-initialised after it stopped answering
+	Err          string // why it could not be read, "" when fine
+}
+
+// Common is the shared context handed to every screen.
+type Common struct {
+	DB      *store.DB
+	Backend Backend
+	Styles  *styles.Styles
+	Keys    *keys.KeyMap
+	Now     func() time.Time
+	Loc     *time.Location
+	Region  string // default region for numbers typed without a country code
+	// Greeting renders {greeting} for a time.
+	Greeting func(time.Time) string
+	// Ctx is the program's context: commands stop when it is cancelled.
+	Ctx context.Context
+}
+
+// Screen is one screen of the program. The root model routes to it.
+type Screen interface {
+	// Init starts loading the screen's data; it is called each time the
+	// screen is shown, so what cron and serve wrote appears.
+	Init() tea.Cmd
+	Update(tea.Msg) (Screen, tea.Cmd)
+	View() string
+	SetSize(w, h int)
+	// Title is the screen's name in the tab bar.
+	Title() string
+	// Captures reports whether the screen takes this key itself before the
+	// global bindings see it (a focused text field, the review queue's digits).
+	Captures(tea.KeyMsg) bool
+	// ShortHelp and FullHelp feed bubbles/help.
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// ErrMsg reports a failed command to the root, which shows it on the status line.
+type ErrMsg struct{ Err error }
+
+// StatusMsg puts a line on the status line.
+type StatusMsg struct{ Text string }
+
+// SwitchMsg asks the root to show another screen, by title.
+type SwitchMsg struct {
+	Title string
+	Arg   string // e.g. the number whose thread to open
+}
+
+// Err wraps an error as a command result.
+func Err(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }
+
+// Status returns a command that shows text on the status line.
+func Status(text string) tea.Cmd { return func() tea.Msg { return StatusMsg{text} } }
+
+// Context returns the program's context, never nil.
+func (c *Common) Context() context.Context {
+	if c.Ctx == nil {
+		return context.Background()
+	}
+	return c.Ctx
+}

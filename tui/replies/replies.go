@@ -1,0 +1,397 @@
+// Package replies is the review queue screen, where the program opens: the
+// uncategorised texts, newest first, identical ones grouped; one keystroke
+// per category puts every text of a group in it.
+package replies
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Title is the screen's name.
+const Title = "Replies"
+
+// Messages the screen's commands return.
+type (
+	categoriesMsg struct {
+		cats []store.Category
+		err  error
+	}
+	pageMsg struct {
+		req           common.PageRequest
+		rows          []store.ReviewGroup
+		groups, texts int
+		err           error
+	}
+	detailMsg struct {
+		id       int64
+		lastSent *store.Message
+		sugg     common.Suggestion
+		err      error
+	}
+	taggedMsg struct {
+		pending int64 // the row the keystroke took out of the list
+		tagged  common.Tagged
+		err     error
+	}
+	undoneMsg struct {
+		tagged common.Tagged
+		err    error
+	}
+)
+
+// detail is what the side panel shows about the selected text.
+type detail struct {
+	lastSent *store.Message
+	sugg     common.Suggestion
+	loaded   bool
+}
+
+// Model is the review queue.
+type Model struct {
+	c      *common.Common
+	list   common.List[store.ReviewGroup]
+	filter common.Filter
+	cats   []store.Category
+
+	groups, texts int
+	details       map[int64]detail // by message id, for the rows of this page
+	pending       map[int64]bool   // rows being tagged: hidden until the store says so
+	undo          []common.Tagged
+	last          string // what the last action did
+	width, height int
+}
+
+// New returns the review queue screen.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, filter: common.NewFilter(c.Styles), details: map[int64]detail{}, pending: map[int64]bool{}}
+	m.SetSize(100, 24)
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return Title }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	// Two lines of heading, one of column names, one for the category keys.
+	m.list.SetPageSize(h - 4)
+}
+
+// Init loads the categories and the first page.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.loadCategories(), m.load(m.list.Reload()))
+}
+
+// Captures takes the digits (categories), enter, and every key while the
+// filter field is open.
+func (m *Model) Captures(msg tea.KeyMsg) bool {
+	if m.filter.Active {
+		return msg.String() != "ctrl+c"
+	}
+	return key.Matches(msg, m.c.Keys.Replies.Pick)
+}
+
+func (m *Model) loadCategories() tea.Cmd {
+	db, ctx := m.c.DB, m.c.Context()
+	return func() tea.Msg {
+		cats, err := db.Categories(ctx)
+		return categoriesMsg{cats, err}
+	}
+}
+
+func (m *Model) load(req common.PageRequest) tea.Cmd {
+	db, ctx := m.c.DB, m.c.Context()
+	return func() tea.Msg {
+		rows, err := db.ReviewQueue(ctx, store.PageFilter{Contains: req.Filter, Limit: req.Limit, Offset: req.Offset})
+		if err != nil {
+			return pageMsg{req: req, err: err}
+		}
+		g, t, err := db.ReviewCount(ctx, req.Filter)
+		return pageMsg{req: req, rows: rows, groups: g, texts: t, err: err}
+	}
+}
+
+func (m *Model) loadDetail(msg store.Message) tea.Cmd {
+	if _, ok := m.details[msg.ID]; ok {
+		return nil
+	}
+	m.details[msg.ID] = detail{}
+	db, be, ctx := m.c.DB, m.c.Backend, m.c.Context()
+	return func() tea.Msg {
+		d := detailMsg{id: msg.ID}
+		if last, err := db.LastSentTo(ctx, msg.Number, msg.At); err == nil {
+			d.lastSent = &last
+		}
+		d.sugg, d.err = be.Suggest(ctx, msg.Text)
+		return d
+	}
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case categoriesMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		m.cats = msg.cats
+	case pageMsg:
+		if msg.err != nil {
+			m.list.Loading = false
+			return m, common.Err(msg.err)
+		}
+		rows := msg.rows[:0:0]
+		for _, r := range msg.rows {
+			if !m.pending[r.Latest.ID] {
+				rows = append(rows, r)
+			}
+		}
+		if m.list.Loaded(msg.req, rows) {
+			m.groups, m.texts = msg.groups, msg.texts
+			return m, m.selectionChanged()
+		}
+	case detailMsg:
+		m.details[msg.id] = detail{lastSent: msg.lastSent, sugg: msg.sugg, loaded: true}
+		if msg.err != nil {
+			return m, common.Err(fmt.Errorf("suggestion: %w", msg.err))
+		}
+	case taggedMsg:
+		delete(m.pending, msg.pending)
+		cmd := m.load(m.list.Reload())
+		if msg.err != nil {
+			m.last = ""
+			return m, tea.Batch(cmd, common.Err(msg.err))
+		}
+		m.undo = append(m.undo, msg.tagged)
+		m.last = fmt.Sprintf("%s: %d text%s", msg.tagged.Category, len(msg.tagged.IDs), plural(len(msg.tagged.IDs)))
+		return m, cmd
+	case undoneMsg:
+		cmd := m.load(m.list.Reload())
+		if msg.err != nil {
+			m.undo = append(m.undo, msg.tagged)
+			return m, tea.Batch(cmd, common.Err(msg.err))
+		}
+		m.last = fmt.Sprintf("undone: %d text%s back in the queue", len(msg.tagged.IDs), plural(len(msg.tagged.IDs)))
+		return m, cmd
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if m.filter.Active {
+		changed, cmd := m.filter.Update(msg)
+		if changed {
+			m.list.Filter = m.filter.Value()
+			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Replies.Pick):
+		i := int(msg.Runes[0] - '1')
+		if i < 0 || i >= len(m.cats) {
+			return common.Status(fmt.Sprintf("no category %d", i+1))
+		}
+		return m.tag(m.cats[i].Name)
+	case key.Matches(msg, k.Replies.Accept):
+		g, ok := m.list.Selected()
+		if !ok {
+			return nil
+		}
+		d := m.details[g.Latest.ID]
+		if d.sugg.Category == "" {
+			return common.Status("no suggestion for this text: pick a category with its number")
+		}
+		return m.tag(d.sugg.Category)
+	case key.Matches(msg, k.Replies.Undo):
+		if len(m.undo) == 0 {
+			return common.Status("nothing to undo")
+		}
+		t := m.undo[len(m.undo)-1]
+		m.undo = m.undo[:len(m.undo)-1]
+		be, ctx := m.c.Backend, m.c.Context()
+		return func() tea.Msg { return undoneMsg{t, be.Untag(ctx, t)} }
+	case key.Matches(msg, k.Replies.Thread):
+		if g, ok := m.list.Selected(); ok {
+			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: g.Latest.Number} }
+		}
+	case key.Matches(msg, k.List.Filter):
+		return m.filter.Start()
+	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
+		m.filter.Input.SetValue("")
+		m.list.Filter = ""
+		return m.load(m.list.Request(0, 0))
+	default:
+		req, load, handled := m.list.HandleKey(k.List, msg)
+		if load {
+			return m.load(req)
+		}
+		if handled {
+			return m.selectionChanged()
+		}
+	}
+	return nil
+}
+
+// tag takes the selected group out of the list at once (so the next
+// keystroke acts on the next group) and categorises it in a command.
+func (m *Model) tag(category string) tea.Cmd {
+	g, ok := m.list.Selected()
+	if !ok {
+		return nil
+	}
+	id := g.Latest.ID
+	m.pending[id] = true
+	m.list.Rows = append(m.list.Rows[:m.list.Cursor:m.list.Cursor], m.list.Rows[m.list.Cursor+1:]...)
+	if m.list.Cursor >= len(m.list.Rows) {
+		m.list.Cursor = max(0, len(m.list.Rows)-1)
+	}
+	m.groups--
+	m.texts -= g.Count
+	be, ctx := m.c.Backend, m.c.Context()
+	tagCmd := func() tea.Msg {
+		t, err := be.Tag(ctx, id, category)
+		return taggedMsg{pending: id, tagged: t, err: err}
+	}
+	return tea.Batch(tagCmd, m.selectionChanged())
+}
+
+func (m *Model) selectionChanged() tea.Cmd {
+	if g, ok := m.list.Selected(); ok {
+		return m.loadDetail(g.Latest)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return []key.Binding{k.Replies.Pick, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread, k.List.Filter}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Replies.Pick, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread},
+		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
+		{k.List.Filter, k.List.Refresh, k.List.Back},
+	}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	listW := m.width * 11 / 20
+	sideW := m.width - listW - 1
+	head := st.Title.Render("Review queue") + st.Subtle.Render(fmt.Sprintf("  %d groups · %d texts", m.groups, m.texts))
+	if m.list.Loading && len(m.list.Rows) == 0 {
+		head += st.Subtle.Render("  loading…")
+	}
+	if m.last != "" {
+		head += "  " + st.Good.Render("✓ "+m.last)
+	}
+	sub := m.filter.View(st)
+	if sub == "" {
+		sub = st.Subtle.Render(m.list.Position())
+	}
+
+	bodyH := m.height - 3
+	var left string
+	if len(m.list.Rows) == 0 && !m.list.Loading {
+		left = st.Subtle.Render("  Nothing to review. New texts come in with read-in and serve.")
+	} else {
+		textW := listW - 2 - 6 - 10 - 2
+		rows := make([]string, len(m.list.Rows))
+		for i, g := range m.list.Rows {
+			count := ""
+			if g.Count > 1 {
+				count = fmt.Sprintf("×%d", g.Count)
+			}
+			rows[i] = common.PadLeft(count, 5) + " " + common.Pad(common.When(g.Latest.At, m.c.Now(), m.c.Loc), 10) +
+				common.Truncate(common.OneLine(g.Latest.Text), textW)
+		}
+		left = st.Header.Render(common.Pad("   count when      text", listW)) + "\n" + common.Rows(st, rows, m.list.Cursor, listW)
+	}
+	left = common.Fit(left, listW, bodyH)
+	side := common.Fit(m.side(sideW), sideW, bodyH)
+	body := lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
+	return strings.Join([]string{common.Truncate(head, m.width), common.Truncate(sub, m.width), body, m.keysLine()}, "\n")
+}
+
+// keysLine lists the numbered categories.
+func (m *Model) keysLine() string {
+	st := m.c.Styles
+	var parts []string
+	for i, c := range m.cats {
+		if i >= 9 {
+			break
+		}
+		parts = append(parts, st.Key.Render(fmt.Sprintf("[%d]", i+1))+" "+c.Name)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return common.Truncate(strings.Join(parts, "  "), m.width)
+}
+
+// side is the panel beside the list: the selected text, what we had sent
+// that person, and the model's suggestion.
+func (m *Model) side(w int) string {
+	st := m.c.Styles
+	g, ok := m.list.Selected()
+	if !ok {
+		return ""
+	}
+	msg := g.Latest
+	var b strings.Builder
+	from := msg.Number
+	if msg.SIM != "" {
+		from += st.Subtle.Render(" → " + msg.SIM)
+	}
+	b.WriteString(st.Label.Render("From ") + from + "\n")
+	b.WriteString(st.Label.Render("At   ") + msg.At.In(m.c.Loc).Format("Mon 2 Jan 15:04"))
+	if g.Count > 1 {
+		b.WriteString(st.Subtle.Render(fmt.Sprintf("  (newest of %d identical)", g.Count)))
+	}
+	b.WriteString("\n\n")
+	b.WriteString(st.In.Render(common.Wrap(msg.Text, w)) + "\n")
+	d := m.details[msg.ID]
+	b.WriteString("\n")
+	switch {
+	case !d.loaded:
+		b.WriteString(st.Subtle.Render("…"))
+	case d.sugg.Category != "":
+		b.WriteString(st.Label.Render("Suggestion ") + st.Accent.Render(d.sugg.Category) +
+			st.Subtle.Render(fmt.Sprintf(" %s  enter accepts", common.Percent(d.sugg.Confidence))))
+	default:
+		b.WriteString(st.Subtle.Render("No suggestion yet"))
+	}
+	b.WriteString("\n\n")
+	if d.lastSent != nil {
+		b.WriteString(st.Label.Render("We sent "+common.When(d.lastSent.At, m.c.Now(), m.c.Loc)) + "\n")
+		b.WriteString(st.Out.Render(common.Wrap(d.lastSent.Text, w)))
+	} else if d.loaded {
+		b.WriteString(st.Subtle.Render("We had sent them nothing"))
+	}
+	return b.String()
+}
