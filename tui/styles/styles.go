@@ -40,7 +40,9 @@ type Styles struct {
 
 // New returns the styles for the terminal r renders to.
 func New(r *lipgloss.Renderer) *Styles {
-	c := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
 	var (
 		accent = c("#5A3FC0", "#B4A0FF")
 		subtle = c("#6B6B6B", "#8A8A8A")
