@@ -124,18 +124,18 @@ type AT struct {
 // pending is the command in flight. The reader fills it; the runner reads it
 // after done (or prompt) is closed. Guarded by AT.mu.
 type pending struct {
-	cmd       string // as sent, without the CR
-	prefix    string // its own info prefix ("+CREG:"), "" when none
-	sms       string // the PDU after the prompt, to recognise its echo
-	echoSeen  bool
+	cmd        string // as sent, without the CR
+	prefix     string // its own info prefix ("+CREG:"), "" when none
+	sms        string // the PDU after the prompt, to recognise its echo
+	echoSeen   bool
 	wantPrompt bool
-	prompted  bool
-	prompt    chan struct{}
-	finished  bool
-	done      chan struct{}
-	final     string
-	finalAt   time.Time
-	info      []string
+	prompted   bool
+	prompt     chan struct{}
+	finished   bool
+	done       chan struct{}
+	final      string
+	finalAt    time.Time
+	info       []string
 }
 
 type handler struct {

@@ -67,3 +67,82 @@ func open(t testing.TB, m *modemtest.Modem, opts ...modem.Option) *modem.Dongle 
 func debugLogger(w *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// memSink is an in-memory Sink that behaves like the database one: each
+// item is committed once by Key; fragments wait for their siblings and are
+// joined when complete.
+type memSink struct {
+	mu        sync.Mutex
+	keys      map[string]bool
+	texts     []modem.Inbound // whole texts and undecodable ones
+	fragments map[string][]modem.Inbound
+	joined    map[string]string // GroupKey → joined text
+	reports   []modem.Inbound
+	dupes     int
+	// afterCommit runs after each commit (tests pull the plug there).
+	afterCommit func(modem.Inbound)
+	// fail makes StoreText fail for the texts it matches.
+	fail func(modem.Inbound) error
+}
+
+func newMemSink() *memSink {
+	return &memSink{keys: map[string]bool{}, fragments: map[string][]modem.Inbound{}, joined: map[string]string{}}
+}
+
+func (s *memSink) commit(in modem.Inbound, add func()) error {
+	s.mu.Lock()
+	if s.fail != nil {
+		if err := s.fail(in); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	if s.keys[in.Key] {
+		s.dupes++
+		s.mu.Unlock()
+		return nil
+	}
+	s.keys[in.Key] = true
+	add()
+	hook := s.afterCommit
+	s.mu.Unlock()
+	if hook != nil {
+		hook(in)
+	}
+	return nil
+}
+
+func (s *memSink) StoreText(ctx context.Context, in modem.Inbound) error {
+	return s.commit(in, func() { s.texts = append(s.texts, in) })
+}
+
+func (s *memSink) StoreFragment(ctx context.Context, in modem.Inbound) error {
+	return s.commit(in, func() {
+		s.fragments[in.GroupKey] = append(s.fragments[in.GroupKey], in)
+		if text, ok := modem.JoinFragments(s.fragments[in.GroupKey]); ok {
+			s.joined[in.GroupKey] = text
+		}
+	})
+}
+
+func (s *memSink) StoreReport(ctx context.Context, in modem.Inbound) error {
+	return s.commit(in, func() { s.reports = append(s.reports, in) })
+}
+
+// textSet lists the decoded whole texts, and "undecodable:<pdu>" for the rest.
+func (s *memSink) textSet() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, in := range s.texts {
+		if in.Msg == nil {
+			out = append(out, "undecodable:"+in.PDU)
+			continue
+		}
+		out = append(out, in.Msg.Text)
+	}
+	for _, t := range s.joined {
+		out = append(out, t)
+	}
+	return out
+}
