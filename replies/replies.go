@@ -145,16 +145,9 @@ type Outcome struct {
 
 // Store stores one received text and sorts it, in one transaction.
 func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
-	env, err := p.environment(ctx)
-	if err != nil {
-		return Outcome{}, err
-	}
 	var out Outcome
-	err = p.db.Intake(ctx, func(tx *store.Intake) error {
-		if err := env.loadCategories(ctx, tx); err != nil {
-			return err
-		}
-		out, err = p.store(ctx, tx, env, t)
+	err := p.intake(ctx, func(tx *store.Intake, e *env) (err error) {
+		out, err = p.store(ctx, tx, e, t)
 		return err
 	})
 	if err != nil {
@@ -162,6 +155,22 @@ func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
 	}
 	p.logOutcome(t, out)
 	return out, nil
+}
+
+// intake runs fn in one write transaction with what sorting needs: the model
+// (loaded before the transaction, as training may take a while) and the
+// categories (read in it).
+func (p *Pipeline) intake(ctx context.Context, fn func(tx *store.Intake, e *env) error) error {
+	e, err := p.environment(ctx)
+	if err != nil {
+		return err
+	}
+	return p.db.Intake(ctx, func(tx *store.Intake) error {
+		if err := e.loadCategories(ctx, tx); err != nil {
+			return err
+		}
+		return fn(tx, e)
+	})
 }
 
 func (p *Pipeline) logOutcome(t Text, out Outcome) {

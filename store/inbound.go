@@ -293,12 +293,13 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 }
 
 // ApplyGatewayStatus applies a gateway status callback to outgoing message
-// id: the state (delivered, expired or failed; "" keeps it) and the
-// provider's reference, kept when the message has none yet. found is false
-// when there is no such outgoing message.
-func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, state, smsref string) (found bool, err error) {
+// id sent to number ("" for any number): the state (delivered, expired or
+// failed; "" keeps it) and the provider's reference, kept when the message
+// has none yet. found is false when there is no such outgoing message.
+func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state, smsref string) (found bool, err error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'`, id).Scan(&n); err != nil {
+	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'
+		AND (? = '' OR number = ?)`, id, number, number).Scan(&n); err != nil {
 		return false, fmt.Errorf("status of message %d: %w", id, err)
 	}
 	if n == 0 {

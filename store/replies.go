@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -97,4 +99,62 @@ func (db *DB) OperatorExamples(ctx context.Context) ([]Example, int64, error) {
 		return nil, 0, fmt.Errorf("operator examples: %w", err)
 	}
 	return out, epoch, nil
+}
+
+// Digest returns, for every table, its row count and a digest of its whole
+// content, so a test can prove that a refused request changed nothing.
+func (db *DB) Digest(ctx context.Context) (map[string]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("digest: %w", err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, t := range tables {
+		d, err := db.digestTable(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("digest %s: %w", t, err)
+		}
+		out[t] = d
+	}
+	return out, nil
+}
+
+func (db *DB) digestTable(ctx context.Context, table string) (string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT * FROM "`+strings.ReplaceAll(table, `"`, `""`)+`" ORDER BY 1`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	n := 0
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%q\n", vals)
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d rows %x", n, h.Sum(nil)[:8]), nil
 }
