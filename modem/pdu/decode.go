@@ -23,11 +23,10 @@ func Decode(hexPDU string) (*Message, error) {
 	}
 	b := make([]byte, len(s)/2)
 	for i := range b {
-		hi, ok1 := unhex(s[2*i])
-		lo, ok2 := unhex(s[2*i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexValue[s[2*i]], hexValue[s[2*i+1]]
+		if hi|lo > 0x0F {
 			bad := 2 * i
-			if ok1 {
+			if hi <= 0x0F {
 				bad++
 			}
 			return nil, errf(ErrInvalid, "not a hex digit at position %d: %q", bad+1, s[bad])
@@ -36,6 +35,19 @@ func Decode(hexPDU string) (*Message, error) {
 	}
 	return decode(b, true)
 }
+
+// hexValue maps an ASCII hex digit to its value and anything else to 0xFF;
+// never written after init.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		v, ok := unhex(byte(c))
+		t[c] = 0xFF
+		if ok {
+			t[c] = v
+		}
+	}
+	return t
+}()
 
 // DecodeBytes decodes one PDU given as octets (SMSC address first). The
 // returned Message does not alias b.

@@ -121,10 +121,10 @@ type DeliverOptions struct {
 // or an alphanumeric name of up to 11 GSM 7-bit septets. The text must fit in
 // one PDU (with the concatenation header when opts.Concat is set).
 func EncodeDeliver(from, text string, opts DeliverOptions) (string, error) {
-	if !utf8.ValidString(text) {
+	enc := opts.Encoding
+	if enc != Data8 && !utf8.ValidString(text) {
 		return "", errors.New("pdu: text is not valid UTF-8")
 	}
-	enc := opts.Encoding
 	switch enc {
 	case "":
 		enc = UCS2
@@ -542,11 +542,13 @@ func appendTime(b []byte, t time.Time, what string) ([]byte, error) {
 const hexDigits = "0123456789ABCDEF"
 
 func upperHex(b []byte) string {
-	var sb strings.Builder
-	sb.Grow(2 * len(b))
-	for _, c := range b {
-		sb.WriteByte(hexDigits[c>>4])
-		sb.WriteByte(hexDigits[c&0x0F])
+	var buf [2 * maxPDULen]byte
+	out := buf[:0]
+	if 2*len(b) > len(buf) {
+		out = make([]byte, 0, 2*len(b))
 	}
-	return sb.String()
+	for _, c := range b {
+		out = append(out, hexDigits[c>>4], hexDigits[c&0x0F])
+	}
+	return string(out)
 }
