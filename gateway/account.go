@@ -69,6 +69,17 @@ func (a Account) LogValue() slog.Value {
 // API URL that is not http(s), missing credentials, or a sender ID the
 // provider would refuse.
 func (a Account) Validate() error {
+	if err := a.validateEndpoint(); err != nil {
+		return err
+	}
+	if err := ValidSender(a.Sender); err != nil {
+		return fmt.Errorf("gateway account: %w", err)
+	}
+	return nil
+}
+
+// validateEndpoint checks what every request needs: the URL and credentials.
+func (a Account) validateEndpoint() error {
 	u, err := url.Parse(a.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("gateway account: API URL %q is not an http(s) URL", redactURL(a.URL))
@@ -78,9 +89,6 @@ func (a Account) Validate() error {
 	}
 	if a.Password == "" {
 		return errors.New("gateway account: no password")
-	}
-	if err := ValidSender(a.Sender); err != nil {
-		return fmt.Errorf("gateway account: %w", err)
 	}
 	return nil
 }

@@ -170,8 +170,8 @@ func (c *Client) Send(ctx context.Context, acct Account, numbers []string, text,
 
 // Balance asks the provider for the account's remaining credits.
 func (c *Client) Balance(ctx context.Context, acct Account) (credits int, err error) {
-	if err := acct.Validate(); err != nil {
-		return 0, fmt.Errorf("gateway balance: %w", err)
+	if err := acct.validateEndpoint(); err != nil {
+		return 0, fmt.Errorf("gateway balance: %w: %w", ErrNotSent, err)
 	}
 	form := url.Values{
 		"action":   {"balance"},

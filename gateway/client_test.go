@@ -416,6 +416,8 @@ func TestBalance(t *testing.T) {
 		wantErr []error
 	}{
 		{name: "credits", want: 100},
+		{name: "sender ID plays no part", acct: func(a gateway.Account) gateway.Account { a.Sender = "Not Valid!"; return a },
+			want: 100},
 		{name: "bad credentials", acct: func(a gateway.Account) gateway.Account { a.Password = "nope"; return a },
 			wantErr: []error{gateway.ErrRejected}},
 		{name: "garbage", fault: gatewaytest.FaultGarbage, wantErr: []error{gateway.ErrBadAnswer}},
