@@ -130,6 +130,7 @@ type pending struct {
 	echoSeen   bool
 	wantPrompt bool
 	prompted   bool
+	promptAt   time.Time
 	prompt     chan struct{}
 	finished   bool
 	done       chan struct{}
@@ -323,16 +324,16 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 		return nil, err
 	}
 	written := time.Now()
-	own := written.Sub(start)
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	var waited time.Duration // time spent waiting for the dongle, not in our code
 	if sms != "" {
 		select {
 		case <-p.prompt:
 		case <-p.done:
 			// A final result instead of the prompt: nothing was sent.
-			return a.finish(p, start, own, parse0)
+			return a.finish(p, start, waited+since(written, p), parse0)
 		case <-timer.C:
 			a.abandon()
 			a.writeESC()
@@ -344,16 +345,18 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 		case <-a.closed:
 			return nil, a.closeErr
 		}
-		t0 := time.Now()
+		a.mu.Lock()
+		waited += max(p.promptAt.Sub(written), 0)
+		a.mu.Unlock()
 		if err := a.write(context.WithoutCancel(ctx), []byte(sms+"\x1a")); err != nil {
 			// The Ctrl-Z did not reach the modem: it has nothing to send.
 			return nil, err
 		}
-		own += time.Since(t0)
+		written = time.Now()
 		timer.Reset(finalTimeout)
 		select {
 		case <-p.done:
-			info, err := a.finish(p, start, own, parse0)
+			info, err := a.finish(p, start, waited+since(written, p), parse0)
 			if err != nil && errors.Is(err, ErrUnknownOutcome) {
 				return info, fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
 			}
@@ -370,7 +373,7 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 	}
 	select {
 	case <-p.done:
-		return a.finish(p, start, own, parse0)
+		return a.finish(p, start, since(written, p), parse0)
 	case <-timer.C:
 		a.abandon()
 		return nil, fmt.Errorf("%w (%v)", ErrTimeout, timeout)
@@ -382,20 +385,28 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 	}
 }
 
-// finish reads the result of a finished command and accounts its cost.
-func (a *AT) finish(p *pending, start time.Time, own time.Duration, parse0 int64) ([]string, error) {
+// since is the wait from t until the final result was read (0 when the
+// answer was read before t, as on a synchronous pipe).
+func since(t time.Time, p *pending) time.Duration {
+	return max(p.finalAt.Sub(t), 0)
+}
+
+// finish reads the result of a finished command and accounts its cost: our
+// own time is the wall time less the waits for the dongle, plus the reader's
+// framing and classifying done during those waits.
+func (a *AT) finish(p *pending, start time.Time, waited time.Duration, parse0 int64) ([]string, error) {
 	a.mu.Lock()
-	info, final, finalAt := p.info, p.final, p.finalAt
+	info, final := p.info, p.final
 	a.mu.Unlock()
 	var err error
 	if classifyFinal(final, p.cmd) != finalOK {
 		err = resultError(final)
 	}
-	end := time.Now()
-	own += end.Sub(finalAt) + time.Duration(a.parseTime.Load()-parse0)
+	wall := time.Since(start)
+	own := wall - waited + min(time.Duration(a.parseTime.Load()-parse0), waited)
 	a.mu.Lock()
 	a.stats.Commands++
-	a.stats.Wall += end.Sub(start)
+	a.stats.Wall += wall
 	a.stats.Own += own
 	a.mu.Unlock()
 	return info, err
@@ -582,6 +593,7 @@ func (a *AT) takePrompt() bool {
 		return false
 	}
 	p.prompted = true
+	p.promptAt = time.Now()
 	close(p.prompt)
 	return true
 }
