@@ -5,6 +5,8 @@ package campaign
 import (
 	"fmt"
 	"strings"
+
+	"github.com/texting-centre/texting/modem/pdu"
 )
 
 // Placeholders a template may use.
@@ -93,4 +95,13 @@ func FirstName(name string) string {
 	r := []rune(strings.ToLower(f[0]))
 	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
 	return string(r)
+}
+
+// Parts returns the SMS parts a text takes, as the modem will cut it (and as
+// networks count a SIM's allowance).
+func Parts(text string) int {
+	if n := pdu.Counting(text).Parts; n > 0 {
+		return n
+	}
+	return 1
 }

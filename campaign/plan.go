@@ -1,0 +1,285 @@
+package campaign
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
+)
+
+// Reasons a recipient is skipped, as counted in plans and summaries.
+const (
+	SkipOptedOut   = "opted_out"
+	SkipDuplicate  = "duplicate"
+	SkipInvalid    = "invalid"
+	SkipNoCapacity = "no_capacity"
+)
+
+// SkipReasons lists the reasons in the order summaries show them.
+var SkipReasons = []string{SkipOptedOut, SkipDuplicate, SkipInvalid, SkipNoCapacity}
+
+// PlannedText is one text the plan will queue.
+type PlannedText struct {
+	Number string // E.164
+	Raw    string // the number as the data source wrote it
+	Name   string // first name
+	Text   string // {name} rendered, {greeting} still in it
+	Parts  int    // as counted with the greeting of planning time
+	SIMID  int64
+}
+
+// GroupPlan is the plan for one data-source group.
+type GroupPlan struct {
+	Group      string
+	Template   store.Template // zero when the group has none
+	Recipients int
+	Texts      []PlannedText
+	Parts      int
+	Skipped    map[string]int // by reason
+	// Error says why nothing is sent for the group (no template).
+	Error string
+}
+
+// SIMPlan is one SIM's share of the plan against what it has left today.
+type SIMPlan struct {
+	SIM     store.SIM
+	Used12  int // parts over the last store.UsageWindow days: "least used first"
+	Today   int // parts used today
+	Queued  int // parts already waiting in the queue for it
+	Left    int // parts it may still send today, before this plan
+	Planned int // parts this plan gives it
+}
+
+// Plan is who gets which text from which SIM.
+type Plan struct {
+	Groups []GroupPlan
+	SIMs   []SIMPlan
+	// NoCapacity is the recipients no SIM can take today (not queued).
+	NoCapacity int
+}
+
+// Texts is the number of texts planned in all groups.
+func (p *Plan) Texts() int {
+	n := 0
+	for _, g := range p.Groups {
+		n += len(g.Texts)
+	}
+	return n
+}
+
+// Planner plans a campaign against the database.
+type Planner struct {
+	DB     *store.DB
+	Region string // for numbers without a country code
+	// DedupeDays is the window in which nobody gets a second campaign text.
+	DedupeDays int
+	Loc        *time.Location
+	// Greet gives the greeting used to count parts at planning time; the
+	// real one is rendered when the text goes.
+	Greet func(time.Time) string
+}
+
+// Plan plans groups for the SIMs given (the connected ones). Modem SIMs take
+// recipients least used first, so that the load evens out over the fleet;
+// gateway SIMs take only what the modems cannot. A recipient who has texted
+// with one of the SIMs before gets that SIM when it has room (sticky SIM).
+func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*Plan, error) {
+	loc := p.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	now := p.DB.Now()
+	plan := &Plan{}
+
+	// Normalise every number once, and note repeats within the document.
+	type rec struct {
+		group, idx int
+		number     string
+		raw, name  string
+	}
+	var recs []rec
+	var numbers []string
+	first := map[string]bool{}
+	for gi, g := range groups {
+		gp := GroupPlan{Group: g.Name, Recipients: len(g.Entries), Skipped: map[string]int{}}
+		for _, r := range SkipReasons {
+			gp.Skipped[r] = 0
+		}
+		plan.Groups = append(plan.Groups, gp)
+		for i, e := range g.Entries {
+			n, err := phone.Normalize(e.Number, p.Region)
+			if err != nil {
+				plan.Groups[gi].Skipped[SkipInvalid]++
+				continue
+			}
+			if first[n] {
+				plan.Groups[gi].Skipped[SkipDuplicate]++
+				continue
+			}
+			first[n] = true
+			recs = append(recs, rec{gi, i, n, e.Number, e.Name})
+			numbers = append(numbers, n)
+		}
+	}
+	days := p.DedupeDays
+	texted, err := p.DB.CampaignTexted(ctx, numbers, now.AddDate(0, 0, -days))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	optedOut, err := p.DB.OptedOutOf(ctx, numbers)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	last, err := p.DB.LastSIMs(ctx, numbers)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	templates, err := p.DB.Templates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	byName := map[string]store.Template{}
+	for _, t := range templates {
+		byName[strings.ToLower(strings.TrimSpace(t.Name))] = t
+	}
+	for gi := range plan.Groups {
+		g := &plan.Groups[gi]
+		t, ok := byName[strings.ToLower(strings.TrimSpace(g.Group))]
+		if !ok {
+			g.Error = fmt.Sprintf("no template named %q: group skipped", g.Group)
+			continue
+		}
+		if err := CheckTemplate(t.Body); err != nil {
+			g.Error = fmt.Sprintf("template %q: %v: group skipped", t.Name, err)
+			continue
+		}
+		g.Template = t
+	}
+
+	cap, err := p.capacity(ctx, sims, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	greeting := ""
+	if p.Greet != nil {
+		greeting = p.Greet(now.In(loc))
+	}
+	for _, r := range recs {
+		g := &plan.Groups[r.group]
+		if g.Error != "" {
+			continue
+		}
+		if optedOut[r.number] {
+			g.Skipped[SkipOptedOut]++
+			continue
+		}
+		if texted[r.number] {
+			g.Skipped[SkipDuplicate]++
+			continue
+		}
+		text := RenderName(g.Template.Body, r.name)
+		parts := Parts(RenderGreeting(text, greeting))
+		s := cap.pick(parts, last[r.number])
+		if s == nil {
+			g.Skipped[SkipNoCapacity]++
+			plan.NoCapacity++
+			continue
+		}
+		s.Planned += parts
+		s.left -= parts
+		g.Texts = append(g.Texts, PlannedText{Number: r.number, Raw: r.raw, Name: FirstName(r.name), Text: text, Parts: parts, SIMID: s.SIM.ID})
+		g.Parts += parts
+	}
+	for _, s := range cap.sims {
+		plan.SIMs = append(plan.SIMs, s.SIMPlan)
+	}
+	return plan, nil
+}
+
+type simCap struct {
+	SIMPlan
+	left int // Left minus what the plan has given it so far
+	idx  int
+}
+
+type capacity struct {
+	sims  []*simCap // modems least used first, then gateways
+	byID  map[int64]*simCap
+	modem int // how many of sims are modems
+}
+
+// capacity gathers what each SIM has used and has left today.
+func (p *Planner) capacity(ctx context.Context, sims []store.SIM, now time.Time, loc *time.Location) (*capacity, error) {
+	local := now.In(loc)
+	today, err := p.DB.SentParts(ctx, dayStart(local), dayStart(local).AddDate(0, 0, 1))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	used12, err := p.DB.SentParts(ctx, dayStart(local).AddDate(0, 0, -(store.UsageWindow-1)), now.Add(time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	queued, err := p.DB.QueuedParts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	c := &capacity{byID: map[int64]*simCap{}}
+	for _, s := range sims {
+		if !s.Active || s.Parked(now) {
+			continue
+		}
+		sc := &simCap{SIMPlan: SIMPlan{SIM: s, Used12: used12[s.ID], Today: today[s.ID], Queued: queued[s.ID]}}
+		sc.Left = max(0, s.DailyLimit-sc.Today-sc.Queued)
+		sc.left = sc.Left
+		c.sims = append(c.sims, sc)
+		c.byID[s.ID] = sc
+	}
+	sort.SliceStable(c.sims, func(i, j int) bool {
+		a, b := c.sims[i], c.sims[j]
+		if a.SIM.IsGateway() != b.SIM.IsGateway() {
+			return !a.SIM.IsGateway()
+		}
+		if a.Used12 != b.Used12 {
+			return a.Used12 < b.Used12
+		}
+		return a.SIM.ID < b.SIM.ID
+	})
+	for i, s := range c.sims {
+		s.idx = i
+		if !s.SIM.IsGateway() {
+			c.modem++
+		}
+	}
+	return c, nil
+}
+
+// pick chooses the SIM for a text of parts: the sticky SIM when it has room,
+// else the modem SIM with the least use (over 12 days plus this plan) that
+// has room, else a gateway with room; nil when none has.
+func (c *capacity) pick(parts int, sticky int64) *simCap {
+	if s := c.byID[sticky]; s != nil && s.left >= parts {
+		return s
+	}
+	var best *simCap
+	for _, s := range c.sims[:c.modem] {
+		if s.left < parts {
+			continue
+		}
+		if best == nil || s.Used12+s.Planned < best.Used12+best.Planned {
+			best = s
+		}
+	}
+	if best != nil {
+		return best
+	}
+	for _, s := range c.sims[c.modem:] {
+		if s.left >= parts {
+			return s
+		}
+	}
+	return nil
+}

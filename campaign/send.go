@@ -1,0 +1,148 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
+)
+
+// route is where one text goes.
+type route struct {
+	Number string // E.164
+	SIMID  int64
+}
+
+// routeOne picks the SIM for a one-off text to number: the SIM named by
+// simRef (it must be connected), else the SIM the person last texted with
+// when it is connected and has room (sticky SIM), else the least used
+// connected SIM with room.
+func (e *Env) routeOne(ctx context.Context, number, simRef string, parts int) (route, error) {
+	n, err := phone.Normalize(number, e.Config.Region)
+	if err != nil {
+		return route{}, err
+	}
+	if simRef != "" {
+		s, err := e.DB.FindSIM(ctx, simRef)
+		if err != nil {
+			return route{}, err
+		}
+		for _, snd := range e.Senders {
+			if snd.SIM().ID == s.ID {
+				return route{n, s.ID}, nil
+			}
+		}
+		return route{}, fmt.Errorf("SIM %s is not connected (connected: %s)", s.Label(), e.labels())
+	}
+	if len(e.Senders) == 0 {
+		return route{}, errors.New("no SIM connected")
+	}
+	last, err := e.DB.LastSIMs(ctx, []string{n})
+	if err != nil {
+		return route{}, err
+	}
+	p := &Planner{DB: e.DB, Loc: e.loc()}
+	c, err := p.capacity(ctx, e.sims(), e.DB.Now(), e.loc())
+	if err != nil {
+		return route{}, err
+	}
+	if s := c.pick(parts, last[n]); s != nil {
+		return route{n, s.SIM.ID}, nil
+	}
+	return route{}, fmt.Errorf("no connected SIM has %d part(s) left today (%s)", parts, e.labels())
+}
+
+func (e *Env) labels() string {
+	if len(e.Senders) == 0 {
+		return "none"
+	}
+	var l []string
+	for _, s := range e.Senders {
+		l = append(l, s.SIM().Label())
+	}
+	return strings.Join(l, ", ")
+}
+
+// SendResult is one manual text's outcome; its JSON form is the output of
+// `texting send --json`.
+type SendResult struct {
+	ID     int64  `json:"id"`
+	Number string `json:"number"`
+	SIM    string `json:"sim"`
+	State  string `json:"state"`
+	Parts  int    `json:"parts"`
+	Error  string `json:"error"`
+}
+
+// SendManual is `texting send`: one manual text to each number, through the
+// outbox (queued, then sent at once; manual texts ignore quiet hours).
+// Numbers that are invalid or cannot be routed are reported and nothing is
+// queued for them; the others still go.
+func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef string) ([]SendResult, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, errors.New("send: the text is empty")
+	}
+	if len(numbers) == 0 {
+		return nil, errors.New("send: no number given")
+	}
+	if strings.Contains(text, PlaceholderName) || strings.Contains(text, PlaceholderGreeting) {
+		if err := CheckTemplate(text); err != nil {
+			return nil, fmt.Errorf("send: %w", err)
+		}
+	}
+	stop := e.keepAlive(ctx)
+	defer stop()
+	text = RenderName(text, "")
+	parts := Parts(RenderGreeting(text, greetNow(e)))
+	results := make([]SendResult, len(numbers))
+	var msgs []store.Message
+	var at []int
+	var errs []error
+	for i, num := range numbers {
+		results[i] = SendResult{Number: num, State: "not queued", Parts: parts}
+		r, err := e.routeOne(ctx, num, simRef, parts)
+		if err != nil {
+			results[i].Error = err.Error()
+			errs = append(errs, fmt.Errorf("send to %s: %w", num, err))
+			continue
+		}
+		results[i].Number = r.Number
+		msgs = append(msgs, store.Message{Direction: store.Out, SIMID: r.SIMID, Number: r.Number, Text: text, Kind: store.KindManual, Parts: parts})
+		at = append(at, i)
+	}
+	if len(msgs) > 0 {
+		ids, err := e.DB.Queue(ctx, msgs)
+		if err != nil {
+			return results, err
+		}
+		for j, id := range ids {
+			results[at[j]].ID = id
+		}
+		if _, err := e.dispatcher([]string{store.KindManual}, nil).Dispatch(ctx, e.Senders); err != nil {
+			errs = append(errs, err)
+		}
+		for j, id := range ids {
+			m, err := e.DB.Message(context.WithoutCancel(ctx), id)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			r := &results[at[j]]
+			r.SIM, r.State, r.Parts, r.Error = m.SIM, m.State, m.Parts, m.Error
+			if m.State != store.StateSent {
+				errs = append(errs, fmt.Errorf("text %d to %s: %s %s", id, m.Number, m.State, m.Error))
+			}
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+func greetNow(e *Env) string {
+	if e.Greet == nil {
+		return ""
+	}
+	return e.Greet(e.DB.Now().In(e.loc()))
+}
