@@ -103,5 +103,4 @@ func Classified(c Class, err error) error {
 	return &SendError{Class: c, Err: err}
 }
 
-
 func simError(s store.SIM, err error) error { return fmt.Errorf("%s: %w", s.Label(), err) }
