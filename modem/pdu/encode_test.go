@@ -243,7 +243,7 @@ func TestEncodeDeliver(t *testing.T) {
 	}, {
 		name: "16-bit concat, negative quarter-hour offset, alphanumeric with escape",
 		from: "O2 [UK]", text: "part two", opts: DeliverOptions{SMSC: "447785016005", Class: -1, Concat: &Concat{Ref: 4000, Total: 2, Seq: 2},
-			Timestamp: time.Date(2026, 11, 26, 14, 3, 5, 0, time.FixedZone("", -(3*3600 + 45*60)))},
+			Timestamp: time.Date(2026, 11, 26, 14, 3, 5, 0, time.FixedZone("", -(3*3600+45*60)))},
 		want: want{typ: Deliver, smsc: "447785016005", from: "O2 [UK]", addrType: 0xD0, text: "part two", enc: GSM7, class: none,
 			ts: "2026-11-26T14:03:05-03:45", concat: &Concat{Ref: 4000, Total: 2, Seq: 2}},
 	}}
