@@ -35,6 +35,14 @@ const (
 	StateUnknown   = "unknown"
 )
 
+// How a message's category was set.
+const (
+	CategoryByOperator = "operator"
+	CategoryByRule     = "rule"
+	CategoryByMemory   = "memory"
+	CategoryByModel    = "model"
+)
+
 // Flags on a message.
 const (
 	FlagIncomplete  = "incomplete"

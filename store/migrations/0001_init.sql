@@ -98,8 +98,8 @@ CREATE TABLE messages (
 );
 
 CREATE INDEX messages_number ON messages (number, direction, at);
-CREATE INDEX messages_sim ON messages (sim_id, direction, at, parts);
-CREATE INDEX messages_day ON messages (direction, at, sim_id, parts);
+CREATE INDEX messages_sim ON messages (sim_id, direction, at, state, parts);
+CREATE INDEX messages_day ON messages (direction, at, sim_id, state, parts);
 CREATE INDEX messages_review ON messages (category_id, direction, at);
 CREATE INDEX messages_state ON messages (state) WHERE state IN ('queued', 'sending', 'unknown', 'failed');
 CREATE INDEX messages_norm ON messages (norm) WHERE direction = 'in';
