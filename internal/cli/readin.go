@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/replies"
+	"github.com/texting-centre/texting/store"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return newCmdReadIn(f, nil) }) }
+
+// readInOptions holds what `texting read-in` needs.
+type readInOptions struct {
+	Out    io.Writer
+	DB     *store.DB
+	Config config.Config
+	Logger *slog.Logger
+	Trace  bool
+
+	Ports []string // --port, repeatable
+	JSON  bool
+}
+
+// newCmdReadIn builds `texting read-in`; runF replaces readIn in tests.
+func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) *cobra.Command {
+	opts := &readInOptions{}
+	cmd := &cobra.Command{
+		Use:   "read-in [--port PATH]... [--json]",
+		Short: "Drain the dongles' SIM inboxes into the database, sorting the replies",
+		Long: "Read every text stored on the SIM cards (all dongles in parallel), store each once,\n" +
+			"sort it (opt-out words, follow-up replies, memory, the learned model), queue\n" +
+			"auto-replies, apply delivery reports, and only then delete it from the SIM.\n" +
+			"Ports come from --port, else the setting modem.ports, else discovery.\n" +
+			"The exit status is 1 when any port failed; the other ports are still read.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := f.Store(ctx)
+			if err != nil {
+				return err
+			}
+			cfg, err := f.Config(ctx)
+			if err != nil {
+				return err
+			}
+			opts.Out, opts.DB, opts.Config, opts.Logger, opts.Trace = f.Out, db, cfg, f.Logger, f.TraceModem
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return readIn(ctx, opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "read this port (repeatable) instead of modem.ports or discovery")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+// readIn drains the dongles and prints one entry per port.
+func readIn(ctx context.Context, opts *readInOptions) error {
+	ports := opts.Ports
+	if len(ports) == 0 {
+		ports = opts.Config.ModemPorts
+	}
+	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	res, err := p.ReadIn(ctx, replies.ReadInOptions{
+		Ports: ports,
+		Modem: []modem.Option{modem.WithLogger(opts.Logger), modem.WithTrace(opts.Trace)},
+	})
+	if err != nil && len(res.Ports) == 0 {
+		return err
+	}
+	if res.Ports == nil {
+		res.Ports = []replies.PortResult{}
+	}
+	if opts.JSON {
+		if werr := writeJSON(opts.Out, res); werr != nil {
+			return werr
+		}
+	} else {
+		for _, r := range res.Ports {
+			fmt.Fprintln(opts.Out, readInLine(r))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("read-in: %w", err)
+	}
+	if res.Failed() {
+		n := 0
+		for _, r := range res.Ports {
+			if len(r.Errors) > 0 {
+				n++
+			}
+		}
+		return &exitError{code: 1, err: fmt.Errorf("read-in: %d of %d ports failed", n, len(res.Ports))}
+	}
+	return nil
+}
+
+// readInLine is the plain output for one port.
+func readInLine(r replies.PortResult) string {
+	var b strings.Builder
+	b.WriteString(r.Port)
+	switch {
+	case r.SIM != "" && r.IMSI != "":
+		fmt.Fprintf(&b, " %s (IMSI %s)", r.SIM, r.IMSI)
+	case r.IMSI != "":
+		fmt.Fprintf(&b, " (IMSI %s)", r.IMSI)
+	}
+	if r.NewSIM {
+		b.WriteString(" new SIM")
+	}
+	fmt.Fprintf(&b, ": %d stored, %d deleted, %d incomplete, %d undecodable", r.Stored, r.Deleted, r.Incomplete, r.Undecodable)
+	if r.Reports > 0 {
+		fmt.Fprintf(&b, ", %d delivery reports", r.Reports)
+	}
+	if len(r.Errors) > 0 {
+		b.WriteString("; failed: " + strings.Join(r.Errors, "; "))
+	}
+	return b.String()
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/replies"
+	"github.com/texting-centre/texting/store"
+)
+
+func init() { register(newCmdReplies) }
+
+// repliesOptions holds what the `texting replies` subcommands need.
+type repliesOptions struct {
+	Out    io.Writer
+	DB     *store.DB
+	Config config.Config
+	Logger *slog.Logger
+	JSON   bool
+}
+
+func newCmdReplies(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "replies",
+		Short: "Categorise received texts",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	opts := &repliesOptions{}
+	prepare := func(ctx context.Context) error {
+		db, err := f.Store(ctx)
+		if err != nil {
+			return err
+		}
+		cfg, err := f.Config(ctx)
+		if err != nil {
+			return err
+		}
+		opts.Out, opts.DB, opts.Config, opts.Logger = f.Out, db, cfg, f.Logger
+		return nil
+	}
+	tag := &cobra.Command{
+		Use:   "tag ID CATEGORY",
+		Short: "Categorise a received text, and every uncategorised text that is the same",
+		Long: "Give the received text ID the category CATEGORY, as the operator's choice, and give it\n" +
+			"also to every uncategorised text that is the same after normalisation (case, spacing,\n" +
+			"punctuation). The category's opt-out and auto-reply apply; the learned model learns it.",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id <= 0 {
+				return fmt.Errorf("replies tag: %q is not a message id", args[0])
+			}
+			if err := prepare(cmd.Context()); err != nil {
+				return err
+			}
+			return repliesTag(cmd.Context(), opts, id, args[1])
+		},
+	}
+	tag.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	recat := &cobra.Command{
+		Use:     "recategorise",
+		Aliases: []string{"recategorize"},
+		Short:   "Run the automatic rules again over the texts waiting for review",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := prepare(cmd.Context()); err != nil {
+				return err
+			}
+			return repliesRecategorise(cmd.Context(), opts)
+		},
+	}
+	recat.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.AddCommand(tag, recat)
+	return cmd
+}
+
+type tagJSON struct {
+	Category string  `json:"category"`
+	Tagged   int     `json:"tagged"`
+	IDs      []int64 `json:"ids"`
+}
+
+// repliesTag categorises message id and its like.
+func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category string) error {
+	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	u, err := p.Tag(ctx, id, category)
+	if err != nil {
+		return fmt.Errorf("replies tag: %w", err)
+	}
+	if opts.JSON {
+		return writeJSON(opts.Out, tagJSON{Category: u.Category, Tagged: u.Tagged, IDs: u.IDs})
+	}
+	others := ""
+	if u.Tagged > 1 {
+		others = fmt.Sprintf(" and %d identical text(s)", u.Tagged-1)
+	}
+	_, err = fmt.Fprintf(opts.Out, "message %d%s: %s\n", id, others, u.Category)
+	return err
+}
+
+type recategoriseJSON struct {
+	Checked     int            `json:"checked"`
+	Categorised int            `json:"categorised"`
+	ByCategory  map[string]int `json:"by_category"`
+	OptedOut    int            `json:"opted_out"`
+	Autoreplies int            `json:"autoreplies"`
+}
+
+// repliesRecategorise re-runs the automatic rules over the review queue.
+func repliesRecategorise(ctx context.Context, opts *repliesOptions) error {
+	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	res, err := p.Recategorise(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.Out, recategoriseJSON{Checked: res.Checked, Categorised: res.Categorised,
+			ByCategory: res.ByCategory, OptedOut: res.OptedOut, Autoreplies: res.Autoreplies})
+	}
+	var parts []string
+	names := make([]string, 0, len(res.ByCategory))
+	for n := range res.ByCategory {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", n, res.ByCategory[n]))
+	}
+	line := fmt.Sprintf("%d waiting, %d categorised", res.Checked, res.Categorised)
+	if len(parts) > 0 {
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d opted out, %d auto-replies queued, %d still waiting for review",
+		res.OptedOut, res.Autoreplies, res.Checked-res.Categorised)
+	_, err = fmt.Fprintln(opts.Out, line)
+	return err
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/gateway"
+	"github.com/texting-centre/texting/replies"
+	"github.com/texting-centre/texting/store"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return newCmdServe(f, nil) }) }
+
+// serveOptions holds what `texting serve` needs.
+type serveOptions struct {
+	Err    io.Writer // where the address and callback URLs are shown
+	DB     *store.DB
+	Config config.Config
+	Logger *slog.Logger
+
+	Addr string
+	// Listening, when set, is called with the address actually listened
+	// on (tests listen on port 0).
+	Listening func(addr string)
+}
+
+// newCmdServe builds `texting serve`; runF replaces serve in tests.
+func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080]",
+		Short: "Listen for an SMS gateway's callbacks (inbound texts and delivery reports)",
+		Long: "Answer the SMS gateway's callbacks:\n" +
+			"  GET|POST /api/inbound?token=T  (to, from, message, ref): store and sort a received text\n" +
+			"  GET|POST /api/status?token=T   (to, ref, smsref, status): a delivery report\n" +
+			"  GET /healthz\n" +
+			"T is the setting serve.token (generated on first use; 'texting config get serve.token').\n" +
+			"Stops gracefully on SIGINT or SIGTERM.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := f.Store(ctx)
+			if err != nil {
+				return err
+			}
+			cfg, err := f.Config(ctx)
+			if err != nil {
+				return err
+			}
+			opts.Err, opts.DB, opts.Config, opts.Logger = f.Err, db, cfg, f.Logger
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return serve(ctx, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	return cmd
+}
+
+// serve runs the callback listener until ctx is cancelled.
+func serve(ctx context.Context, opts *serveOptions) error {
+	token := opts.Config.ServeToken
+	if token == "" {
+		var err error
+		if token, err = opts.DB.SetSettingIfAbsent(ctx, "serve.token", config.NewToken()); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	sims, err := opts.DB.GatewaySIMs(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	cb := p.Callbacks()
+	defer cb.Close()
+	h := gateway.NewHandler(cb, token, opts.Logger)
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	addr := ln.Addr().String()
+	base := "http://" + addr
+	fmt.Fprintf(opts.Err, "texting serve: listening on %s\n", base)
+	fmt.Fprintf(opts.Err, "  inbound callback: %s/api/inbound?token=…\n", base)
+	fmt.Fprintf(opts.Err, "  status callback:  %s/api/status?token=…\n", base)
+	fmt.Fprintf(opts.Err, "  (token: 'texting config get serve.token'; give the provider your public URL)\n")
+	switch len(sims) {
+	case 0:
+		fmt.Fprintln(opts.Err, "  note: no gateway SIM is configured; received texts are stored without a SIM and get no auto-reply")
+	case 1:
+		fmt.Fprintf(opts.Err, "  received texts go to %s\n", sims[0].Label())
+	}
+	if opts.Listening != nil {
+		opts.Listening(addr)
+	}
+	if err := gateway.ServeListener(ctx, ln, h, opts.Logger); err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.Err, "texting serve: stopped")
+	return nil
+}
