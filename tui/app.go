@@ -202,35 +202,45 @@ func oneLineErr(err error) string {
 	return common.OneLine(err.Error())
 }
 
+// Tabbed is a screen with a shorter name for the tab bar than its title.
+type Tabbed interface{ Tab() string }
+
 // tabs is the tab bar: every screen with its number, the active one
-// highlighted; when the terminal is narrow, only the active screen's
-// neighbours are named.
+// highlighted. When the terminal is narrow the names shorten, the active
+// one staying whole.
 func (m *Model) tabs() string {
 	st := m.c.Styles
-	brand := st.Brand.Render("Texting Centre") + " "
-	render := func(i int, short bool) string {
-		num := ""
-		if i < 10 {
-			num = string("1234567890"[i]) + " "
+	brand := st.Brand.Render("Texting Centre") + "  "
+	for level := 0; level < 4; level++ {
+		var parts []string
+		for i, s := range m.screens {
+			name := s.Title()
+			if t, ok := s.(Tabbed); ok && level > 0 {
+				name = t.Tab()
+			}
+			if i != m.active {
+				switch level {
+				case 2:
+					name = string([]rune(name)[:min(3, len([]rune(name)))])
+				case 3:
+					name = ""
+				}
+			}
+			if i < 10 {
+				name = strings.TrimSpace(string("1234567890"[i]) + " " + name)
+			}
+			if i == m.active {
+				parts = append(parts, st.ActiveTab.Render(name))
+			} else {
+				parts = append(parts, st.Tab.Render(name))
+			}
 		}
-		name := m.screens[i].Title()
-		if short && i != m.active {
-			name = ""
-			num = strings.TrimSpace(num)
+		bar := strings.Join(parts, "")
+		if level == 0 {
+			bar = brand + bar
 		}
-		if i == m.active {
-			return st.ActiveTab.Render(num + name)
-		}
-		return st.Tab.Render(num + name)
-	}
-	for _, short := range []bool{false, true} {
-		var b strings.Builder
-		b.WriteString(brand)
-		for i := range m.screens {
-			b.WriteString(render(i, short))
-		}
-		if lipgloss.Width(b.String()) <= m.width || short {
-			return common.Truncate(b.String(), m.width)
+		if lipgloss.Width(bar) <= m.width || level == 3 {
+			return common.Truncate(bar, m.width)
 		}
 	}
 	return ""

@@ -371,7 +371,7 @@ func (m *Model) side(w int) string {
 	b.WriteString(st.Label.Render("From ") + from + "\n")
 	b.WriteString(st.Label.Render("At   ") + msg.At.In(m.c.Loc).Format("Mon 2 Jan 15:04"))
 	if g.Count > 1 {
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("  (newest of %d identical)", g.Count)))
+		b.WriteString("\n" + st.Warn.Render(fmt.Sprintf("×%d identical texts: one key tags them all", g.Count)))
 	}
 	b.WriteString("\n\n")
 	b.WriteString(st.In.Render(common.Wrap(msg.Text, w)) + "\n")

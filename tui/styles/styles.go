@@ -57,8 +57,8 @@ func New(r *lipgloss.Renderer) *Styles {
 	ns := r.NewStyle
 	s.App = ns()
 	s.Brand = ns().Bold(true).Foreground(accent)
-	s.Tab = ns().Foreground(subtle).Padding(0, 1)
-	s.ActiveTab = ns().Bold(true).Foreground(accent).Underline(true).Padding(0, 1)
+	s.Tab = ns().Foreground(subtle).PaddingRight(1)
+	s.ActiveTab = ns().Bold(true).Reverse(true).Foreground(accent).MarginRight(1)
 	s.Title = ns().Bold(true)
 	s.Subtle = ns().Foreground(subtle)
 	s.Selected = ns().Background(selBg).Bold(true)

@@ -1,0 +1,67 @@
+// Package categories is the reply types screen: each category's behaviour
+// (opt-out, follow-up) and auto-reply; add, edit, delete.
+package categories
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+	"github.com/texting-centre/texting/tui/crud"
+)
+
+// Title is the screen's name.
+const Title = "Categories"
+
+// New returns the categories screen.
+func New(c *common.Common) *crud.Model[store.Category] {
+	return crud.New(c, crud.Spec[store.Category]{
+		Title: Title,
+		Tab:   "Types",
+		Noun:  "category",
+		Columns: []crud.Column{
+			crud.Col("#", 3), crud.Col("Name", 18), crud.Col("Opt-out", 8), crud.Col("Follow-up", 12), crud.Col("Auto-reply", 0),
+		},
+		Load: func(ctx context.Context, db *store.DB) ([]store.Category, error) { return db.Categories(ctx) },
+		Row: func(cat store.Category) []string {
+			opt := ""
+			if cat.OptOut {
+				opt = "yes"
+			}
+			return []string{fmt.Sprint(cat.Position), cat.Name, opt, cat.Followup, common.OneLine(cat.AutoReply)}
+		},
+		Name: func(cat store.Category) string { return cat.Name },
+		Form: func(c *common.Common, cat store.Category, isNew bool) *common.Form {
+			f := common.NewForm(c.Styles, c.Keys)
+			f.Text("Name", cat.Name)
+			f.Toggle("Opt-out", cat.OptOut).Hint = "a reply in it puts the number on the opt-out list"
+			followup := cat.Followup
+			if followup == "" {
+				followup = store.FollowupNone
+			}
+			f.Choice("Follow-up", []string{store.FollowupNone, store.FollowupBasic, store.FollowupAlternative}, followup)
+			f.Area("Auto-reply (once per number per window; empty for none)", cat.AutoReply, 3, true)
+			return f
+		},
+		Save: func(ctx context.Context, db *store.DB, cat store.Category, isNew bool, f *common.Form) error {
+			cat.Name = strings.TrimSpace(f.Fields[0].Value())
+			cat.OptOut = f.Fields[1].On()
+			cat.Followup = f.Fields[2].Value()
+			cat.AutoReply = strings.TrimSpace(f.Fields[3].Value())
+			if isNew {
+				_, err := db.AddCategory(ctx, cat)
+				return err
+			}
+			return db.UpdateCategory(ctx, cat)
+		},
+		Delete: func(ctx context.Context, db *store.DB, cat store.Category) error { return db.DeleteCategory(ctx, cat.ID) },
+		Detail: func(c *common.Common, cat store.Category) string {
+			if cat.Role != "" {
+				return c.Styles.Subtle.Render("The automatic rules use this category (" + cat.Role + "): it can be renamed, not deleted.")
+			}
+			return ""
+		},
+	})
+}

@@ -1,0 +1,313 @@
+// Package conversations is the threads screen: one thread per number, what
+// we sent and what they said, with states and categories; a reply goes out
+// through the outbox from the SIM the person last texted with.
+package conversations
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Title is the screen's name.
+const Title = "Conversations"
+
+type (
+	pageMsg struct {
+		req  common.PageRequest
+		rows []store.Conversation
+		err  error
+	}
+	threadMsg struct {
+		number string
+		msgs   []store.Message
+		err    error
+	}
+	sentMsg struct {
+		summary string
+		err     error
+	}
+)
+
+// Model is the conversations screen.
+type Model struct {
+	c      *common.Common
+	list   common.List[store.Conversation]
+	filter common.Filter
+	thread []store.Message // the selected number's newest texts, newest first
+	number string          // whose thread is loaded
+	reply  *common.Form    // open while a reply is written
+	width  int
+	height int
+}
+
+// New returns the conversations screen.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, filter: common.NewFilter(c.Styles)}
+	m.SetSize(100, 24)
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return Title }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetPageSize(max(1, h-3))
+	if m.reply != nil {
+		m.reply.SetWidth(m.sideWidth())
+	}
+}
+
+func (m *Model) sideWidth() int { return m.width - m.width/2 - 1 }
+
+// Tab is the screen's name in a narrow tab bar.
+func (m *Model) Tab() string { return "Threads" }
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return m.load(m.list.Reload()) }
+
+// Open shows the thread of number: the list is filtered to it.
+func (m *Model) Open(number string) tea.Cmd {
+	m.filter.Input.SetValue(number)
+	m.list.Filter = number
+	return m.load(m.list.Request(0, 0))
+}
+
+// Captures implements common.Screen.
+func (m *Model) Captures(msg tea.KeyMsg) bool {
+	return (m.filter.Active || m.reply != nil) && msg.String() != "ctrl+c"
+}
+
+func (m *Model) load(req common.PageRequest) tea.Cmd {
+	db, ctx := m.c.DB, m.c.Context()
+	return func() tea.Msg {
+		rows, err := db.Conversations(ctx, store.PageFilter{Contains: req.Filter, Limit: req.Limit, Offset: req.Offset})
+		return pageMsg{req, rows, err}
+	}
+}
+
+func (m *Model) loadThread() tea.Cmd {
+	cv, ok := m.list.Selected()
+	if !ok || cv.Number == m.number {
+		return nil
+	}
+	m.number, m.thread = cv.Number, nil
+	db, ctx, n := m.c.DB, m.c.Context(), max(5, m.height)
+	return func() tea.Msg {
+		msgs, err := db.MessagePage(ctx, store.MessageFilter{Number: cv.Number, Limit: n}, "")
+		return threadMsg{cv.Number, msgs, err}
+	}
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pageMsg:
+		if msg.err != nil {
+			m.list.Loading = false
+			return m, common.Err(msg.err)
+		}
+		if m.list.Loaded(msg.req, msg.rows) {
+			m.number = "" // reload the thread: it may have grown
+			return m, m.loadThread()
+		}
+	case threadMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		if msg.number == m.number {
+			m.thread = msg.msgs
+		}
+	case sentMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		m.reply = nil
+		m.number = ""
+		return m, tea.Batch(common.Status("reply queued: "+msg.summary), m.load(m.list.Reload()))
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	default:
+		if m.reply != nil {
+			return m, m.reply.Update(msg)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if m.reply != nil {
+		switch {
+		case key.Matches(msg, k.Actions.Save):
+			return m.send()
+		case msg.String() == "esc":
+			m.reply = nil
+			return nil
+		}
+		return m.reply.Update(msg)
+	}
+	if m.filter.Active {
+		changed, cmd := m.filter.Update(msg)
+		if changed {
+			m.list.Filter = m.filter.Value()
+			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Actions.Reply):
+		if _, ok := m.list.Selected(); ok {
+			m.reply = common.NewForm(m.c.Styles, m.c.Keys)
+			m.reply.Area("Reply", "", 4, true)
+			m.reply.SetWidth(m.sideWidth())
+			return m.reply.Init()
+		}
+	case key.Matches(msg, k.List.Filter):
+		return m.filter.Start()
+	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
+		m.filter.Input.SetValue("")
+		m.list.Filter = ""
+		return m.load(m.list.Request(0, 0))
+	default:
+		req, load, handled := m.list.HandleKey(k.List, msg)
+		if load {
+			return m.load(req)
+		}
+		if handled {
+			return m.loadThread()
+		}
+	}
+	return nil
+}
+
+// send queues the reply from the SIM the person last texted with.
+func (m *Model) send() tea.Cmd {
+	cv, ok := m.list.Selected()
+	text := strings.TrimSpace(m.reply.Fields[0].Value())
+	if !ok || text == "" {
+		return common.Status("write the reply first")
+	}
+	sim := ""
+	for _, t := range m.thread {
+		if t.SIM != "" {
+			sim = t.SIM
+			break
+		}
+	}
+	be, ctx := m.c.Backend, m.c.Context()
+	return func() tea.Msg {
+		s, err := be.Send(ctx, []string{cv.Number}, text, sim)
+		return sentMsg{s, err}
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.reply != nil {
+		return []key.Binding{k.Actions.Save, k.Actions.GSMTwins, k.List.Back}
+	}
+	return []key.Binding{k.List.Up, k.List.Down, k.Actions.Reply, k.List.Filter}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Actions.Reply, k.Actions.Save, k.Actions.GSMTwins},
+		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
+		{k.List.Filter, k.List.Refresh, k.List.Back},
+	}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	listW := m.width / 2
+	sideW := m.sideWidth()
+	head := st.Title.Render("Conversations") + "  " + st.Subtle.Render(m.list.Position())
+	if f := m.filter.View(st); f != "" {
+		head += "  " + f
+	}
+	rows := make([]string, len(m.list.Rows))
+	for i, cv := range m.list.Rows {
+		badge := "  "
+		if cv.Uncategorised > 0 {
+			badge = "● "
+		}
+		dir := "←"
+		if cv.Latest.Direction == store.Out {
+			dir = "→"
+		}
+		rows[i] = badge + common.Pad(cv.Number, 14) + " " + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
+			" " + dir + " " + common.Truncate(common.OneLine(cv.Latest.Text), max(1, listW-32))
+	}
+	left := common.Rows(st, rows, m.list.Cursor, listW)
+	if len(m.list.Rows) == 0 && !m.list.Loading {
+		left = st.Subtle.Render("  No conversations.")
+	}
+	bodyH := m.height - 1
+	left = common.Fit(left, listW, bodyH)
+	side := common.Fit(m.threadView(sideW, bodyH), sideW, bodyH)
+	return common.Truncate(head, m.width) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
+}
+
+// threadView draws the thread oldest at the top, the newest just above the
+// reply box, cut to fit.
+func (m *Model) threadView(w, h int) string {
+	st := m.c.Styles
+	cv, ok := m.list.Selected()
+	if !ok {
+		return ""
+	}
+	var footer string
+	if m.reply != nil {
+		footer = m.reply.View() + "\n" + st.Subtle.Render("ctrl+s sends · esc cancels")
+	} else {
+		footer = st.Subtle.Render("r replies")
+	}
+	title := st.Title.Render(cv.Number) + st.Subtle.Render(fmt.Sprintf("  %d texts", cv.Texts))
+	var blocks []string
+	for i := len(m.thread) - 1; i >= 0; i-- {
+		t := m.thread[i]
+		meta := common.When(t.At, m.c.Now(), m.c.Loc)
+		if t.SIM != "" {
+			meta += " · " + t.SIM
+		}
+		var body string
+		if t.Direction == store.Out {
+			meta += " · " + t.Kind + " · " + t.State
+			if t.Error != "" {
+				meta += " · " + t.Error
+			}
+			body = st.Out.Render(common.Wrap(t.Text, w-4))
+			blocks = append(blocks, st.Subtle.Render("→ "+meta)+"\n  "+strings.ReplaceAll(body, "\n", "\n  "))
+		} else {
+			if t.Category != "" {
+				meta += " · " + t.Category
+				if t.CategoryBy != "" && t.CategoryBy != "operator" {
+					meta += " (" + t.CategoryBy + ")"
+				}
+			} else {
+				meta += " · to review"
+			}
+			body = st.In.Render(common.Wrap(t.Text, w-4))
+			blocks = append(blocks, st.Subtle.Render("← "+meta)+"\n  "+strings.ReplaceAll(body, "\n", "\n  "))
+		}
+	}
+	thread := strings.Split(strings.Join(blocks, "\n"), "\n")
+	room := h - 2 - lipgloss.Height(footer)
+	if len(thread) > room && room > 0 {
+		thread = thread[len(thread)-room:]
+	}
+	return title + "\n" + strings.Join(thread, "\n") + "\n\n" + footer
+}

@@ -1,0 +1,234 @@
+// Package messages is the per-SIM Inbox and Sent screen: the texts one SIM
+// received or sent, newest first, a page at a time.
+package messages
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Title is the screen's name.
+const Title = "Inbox/Sent"
+
+type (
+	simsMsg struct {
+		sims []store.SIM
+		err  error
+	}
+	pageMsg struct {
+		req  common.PageRequest
+		rows []store.Message
+		err  error
+	}
+)
+
+// Model is the inbox/sent screen.
+type Model struct {
+	c      *common.Common
+	sims   []store.SIM
+	sim    int // index into sims; -1 for every SIM
+	out    bool
+	list   common.List[store.Message]
+	filter common.Filter
+	width  int
+	height int
+}
+
+// New returns the inbox/sent screen, on every SIM's inbox.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, sim: -1, filter: common.NewFilter(c.Styles)}
+	m.SetSize(100, 24)
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return Title }
+
+// Tab is the screen's name in a narrow tab bar.
+func (m *Model) Tab() string { return "Inbox" }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetPageSize(max(1, h-5))
+}
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd {
+	db, ctx := m.c.DB, m.c.Context()
+	return tea.Batch(func() tea.Msg {
+		sims, err := db.SIMs(ctx)
+		return simsMsg{sims, err}
+	}, m.load(m.list.Reload()))
+}
+
+// Open shows the inbox of the SIM labelled label.
+func (m *Model) Open(label string) tea.Cmd {
+	for i, s := range m.sims {
+		if s.Label() == label {
+			m.sim = i
+		}
+	}
+	return m.load(m.list.Request(0, 0))
+}
+
+// Captures implements common.Screen.
+func (m *Model) Captures(msg tea.KeyMsg) bool { return m.filter.Active && msg.String() != "ctrl+c" }
+
+func (m *Model) filterFor() store.MessageFilter {
+	f := store.MessageFilter{Direction: store.In}
+	if m.out {
+		f.Direction = store.Out
+	}
+	if m.sim >= 0 && m.sim < len(m.sims) {
+		f.SIMID = m.sims[m.sim].ID
+	}
+	return f
+}
+
+func (m *Model) load(req common.PageRequest) tea.Cmd {
+	db, ctx, f := m.c.DB, m.c.Context(), m.filterFor()
+	f.Limit, f.Offset = req.Limit, req.Offset
+	return func() tea.Msg {
+		rows, err := db.MessagePage(ctx, f, req.Filter)
+		return pageMsg{req, rows, err}
+	}
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case simsMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		m.sims = msg.sims
+		if m.sim >= len(m.sims) {
+			m.sim = -1
+		}
+	case pageMsg:
+		if msg.err != nil {
+			m.list.Loading = false
+			return m, common.Err(msg.err)
+		}
+		m.list.Loaded(msg.req, msg.rows)
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if m.filter.Active {
+		changed, cmd := m.filter.Update(msg)
+		if changed {
+			m.list.Filter = m.filter.Value()
+			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Actions.Toggle):
+		m.out = !m.out
+		return m.load(m.list.Request(0, 0))
+	case key.Matches(msg, k.Actions.NextSIM):
+		m.sim++
+		if m.sim >= len(m.sims) {
+			m.sim = -1
+		}
+		return m.load(m.list.Request(0, 0))
+	case key.Matches(msg, k.Actions.PrevSIM):
+		m.sim--
+		if m.sim < -1 {
+			m.sim = len(m.sims) - 1
+		}
+		return m.load(m.list.Request(0, 0))
+	case key.Matches(msg, k.List.Filter):
+		return m.filter.Start()
+	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
+		m.filter.Input.SetValue("")
+		m.list.Filter = ""
+		return m.load(m.list.Request(0, 0))
+	case key.Matches(msg, k.Actions.Edit):
+		if t, ok := m.list.Selected(); ok {
+			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: t.Number} }
+		}
+	default:
+		if req, load, _ := m.list.HandleKey(k.List, msg); load {
+			return m.load(req)
+		}
+	}
+	return nil
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return []key.Binding{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM, k.List.Filter}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM},
+		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
+		{k.List.Filter, k.List.Refresh, k.List.Back},
+	}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	box := "Inbox"
+	if m.out {
+		box = "Sent"
+	}
+	sim := "every SIM"
+	if m.sim >= 0 && m.sim < len(m.sims) {
+		sim = m.sims[m.sim].Label()
+	}
+	var tabs []string
+	for i := -1; i < len(m.sims); i++ {
+		name := "All"
+		if i >= 0 {
+			name = m.sims[i].Label()
+		}
+		if i == m.sim {
+			tabs = append(tabs, st.ActiveTab.Render(name))
+		} else {
+			tabs = append(tabs, st.Tab.Render(name))
+		}
+	}
+	head := st.Title.Render(box+" · "+sim) + "  " + st.Subtle.Render(m.list.Position())
+	sub := strings.Join(tabs, "")
+	if f := m.filter.View(st); f != "" {
+		sub = f
+	}
+	textW := max(10, m.width-2-10-15-12-13)
+	cols := st.Header.Render("  " + common.Pad("When", 10) + common.Pad("Number", 15) + common.Pad("SIM", 12) +
+		common.Pad(map[bool]string{false: "Category", true: "State"}[m.out], 13) + "Text")
+	rows := make([]string, len(m.list.Rows))
+	for i, t := range m.list.Rows {
+		info := t.Category
+		if m.out {
+			info = t.State
+		} else if info == "" {
+			info = "to review"
+		}
+		rows[i] = common.Pad(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Pad(t.Number, 15) + common.Pad(t.SIM, 12) +
+			common.Pad(info, 13) + common.Truncate(common.OneLine(t.Text), textW)
+	}
+	body := common.Rows(st, rows, m.list.Cursor, m.width)
+	if len(rows) == 0 && !m.list.Loading {
+		body = st.Subtle.Render(fmt.Sprintf("  No texts in this %s.", strings.ToLower(box)))
+	}
+	return common.Truncate(head, m.width) + "\n" + common.Truncate(sub, m.width) + "\n\n" + cols + "\n" + body
+}

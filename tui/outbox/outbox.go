@@ -1,0 +1,200 @@
+// Package outbox is the outbox screen: queued, failed and unknown-outcome
+// texts with their reason; the operator resends them or marks them failed.
+package outbox
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Title is the screen's name.
+const Title = "Outbox"
+
+// states are the outbox states shown.
+func states() []string {
+	return []string{store.StateQueued, store.StateSending, store.StateFailed, store.StateUnknown}
+}
+
+type (
+	pageMsg struct {
+		req  common.PageRequest
+		rows []store.Message
+		err  error
+	}
+	doneMsg struct {
+		what string
+		err  error
+	}
+)
+
+// Model is the outbox screen.
+type Model struct {
+	c       *common.Common
+	list    common.List[store.Message]
+	filter  common.Filter
+	confirm *store.Message // the text to mark failed, while asking
+	width   int
+	height  int
+}
+
+// New returns the outbox screen.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, filter: common.NewFilter(c.Styles)}
+	m.SetSize(100, 24)
+	return m
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return Title }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetPageSize(max(1, h-6))
+}
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return m.load(m.list.Reload()) }
+
+// Captures implements common.Screen.
+func (m *Model) Captures(msg tea.KeyMsg) bool {
+	return (m.filter.Active || m.confirm != nil) && msg.String() != "ctrl+c"
+}
+
+func (m *Model) load(req common.PageRequest) tea.Cmd {
+	db, ctx := m.c.DB, m.c.Context()
+	return func() tea.Msg {
+		rows, err := db.MessagePage(ctx, store.MessageFilter{Direction: store.Out, States: states(), Limit: req.Limit, Offset: req.Offset}, req.Filter)
+		return pageMsg{req, rows, err}
+	}
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pageMsg:
+		if msg.err != nil {
+			m.list.Loading = false
+			return m, common.Err(msg.err)
+		}
+		m.list.Loaded(msg.req, msg.rows)
+	case doneMsg:
+		cmd := m.load(m.list.Reload())
+		if msg.err != nil {
+			return m, tea.Batch(cmd, common.Err(msg.err))
+		}
+		return m, tea.Batch(cmd, common.Status(msg.what))
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if m.confirm != nil {
+		t := *m.confirm
+		switch {
+		case key.Matches(msg, k.Actions.Confirm):
+			m.confirm = nil
+			be, ctx := m.c.Backend, m.c.Context()
+			return func() tea.Msg {
+				return doneMsg{fmt.Sprintf("text %d to %s marked failed", t.ID, t.Number), be.MarkFailed(ctx, t.ID)}
+			}
+		case key.Matches(msg, k.Actions.Cancel):
+			m.confirm = nil
+		}
+		return nil
+	}
+	if m.filter.Active {
+		changed, cmd := m.filter.Update(msg)
+		if changed {
+			m.list.Filter = m.filter.Value()
+			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Actions.Resend):
+		t, ok := m.list.Selected()
+		if !ok {
+			return nil
+		}
+		if t.State != store.StateFailed && t.State != store.StateUnknown {
+			return common.Status("only failed and unknown-outcome texts are resent; queued ones go by themselves")
+		}
+		be, ctx := m.c.Backend, m.c.Context()
+		return func() tea.Msg {
+			return doneMsg{fmt.Sprintf("text %d to %s queued again", t.ID, t.Number), be.Resend(ctx, t.ID)}
+		}
+	case key.Matches(msg, k.Actions.Fail):
+		if t, ok := m.list.Selected(); ok {
+			if t.State == store.StateFailed {
+				return common.Status("already failed")
+			}
+			m.confirm = &t
+		}
+	case key.Matches(msg, k.List.Filter):
+		return m.filter.Start()
+	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
+		m.filter.Input.SetValue("")
+		m.list.Filter = ""
+		return m.load(m.list.Request(0, 0))
+	default:
+		if req, load, _ := m.list.HandleKey(k.List, msg); load {
+			return m.load(req)
+		}
+	}
+	return nil
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.confirm != nil {
+		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
+	}
+	return []key.Binding{k.Actions.Resend, k.Actions.Fail, k.List.Filter}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Actions.Resend, k.Actions.Fail},
+		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
+		{k.List.Filter, k.List.Refresh, k.List.Back},
+	}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	head := st.Title.Render("Outbox") + st.Subtle.Render("  queued, sending, failed and unknown-outcome texts  "+m.list.Position())
+	sub := m.filter.View(st)
+	textW := max(10, (m.width-2-10-15-11-9)/2)
+	cols := st.Header.Render("  " + common.Pad("When", 10) + common.Pad("Number", 15) + common.Pad("SIM", 11) +
+		common.Pad("State", 9) + common.Pad("Text", textW+1) + "Reason")
+	rows := make([]string, len(m.list.Rows))
+	for i, t := range m.list.Rows {
+		state := t.State
+		rows[i] = common.Pad(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Pad(t.Number, 15) + common.Pad(t.SIM, 11) +
+			common.Pad(state, 9) + common.Pad(common.OneLine(t.Text), textW) + " " + common.OneLine(t.Error)
+	}
+	body := common.Rows(st, rows, m.list.Cursor, m.width)
+	if len(rows) == 0 && !m.list.Loading {
+		body = st.Good.Render("  The outbox is empty: everything went.")
+	}
+	foot := ""
+	if m.confirm != nil {
+		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", m.confirm.Number))
+	} else if t, ok := m.list.Selected(); ok && t.State == store.StateUnknown {
+		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
+	}
+	return common.Truncate(head, m.width) + "\n" + sub + "\n" + cols + "\n" + body + foot
+}

@@ -1,0 +1,188 @@
+// Package send is the "Send a text" screen: numbers, validated as they are
+// typed, and a text with the same live counter as the templates editor. The
+// text goes through the outbox like every other.
+package send
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/tui/common"
+)
+
+// Title is the screen's name.
+const Title = "Send"
+
+type sentMsg struct {
+	summary string
+	err     error
+}
+
+// Model is the send screen.
+type Model struct {
+	c       *common.Common
+	form    *common.Form
+	sending bool
+	blurred bool // esc left the form: the global keys work until e or enter
+	result  string
+	failed  bool
+	width   int
+	height  int
+}
+
+// New returns the send screen.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, width: 100, height: 24}
+	m.reset()
+	return m
+}
+
+func (m *Model) reset() {
+	f := common.NewForm(m.c.Styles, m.c.Keys)
+	f.Text("To", "").Hint = "numbers, comma-separated"
+	f.Area("Text", "", 5, true)
+	f.Text("SIM", "").Hint = "e.g. O2 3; empty: the person's last SIM, else the least used"
+	f.SetWidth(m.width)
+	m.form = f
+}
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return Title }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.form.SetWidth(w)
+}
+
+// Init focuses the first field.
+func (m *Model) Init() tea.Cmd {
+	m.blurred = false
+	return m.form.Init()
+}
+
+// Captures implements common.Screen: while the form has focus it takes every
+// key (alt+digit still switches screens); esc leaves the form so that tab,
+// digits and q are the global keys again.
+func (m *Model) Captures(msg tea.KeyMsg) bool { return !m.blurred && msg.String() != "ctrl+c" }
+
+// Numbers checks what was typed in To: the E.164 numbers, and a problem for
+// each entry that is not a number.
+func Numbers(s, region string) (numbers []string, problems []string) {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := phone.Normalize(part, region)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		numbers = append(numbers, n)
+	}
+	return numbers, problems
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case sentMsg:
+		m.sending = false
+		if msg.err != nil {
+			m.result, m.failed = msg.err.Error(), true
+			return m, nil
+		}
+		m.result, m.failed = msg.summary, false
+		m.reset()
+		return m, m.form.Init()
+	case tea.KeyMsg:
+		switch {
+		case m.blurred:
+			if key.Matches(msg, m.c.Keys.Actions.Edit) {
+				return m, m.Init()
+			}
+			return m, nil
+		case msg.String() == "esc":
+			m.blurred = true
+			return m, nil
+		case key.Matches(msg, m.c.Keys.Actions.Save):
+			return m, m.send()
+		}
+		m.result = ""
+		return m, m.form.Update(msg)
+	default:
+		return m, m.form.Update(msg)
+	}
+}
+
+func (m *Model) send() tea.Cmd {
+	if m.sending {
+		return nil
+	}
+	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
+	text := strings.TrimSpace(m.form.Fields[1].Value())
+	switch {
+	case len(problems) > 0:
+		m.result, m.failed = "fix the numbers first", true
+		return nil
+	case len(numbers) == 0:
+		m.result, m.failed = "no number to send to", true
+		return nil
+	case text == "":
+		m.result, m.failed = "the text is empty", true
+		return nil
+	}
+	m.sending = true
+	sim := strings.TrimSpace(m.form.Fields[2].Value())
+	be, ctx := m.c.Backend, m.c.Context()
+	return func() tea.Msg {
+		s, err := be.Send(ctx, numbers, text, sim)
+		return sentMsg{s, err}
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return []key.Binding{k.Actions.Save, k.Actions.NextField, k.Actions.GSMTwins}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	jump := key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1-0", "other screens (digits are typed here)"))
+	return [][]key.Binding{{k.Actions.Save, k.Actions.NextField, k.Actions.PrevField, k.Actions.GSMTwins, jump}}
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	var b strings.Builder
+	hint := "  it goes through the outbox; ctrl+s sends · esc leaves the form"
+	if m.blurred {
+		hint = "  e or enter to write"
+	}
+	b.WriteString(st.Title.Render("Send a text") + st.Subtle.Render(hint) + "\n\n")
+	b.WriteString(m.form.View() + "\n\n")
+	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
+	if len(numbers) > 0 {
+		b.WriteString(st.Good.Render(fmt.Sprintf("✓ %d number(s): %s", len(numbers), strings.Join(numbers, ", "))) + "\n")
+	}
+	for _, p := range problems {
+		b.WriteString(st.Bad.Render("✗ "+p) + "\n")
+	}
+	switch {
+	case m.sending:
+		b.WriteString(st.Subtle.Render("sending…"))
+	case m.result != "" && m.failed:
+		b.WriteString(st.Error.Render("✗ " + m.result))
+	case m.result != "":
+		b.WriteString(st.Good.Render("✓ " + m.result))
+	}
+	return b.String()
+}

@@ -1,0 +1,122 @@
+// Package sims is the SIM cards screen: every SIM and gateway account with
+// its daily limit, state and credentials (the password masked); add, edit,
+// delete.
+package sims
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+	"github.com/texting-centre/texting/tui/crud"
+)
+
+// Title is the screen's name.
+const Title = "SIMs"
+
+// New returns the SIM cards screen.
+func New(c *common.Common) *crud.Model[store.SIM] {
+	return crud.New(c, crud.Spec[store.SIM]{
+		Title: Title,
+		Noun:  "SIM",
+		Columns: []crud.Column{
+			crud.Col("SIM", 12), crud.Col("Phone", 14), crud.Col("IMSI", 16), crud.Col("Limit", 6), crud.Col("State", 12), crud.Col("Gateway", 0),
+		},
+		Load: func(ctx context.Context, db *store.DB) ([]store.SIM, error) { return db.SIMs(ctx) },
+		Row: func(s store.SIM) []string {
+			state := "active"
+			switch {
+			case !s.Active:
+				state = "inactive"
+			case s.Parked(c.Now()):
+				state = "parked"
+			}
+			gw := ""
+			if s.IsGateway() {
+				gw = s.GatewayUser + " " + config.Mask(s.GatewayPassword)
+				if s.SenderID != "" {
+					gw += " from " + s.SenderID
+				}
+			}
+			return []string{s.Label(), s.Phone, s.IMSI, strconv.Itoa(s.DailyLimit), state, gw}
+		},
+		Name: func(s store.SIM) string { return s.Label() },
+		Form: func(c *common.Common, s store.SIM, isNew bool) *common.Form {
+			f := common.NewForm(c.Styles, c.Keys)
+			ref := ""
+			if s.Ref != 0 {
+				ref = strconv.Itoa(s.Ref)
+			}
+			limit := "300"
+			if !isNew {
+				limit = strconv.Itoa(s.DailyLimit)
+			}
+			f.Text("Network", s.Network).Hint = "a network's name (see Networks)"
+			f.Text("Reference", ref).Hint = "empty: the next free number"
+			f.Text("Phone", s.Phone)
+			f.Text("IMSI", s.IMSI)
+			f.Text("Daily limit", limit).Hint = "SMS parts a day"
+			f.Toggle("Active", s.Active || isNew)
+			f.Text("Gateway URL", s.GatewayURL)
+			f.Text("Gateway user", s.GatewayUser)
+			f.Secret("Password", s.GatewayPassword)
+			f.Text("Sender ID", s.SenderID).Hint = "≤ 11 letters or a number"
+			f.Text("Notes", s.Notes)
+			return f
+		},
+		Save: func(ctx context.Context, db *store.DB, s store.SIM, isNew bool, f *common.Form) error {
+			v := func(i int) string { return strings.TrimSpace(f.Fields[i].Value()) }
+			n, err := db.NetworkByName(ctx, v(0))
+			if err != nil {
+				return err
+			}
+			s.NetworkID = n.ID
+			s.Ref = 0
+			if v(1) != "" {
+				if s.Ref, err = strconv.Atoi(v(1)); err != nil || s.Ref < 0 {
+					return fmt.Errorf("reference must be a number, not %q", v(1))
+				}
+			}
+			s.Phone = ""
+			if v(2) != "" {
+				if s.Phone, err = phone.Normalize(v(2), c.Region); err != nil {
+					return err
+				}
+			}
+			s.IMSI = v(3)
+			if s.DailyLimit, err = strconv.Atoi(v(4)); err != nil || s.DailyLimit < 0 {
+				return fmt.Errorf("daily limit must be a whole number, not %q", v(4))
+			}
+			s.Active = f.Fields[5].On()
+			s.GatewayURL, s.GatewayUser, s.GatewayPassword, s.SenderID, s.Notes = v(6), v(7), f.Fields[8].Value(), v(9), v(10)
+			if isNew {
+				_, err = db.AddSIM(ctx, s)
+				return err
+			}
+			return db.UpdateSIM(ctx, s)
+		},
+		Delete: func(ctx context.Context, db *store.DB, s store.SIM) error { return db.DeleteSIM(ctx, s.ID) },
+		Detail: func(c *common.Common, s store.SIM) string {
+			st := c.Styles
+			var parts []string
+			if s.Parked(c.Now()) {
+				parts = append(parts, st.Warn.Render(fmt.Sprintf("Parked until %s: %s", s.ParkedUntil.In(c.Loc).Format("15:04"), s.ParkReason)))
+			}
+			if s.LastPort != "" {
+				parts = append(parts, st.Label.Render("Last seen on ")+s.LastPort+" "+common.When(s.LastSeen, c.Now(), c.Loc))
+			}
+			if s.IsGateway() && s.GatewayURL != "" {
+				parts = append(parts, st.Label.Render("Gateway ")+s.GatewayURL)
+			}
+			if s.Notes != "" {
+				parts = append(parts, st.Label.Render("Notes ")+common.OneLine(s.Notes))
+			}
+			return strings.Join(parts, "\n")
+		},
+	})
+}
