@@ -163,4 +163,3 @@ func TestErrorOnStatusLine(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
-

@@ -56,7 +56,9 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			}
 			return db.UpdateCategory(ctx, cat)
 		},
-		Delete: func(ctx context.Context, db *store.DB, cat store.Category) error { return db.DeleteCategory(ctx, cat.ID) },
+		Delete: func(ctx context.Context, db *store.DB, cat store.Category) error {
+			return db.DeleteCategory(ctx, cat.ID)
+		},
 		Detail: func(c *common.Common, cat store.Category) string {
 			if cat.Role != "" {
 				return c.Styles.Subtle.Render("The automatic rules use this category (" + cat.Role + "): it can be renamed, not deleted.")
