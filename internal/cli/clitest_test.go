@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// cliResult is what one command printed and its exit status.
+type cliResult struct {
+	code     int
+	out, err string
+}
+
+// runCLI runs args in-process against the database at dbPath.
+func runCLI(t *testing.T, dbPath string, env map[string]string, args ...string) cliResult {
+	t.Helper()
+	var out, errb bytes.Buffer
+	f := NewFactory()
+	f.In = strings.NewReader("")
+	f.Out, f.Err = &out, &errb
+	f.Getenv = func(k string) string { return env[k] }
+	all := append([]string{"--db", dbPath}, args...)
+	code := Run(context.Background(), f, all)
+	return cliResult{code, out.String(), errb.String()}
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// texting builds the real binary once per test run and returns its path.
+func textingBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "texting-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "texting")
+		cmd := exec.Command("go", "build", "-o", builtBin, "github.com/texting-centre/texting/cmd/texting")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = err
+			builtBin = string(out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build texting: %v\n%s", buildErr, builtBin)
+	}
+	return builtBin
+}
