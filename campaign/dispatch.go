@@ -110,7 +110,9 @@ func (d *Dispatcher) Dispatch(ctx context.Context, senders []Sender) (Dispatched
 	if len(rec) > 0 {
 		d.log().Warn("texts interrupted mid-send are now unknown; see texting outbox --state unknown", "count", len(rec))
 	}
-	st := &dispatchState{d: d, out: &out, orphans: map[int64]bool{}}
+	st := &dispatchState{d: d, out: &out, orphans: map[int64]bool{}, active: len(senders)}
+	st.cond = sync.NewCond(&st.mu)
+	defer context.AfterFunc(ctx, st.wake)()
 	queued, err := d.DB.QueuedParts(ctx)
 	if err != nil {
 		return out, err
@@ -170,13 +172,54 @@ func (d *Dispatcher) kindsAt(t time.Time) []string {
 
 // dispatchState is shared by the SIM goroutines of one dispatch.
 type dispatchState struct {
-	d  *Dispatcher
-	mu sync.Mutex // guards out, orphans and calls of d.Events
+	d    *Dispatcher
+	mu   sync.Mutex // guards everything below and calls of d.Events
+	cond *sync.Cond // signalled when orphans change or a goroutine ends
 	// out is the running tally.
 	out *Dispatched
 	// orphans are SIMs with queued texts that no goroutine sends from: their
 	// movable texts are taken by the others.
 	orphans map[int64]bool
+	// active counts the goroutines that are not waiting for work; gen
+	// changes whenever a SIM stops, so that waiting ones look again.
+	active int
+	gen    int
+}
+
+func (st *dispatchState) wake() {
+	st.mu.Lock()
+	st.gen++
+	st.cond.Broadcast()
+	st.mu.Unlock()
+}
+
+// idle waits, with nothing to send, until another SIM stops or ends (its
+// movable texts may be taken: look again, true) or every goroutine is
+// waiting (false: done).
+// On false the caller no longer counts as active.
+func (st *dispatchState) idle(ctx context.Context) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.active--
+	g := st.gen
+	for st.gen == g && st.active > 0 && ctx.Err() == nil {
+		st.cond.Wait()
+	}
+	if st.gen != g && ctx.Err() == nil {
+		st.active++
+		return true
+	}
+	st.cond.Broadcast()
+	return false
+}
+
+// exit ends a goroutine that is still counted as active.
+func (st *dispatchState) exit() {
+	st.mu.Lock()
+	st.active--
+	st.gen++
+	st.cond.Broadcast()
+	st.mu.Unlock()
 }
 
 func (st *dispatchState) orphanIDs() []int64 {
@@ -193,6 +236,8 @@ func (st *dispatchState) stop(simID int64, why string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.orphans[simID] = true
+	st.gen++
+	st.cond.Broadcast()
 	if c := st.out.SIMs[simID]; c != nil && c.Stopped == "" {
 		c.Stopped = why
 	}
@@ -257,6 +302,12 @@ func (st *dispatchState) next(ctx context.Context, sim store.SIM, kinds []string
 
 // drive sends from one SIM until nothing more can go.
 func (st *dispatchState) drive(ctx context.Context, s Sender) error {
+	counted := true
+	defer func() {
+		if counted {
+			st.exit()
+		}
+	}()
 	d := st.d
 	sim := s.SIM()
 	if !sim.Active {
@@ -278,6 +329,10 @@ func (st *dispatchState) drive(ctx context.Context, s Sender) error {
 			return simError(sim, err)
 		}
 		if len(batch) == 0 {
+			if st.idle(ctx) {
+				continue
+			}
+			counted = false
 			return nil
 		}
 		progress := false

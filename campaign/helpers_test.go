@@ -1,0 +1,178 @@
+package campaign_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
+)
+
+// A Thursday, 10:00 UTC: outside quiet hours, "Have a good day".
+var thursday = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+// fakeSender is a Sender whose answers a test scripts.
+type fakeSender struct {
+	sim   store.SIM
+	delay time.Duration
+	// fail, when set, decides the error of the nth call (1-based).
+	fail func(n int, t campaign.Outgoing) error
+
+	mu    sync.Mutex
+	calls int
+	sent  []campaign.Outgoing
+}
+
+func (f *fakeSender) SIM() store.SIM { return f.sim }
+
+func (f *fakeSender) Send(ctx context.Context, t campaign.Outgoing) (campaign.Result, error) {
+	if f.delay > 0 {
+		time.Sleep(f.delay)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.fail != nil {
+		if err := f.fail(f.calls, t); err != nil {
+			return campaign.Result{}, err
+		}
+	}
+	f.sent = append(f.sent, t)
+	return campaign.Result{Ref: "1"}, nil
+}
+
+func (f *fakeSender) texts() []campaign.Outgoing {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]campaign.Outgoing(nil), f.sent...)
+}
+
+func addSIM(t testing.TB, db *store.DB, network string, limit int) store.SIM {
+	t.Helper()
+	ctx := context.Background()
+	n, err := db.NetworkByName(ctx, network)
+	if errors.Is(err, store.ErrNotFound) {
+		n, err = db.AddNetwork(ctx, store.Network{Name: network})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.AddSIM(ctx, store.SIM{NetworkID: n.ID, Active: true, DailyLimit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func addTemplate(t testing.TB, db *store.DB, tpl store.Template) store.Template {
+	t.Helper()
+	out, err := db.AddTemplate(context.Background(), tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// testConfig is the configuration of a fresh database with quiet hours off.
+func testConfig(t testing.TB, db *store.DB) config.Config {
+	t.Helper()
+	c, err := config.Load(context.Background(), db, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Quiet = config.QuietHours{Off: true}
+	return c
+}
+
+func newEnv(t testing.TB, db *store.DB, senders ...campaign.Sender) *campaign.Env {
+	t.Helper()
+	return &campaign.Env{
+		DB: db, Config: testConfig(t, db), Senders: senders, Loc: time.UTC,
+		Greet: greeting.At, Owner: campaign.ThisProcess(),
+	}
+}
+
+func openDB(t testing.TB, at time.Time) (*store.DB, func(time.Duration)) {
+	db := storetest.Open(t)
+	return db, storetest.FixClock(db, at)
+}
+
+// source is an httptest data source: it serves doc and records POST-backs.
+type source struct {
+	*httptest.Server
+	mu      sync.Mutex
+	doc     string
+	gets    int
+	keys    []string
+	posted  map[string][]string // group → numbers, in POST order
+	posts   int
+	failGet int // HTTP status for GET, 0 for 200
+}
+
+func newSource(t testing.TB, doc string) *source {
+	s := &source{doc: doc, posted: map[string][]string{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.keys = append(s.keys, r.URL.Query().Get("key"))
+		switch r.Method {
+		case http.MethodGet:
+			s.gets++
+			if s.failGet != 0 {
+				w.WriteHeader(s.failGet)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(s.doc))
+		case http.MethodPost:
+			if err := r.ParseForm(); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			s.posts++
+			g := r.PostForm.Get("group")
+			if nums := r.PostForm.Get("numbers"); nums != "" {
+				s.posted[g] = append(s.posted[g], strings.Split(nums, ",")...)
+			}
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *source) postedNumbers() map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]string{}
+	for g, n := range s.posted {
+		out[g] = append([]string(nil), n...)
+	}
+	return out
+}
+
+func doc(t testing.TB, groups map[string][][]string) string {
+	b, err := json.Marshal(groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func outgoing(t testing.TB, db *store.DB) []store.Message {
+	t.Helper()
+	ms, err := db.Messages(context.Background(), store.MessageFilter{Direction: store.Out, Oldest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
