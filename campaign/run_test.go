@@ -60,7 +60,6 @@ func TestParseDocument(t *testing.T) {
 	}
 }
 
-
 func TestRunCampaignWithFakeSenders(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
