@@ -33,12 +33,11 @@ func Counting(text string) Count {
 		Chars:    utf8.RuneCountInString(text),
 		Units:    seg.size(),
 	}
-	last := seg.cuts[n] - seg.cuts[n-1]
-	var ies []byte
+	hdr := 0
 	if n > 1 {
-		ies = concatIE(0, n, n)
+		hdr = concatHeader8
 	}
-	c.Left = seg.room(ies) - last
+	c.Left = seg.room(hdr) - (seg.cuts[n] - seg.cuts[n-1])
 	if seg.enc == UCS2 {
 		for _, r := range text {
 			if _, _, ok := gsm7Lookup(r); !ok && !containsRune(c.ForcedBy, r) {

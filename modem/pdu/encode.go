@@ -158,7 +158,7 @@ func EncodeDeliver(from, text string, opts DeliverOptions) (string, error) {
 	case Data8:
 		seg.data = []byte(text)
 	}
-	if room := seg.room(ies); seg.size() > room {
+	if room := seg.room(headerLen(ies)); seg.size() > room {
 		return "", fmt.Errorf("pdu: text of %d %s does not fit one PDU (%d at most)", seg.size(), seg.unit(), room)
 	}
 	seg.cuts = []int{0, seg.size()}
@@ -275,11 +275,11 @@ func segment(text string, header int) segments {
 	if FitsGSM7(text) {
 		s.enc = GSM7
 		s.gsm = appendSeptets(make([]byte, 0, len(text)+8), text)
-		s.cuts = cut(len(s.gsm), 160, (140-header)*8/7, func(p int) bool { return s.gsm[p-1] != esc })
+		s.cuts = cut(len(s.gsm), s.room(0), s.room(header), func(p int) bool { return s.gsm[p-1] != esc })
 	} else {
 		s.enc = UCS2
 		s.u16 = appendUTF16(make([]uint16, 0, len(text)), text)
-		s.cuts = cut(len(s.u16), 70, (140-header)/2, func(p int) bool { return s.u16[p-1] < 0xD800 || s.u16[p-1] > 0xDBFF })
+		s.cuts = cut(len(s.u16), s.room(0), s.room(header), func(p int) bool { return s.u16[p-1] < 0xD800 || s.u16[p-1] > 0xDBFF })
 	}
 	return s
 }
@@ -334,12 +334,10 @@ func (s *segments) unit() string {
 	return "octets"
 }
 
-// room is how many units fit one PDU next to a header of the elements ies.
-func (s *segments) room(ies []byte) int {
-	hdr := 0
-	if ies != nil {
-		hdr = 1 + len(ies)
-	}
+// room is how many units fit one PDU next to a user data header of hdr
+// octets (its length octet included; 0 for none): 160 septets or 70 UCS-2
+// units alone, 153 or 67 after an 8-bit concatenation header.
+func (s *segments) room(hdr int) int {
 	switch s.enc {
 	case GSM7:
 		return 160 - (hdr*8+6)/7
@@ -353,10 +351,7 @@ func (s *segments) room(ies []byte) int {
 // the elements ies (none when nil), fill bits for 7-bit text, then the text.
 func (s *segments) appendUserData(b []byte, k int, ies []byte) []byte {
 	from, to := s.cuts[k], s.cuts[k+1]
-	hdr := 0
-	if ies != nil {
-		hdr = 1 + len(ies)
-	}
+	hdr := headerLen(ies)
 	switch s.enc {
 	case GSM7:
 		skip := (hdr*8 + 6) / 7
@@ -386,6 +381,15 @@ func (s *segments) appendUserData(b []byte, k int, ies []byte) []byte {
 		b = append(b, s.data[from:to]...)
 	}
 	return b
+}
+
+// headerLen is the octets of a user data header holding the elements ies,
+// its length octet included; 0 for no header.
+func headerLen(ies []byte) int {
+	if ies == nil {
+		return 0
+	}
+	return 1 + len(ies)
 }
 
 // concatIE is the concatenation information element: 8-bit reference
