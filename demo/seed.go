@@ -1,0 +1,212 @@
+// Package demo builds Texting Centre's demonstration: a database with a month
+// of realistic history, two emulated Huawei dongles with replies waiting on
+// their SIMs, a local campaign data source and a local SMS gateway double, so
+// that a newcomer can try every screen with no hardware and no account.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"time"
+
+	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/classify"
+	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/modem/pdu"
+	"github.com/texting-centre/texting/store"
+)
+
+// The demo's SIM cards: their IMSIs are what the emulated dongles report, so
+// a read-in finds the seeded SIMs.
+const (
+	IMSIO2       = "234100000000101"
+	IMSIVodafone = "234150000000202"
+	GatewayUser  = "demo"
+	GatewayPass  = "demo-password"
+)
+
+// templates are the demo's campaign templates (one per data-source group).
+var templates = []store.Template{
+	{Name: "Group A", Body: "Hi {name}, our winter boiler service is 20% off this week. Want a visit? Reply STOP to opt out. {greeting}",
+		Followup:    "Hi {name}, just checking you saw our boiler offer. Any questions, just reply. {greeting}",
+		AltFollowup: "Thanks {name}, we will ring you back today. {greeting}"},
+	{Name: "Group B", Body: "Hi {name}, your free home energy check is due. Shall we book you in? Reply STOP to opt out. {greeting}",
+		Followup:    "Hi {name}, a quick reminder about your free energy check. {greeting}",
+		AltFollowup: "No problem {name}, someone will call you. {greeting}"},
+}
+
+// replies are what people answer, by category, as operators see them.
+var replies = map[string][]string{
+	"Thanks":    {"Thanks", "Thank you!", "Thanks, will have a look", "Cheers", "Thank you 😊", "thanks for letting me know"},
+	"End":       {"STOP", "Stop texting me", "unsubscribe", "Please remove me from your list", "STOP!!"},
+	"Bot":       {"FREE entry! Win £1000 cash, text WIN to 80086 now", "URGENT! Your number has won a £2000 prize. Call 09061790121", "Your parcel is held, pay the £1.99 fee at dpd-redelivery.example"},
+	"Misc":      {"Who is this?", "How much is it?", "What time do you open?", "Is this still on?", "Not now, maybe next month"},
+	"Call back": {"Call me please", "Can you ring me after 5", "Yes please call me", "Ring me tomorrow morning"},
+}
+
+var firstNames = []string{"Michael", "Monica", "Gabriela", "Muhammed", "Sergio", "Dean", "Lee", "Rhiannon", "Kim",
+	"Geoff", "James", "Angela", "Orchid", "Jo", "Maureen", "Tania", "Richard", "Luka", "Kevin", "Priya", "Owen", "Sian"}
+
+// Seed fills a new database with the demo's networks, SIMs, categories,
+// templates and about 30 days of history ending at now. gatewayURL is the
+// gateway double's API URL.
+func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) error {
+	rng := rand.New(rand.NewSource(7))
+	o2, err := db.AddNetwork(ctx, store.Network{Name: "O2", Notes: "Customer service 202 from an O2 phone; top up at o2.co.uk"})
+	if err != nil {
+		return err
+	}
+	voda, err := db.AddNetwork(ctx, store.Network{Name: "Vodafone", Notes: "Customer service 191"})
+	if err != nil {
+		return err
+	}
+	gw, err := db.AddNetwork(ctx, store.Network{Name: "SMSBCAST", Gateway: true, Notes: "SMS Broadcast (demo double)"})
+	if err != nil {
+		return err
+	}
+	simO2, err := db.AddSIM(ctx, store.SIM{NetworkID: o2.ID, Ref: 1, IMSI: IMSIO2, Phone: "+447700900901", DailyLimit: 300, Active: true})
+	if err != nil {
+		return err
+	}
+	simVoda, err := db.AddSIM(ctx, store.SIM{NetworkID: voda.ID, Ref: 1, IMSI: IMSIVodafone, Phone: "+447700900902", DailyLimit: 250, Active: true})
+	if err != nil {
+		return err
+	}
+	simGW, err := db.AddSIM(ctx, store.SIM{NetworkID: gw.ID, GatewayURL: gatewayURL, GatewayUser: GatewayUser,
+		GatewayPassword: GatewayPass, SenderID: "TextCentre", DailyLimit: 1000, Active: true})
+	if err != nil {
+		return err
+	}
+	sims := []store.SIM{simO2, simVoda, simGW}
+
+	if _, err := db.AddCategory(ctx, store.Category{Name: "Call back", Followup: store.FollowupAlternative}); err != nil {
+		return err
+	}
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	catByName := map[string]store.Category{}
+	for _, c := range cats {
+		switch c.Role {
+		case store.RoleEnd:
+			c.AutoReply = "You will not hear from us again. Sorry to have bothered you."
+		case store.RoleThanks:
+			c.AutoReply = "You're welcome! Any questions, just reply here."
+		}
+		if c.AutoReply != "" {
+			if err := db.UpdateCategory(ctx, c); err != nil {
+				return err
+			}
+		}
+		catByName[c.Name] = c
+	}
+	var tpls []store.Template
+	for _, t := range templates {
+		t, err := db.AddTemplate(ctx, t)
+		if err != nil {
+			return err
+		}
+		tpls = append(tpls, t)
+	}
+	for k, v := range map[string]string{"quiet.hours": "off", "managers": "+447700900999", "dedupe.days": "180"} {
+		if err := db.SetSetting(ctx, k, v); err != nil {
+			return err
+		}
+	}
+
+	var msgs []store.Message
+	var optOuts []string
+	person := 100
+	for day := 30; day >= 1; day-- {
+		base := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, now.Location()).AddDate(0, 0, -day)
+		if base.Weekday() == time.Sunday {
+			continue
+		}
+		for i := 0; i < 12+rng.Intn(10); i++ {
+			person++
+			number := fmt.Sprintf("+4477009%05d", person)
+			name := firstNames[rng.Intn(len(firstNames))]
+			tpl := tpls[rng.Intn(len(tpls))]
+			sim := sims[rng.Intn(2)]
+			if rng.Intn(8) == 0 {
+				sim = simGW
+			}
+			at := base.Add(time.Duration(rng.Intn(8*3600)) * time.Second)
+			state := store.StateDelivered
+			switch r := rng.Intn(40); {
+			case r == 0:
+				state = store.StateFailed
+			case r < 4:
+				state = store.StateSent
+			case r == 5 && day == 1:
+				state = store.StateUnknown
+			}
+			text := campaign.RenderGreeting(campaign.RenderName(tpl.Body, name), greeting.At(at))
+			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: text, At: at,
+				Kind: store.KindCampaign, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: state,
+				Parts: partsOf(text)})
+			if state == store.StateFailed || rng.Intn(100) >= 35 {
+				continue
+			}
+			// A reply, a few minutes to hours later.
+			cat := pickCategory(rng)
+			reply := replies[cat][rng.Intn(len(replies[cat]))]
+			rat := at.Add(time.Duration(3+rng.Intn(300)) * time.Minute)
+			in := store.Message{Direction: store.In, SIMID: sim.ID, Number: number, Text: reply, At: rat,
+				Kind: store.KindInbound, Norm: classify.Normalize(reply)}
+			recent := rat.After(now.Add(-36 * time.Hour))
+			if !recent || rng.Intn(3) == 0 {
+				in.CategoryID, in.CategoryBy = catByName[cat].ID, store.CategoryByOperator
+				if rng.Intn(4) == 0 && cat != "End" {
+					in.CategoryBy, in.Confidence, in.HasConf = store.CategoryByModel, 0.9+rng.Float64()/10, true
+				}
+				if cat == "End" {
+					in.CategoryBy = store.CategoryByRule
+					optOuts = append(optOuts, number)
+				}
+			}
+			msgs = append(msgs, in)
+			// Follow-up two days later for those whose reply asks for one.
+			fat := at.AddDate(0, 0, 2)
+			if fat.After(now) || cat == "End" || cat == "Bot" {
+				continue
+			}
+			body := tpl.Followup
+			if cat == "Call back" {
+				body = tpl.AltFollowup
+			}
+			ftext := campaign.RenderGreeting(campaign.RenderName(body, name), greeting.At(fat))
+			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: ftext, At: fat,
+				Kind: store.KindFollowup, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: store.StateDelivered,
+				Parts: partsOf(ftext)})
+		}
+	}
+	if err := db.InsertMessages(ctx, msgs); err != nil {
+		return err
+	}
+	for _, n := range optOuts {
+		if err := db.AddOptOut(ctx, n, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pickCategory(rng *rand.Rand) string {
+	switch r := rng.Intn(100); {
+	case r < 35:
+		return "Thanks"
+	case r < 50:
+		return "End"
+	case r < 62:
+		return "Bot"
+	case r < 85:
+		return "Misc"
+	default:
+		return "Call back"
+	}
+}
+
+func partsOf(text string) int { return pdu.Counting(text).Parts }
