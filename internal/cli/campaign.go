@@ -1,0 +1,352 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/store"
+)
+
+func init() {
+	register(func(f *Factory) *cobra.Command {
+		cmd := &cobra.Command{
+			Use:   "campaign",
+			Short: "Campaign runs (what crontab calls three times a day)",
+			Args:  cobra.NoArgs,
+		}
+		cmd.AddCommand(newCmdCampaignRun(f, nil))
+		return cmd
+	})
+}
+
+// campaignRunOptions holds what `texting campaign run` needs.
+type campaignRunOptions struct {
+	DryRun bool
+	Source string   // --source, else api.url
+	Ports  []string // --port, else modem.ports, else discovery
+	JSON   bool
+}
+
+// newCmdCampaignRun builds `texting campaign run`; runF replaces campaignRun in tests.
+func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaignRunOptions) error) *cobra.Command {
+	opts := &campaignRunOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [--dry-run] [--source URL] [--json]",
+		Short: "Pull the data source, plan, and text every group with its template",
+		Long: "Pull the campaign data source (api.url with api.key, sent as the query parameter\n" +
+			"`key`), validate the whole document, plan who gets which text from which SIM\n" +
+			"(opt-outs, numbers texted within dedupe.days and invalid numbers are skipped;\n" +
+			"SIMs least used over 12 days first, never over a daily limit), print the plan,\n" +
+			"then queue and send group by group, POST the numbers sent back to the source\n" +
+			"(form field `numbers`), text the managers a summary and record the run.\n" +
+			"Campaign texts wait during quiet hours. --dry-run (or the setting run=0) plans\n" +
+			"and prints only: nothing is queued, sent, posted or recorded.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), f, opts)
+			}
+			return campaignRun(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "plan and print; send and save nothing")
+	fl.StringVar(&opts.Source, "source", "", "data source URL instead of the setting api.url")
+	fl.StringArrayVar(&opts.Ports, "port", nil, "use this dongle port (repeatable) instead of modem.ports or discovery")
+	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary")
+	return cmd
+}
+
+// sendSetup is what every sending command builds: the domain environment
+// over the connected fleet.
+type sendSetup struct {
+	Env   *campaign.Env
+	Fleet *campaign.Fleet
+}
+
+// newSendSetup resolves the configuration, connects the dongles (ports from
+// the flag, else modem.ports, else discovery) and the gateway accounts, and
+// reports unusable ports on stderr.
+func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, error) {
+	db, err := f.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ports) == 0 {
+		ports = cfg.ModemPorts
+	}
+	g, err := greeting.NewForCountry(cfg.GreetingCountry)
+	if err != nil {
+		return nil, fmt.Errorf("setting greeting.country: %w", err)
+	}
+	fleet, err := campaign.ConnectFleet(ctx, db, campaign.FleetOptions{
+		Ports:        ports,
+		ModemOptions: []modem.Option{modem.WithLogger(f.Logger), modem.WithTrace(f.TraceModem)},
+		Logger:       f.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.OnClose(fleet.Close)
+	for _, p := range fleet.Problems {
+		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
+	}
+	env := &campaign.Env{
+		DB: db, Config: cfg, Senders: fleet.Senders, Loc: time.Local, Greet: g.At,
+		Owner: campaign.ThisProcess(), Logger: f.Logger,
+	}
+	return &sendSetup{Env: env, Fleet: fleet}, nil
+}
+
+func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) error {
+	s, err := newSendSetup(ctx, f, opts.Ports)
+	if err != nil {
+		return err
+	}
+	cfg := s.Env.Config
+	src := campaign.Source{URL: cfg.APIURL, Key: cfg.APIKey}
+	if opts.Source != "" {
+		src.URL = opts.Source
+	}
+	if src.URL == "" {
+		return errors.New("campaign run: no data source: set api.url (texting config set api.url URL), TEXTING_API_URL or --source")
+	}
+	dry := opts.DryRun || !cfg.Run
+	if len(s.Env.Senders) == 0 && !dry {
+		return errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
+	}
+	prog := newRunProgress(f.Err, !opts.JSON, f.Out)
+	s.Env.Progress = prog
+	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun})
+	prog.done()
+	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && len(sum.Groups) > 0 {
+		if opts.JSON {
+			if werr := writeJSON(f.Out, sum); werr != nil {
+				return werr
+			}
+		} else {
+			printCampaignSummary(f.Out, sum)
+		}
+	}
+	return err
+}
+
+// printCampaignSummary is the plain report cron mails.
+func printCampaignSummary(w io.Writer, s *campaign.Summary) {
+	head := fmt.Sprintf("Campaign run %d", s.RunID)
+	if s.DryRun {
+		head = "Dry run (nothing sent)"
+	}
+	sent, parts := 0, 0
+	for _, g := range s.Groups {
+		sent += g.Sent
+		parts += g.Parts
+	}
+	if s.DryRun {
+		fmt.Fprintf(w, "%s: %d texts (%d parts) would be sent\n", head, sent+campaignQueued(s), parts)
+	} else {
+		fmt.Fprintf(w, "%s: %d texts sent (%d parts)\n", head, sent, parts)
+	}
+	rows := [][]string{}
+	for _, g := range s.Groups {
+		status := strconv.Itoa(g.Sent)
+		if s.DryRun {
+			status = strconv.Itoa(g.Queued)
+		}
+		note := g.Error
+		if g.Failed > 0 || g.Unknown > 0 {
+			note = strings.TrimSpace(fmt.Sprintf("%s %d failed, %d unknown", note, g.Failed, g.Unknown))
+		}
+		rows = append(rows, []string{g.Group, strconv.Itoa(g.Recipients), status, strconv.Itoa(g.Skipped[campaign.SkipOptedOut]),
+			strconv.Itoa(g.Skipped[campaign.SkipDuplicate]), strconv.Itoa(g.Skipped[campaign.SkipInvalid]),
+			strconv.Itoa(g.Skipped[campaign.SkipNoCapacity]), note})
+	}
+	sentHead := "SENT"
+	if s.DryRun {
+		sentHead = "TO SEND"
+	}
+	printTable(w, []string{"GROUP", "RECIPIENTS", sentHead, "OPTED OUT", "DUPLICATE", "INVALID", "NO ROOM TODAY", "NOTE"}, rows)
+	if len(s.SIMs) > 0 {
+		rows = rows[:0]
+		for _, sim := range s.SIMs {
+			rows = append(rows, []string{sim.SIM, strconv.Itoa(sim.Parts), strconv.Itoa(sim.Sent), strconv.Itoa(sim.LeftToday), strconv.Itoa(sim.Limit), sim.Stopped})
+		}
+		printTable(w, []string{"SIM", "PLANNED PARTS", "SENT PARTS", "LEFT TODAY", "LIMIT", "STOPPED"}, rows)
+	}
+	if s.CarriedOver > 0 {
+		fmt.Fprintf(w, "%d texts left queued by an earlier run were sent.\n", s.CarriedOver)
+	}
+	if s.Quiet && s.Waiting > 0 {
+		fmt.Fprintf(w, "Quiet hours: %d campaign texts wait in the queue for the next run after they end.\n", s.Waiting)
+	} else if s.Waiting > 0 {
+		fmt.Fprintf(w, "%d campaign texts wait in the queue (see texting outbox --state queued).\n", s.Waiting)
+	}
+	if s.Recovered > 0 {
+		fmt.Fprintf(w, "%d texts were interrupted mid-send by an earlier run: resolve them with texting outbox --state unknown.\n", s.Recovered)
+	}
+	if !s.DryRun {
+		if s.PostedBack {
+			fmt.Fprintln(w, "Numbers sent were posted back to the data source.")
+		}
+		if s.Managers > 0 {
+			fmt.Fprintf(w, "Summary texted to %d manager phone(s).\n", s.Managers)
+		}
+	}
+	for _, e := range s.Errors {
+		fmt.Fprintln(w, "Problem: "+oneLine(e))
+	}
+}
+
+func campaignQueued(s *campaign.Summary) int {
+	n := 0
+	for _, g := range s.Groups {
+		n += g.Queued
+	}
+	return n
+}
+
+// runProgress shows a run on a terminal: the plan, then one bar redrawn in
+// place with counts and rate. Off a terminal (cron) it prints the plan to
+// out only, and the caller's summary says the rest.
+type runProgress struct {
+	mu       sync.Mutex
+	w        io.Writer // stderr
+	planOut  io.Writer // where the plan goes (nil: nowhere)
+	tty      bool
+	phase    string
+	total    int
+	done_    int
+	sent     int
+	failed   int
+	unknown  int
+	start    time.Time
+	lastDraw time.Time
+}
+
+// newRunProgress returns a runProgress for stderr w; showPlan prints the plan to
+// planOut (stdout) before sending.
+func newRunProgress(w io.Writer, showPlan bool, planOut io.Writer) *runProgress {
+	p := &runProgress{w: w, tty: writerIsTerminal(w)}
+	if showPlan {
+		p.planOut = planOut
+	}
+	return p
+}
+
+func writerIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// Phase implements campaign.Progress.
+func (p *runProgress) Phase(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.phase = name
+	if p.tty {
+		p.draw(true)
+	}
+}
+
+// Planned implements campaign.Progress.
+func (p *runProgress) Planned(plan *campaign.Plan, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total = total
+	p.start = time.Now()
+	if p.planOut == nil {
+		return
+	}
+	if p.tty {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+	printCampaignPlan(p.planOut, plan)
+}
+
+// printCampaignPlan prints recipients and parts per group, parts per SIM against
+// what each has left today, and what will not fit.
+func printCampaignPlan(w io.Writer, plan *campaign.Plan) {
+	fmt.Fprintln(w, "Plan:")
+	var rows [][]string
+	for _, g := range plan.Groups {
+		note := g.Error
+		rows = append(rows, []string{g.Group, strconv.Itoa(g.Recipients), strconv.Itoa(len(g.Texts)), strconv.Itoa(g.Parts), note})
+	}
+	printTable(w, []string{"GROUP", "RECIPIENTS", "TEXTS", "PARTS", "NOTE"}, rows)
+	rows = rows[:0]
+	for _, s := range plan.SIMs {
+		rows = append(rows, []string{s.SIM.Label(), strconv.Itoa(s.Used12), strconv.Itoa(s.Today), strconv.Itoa(s.Left), strconv.Itoa(s.Planned)})
+	}
+	if len(rows) > 0 {
+		printTable(w, []string{"SIM", "USED 12 DAYS", "USED TODAY", "LEFT TODAY", "PLANNED"}, rows)
+	} else {
+		fmt.Fprintln(w, "No SIM connected.")
+	}
+	if plan.NoCapacity > 0 {
+		fmt.Fprintf(w, "Will not fit today (not sent): %d recipients.\n", plan.NoCapacity)
+	}
+}
+
+// Event implements campaign.Progress.
+func (p *runProgress) Event(e campaign.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch e.State {
+	case store.StateSent:
+		p.sent++
+		p.done_++
+	case store.StateFailed:
+		p.failed++
+		p.done_++
+	case store.StateUnknown:
+		p.unknown++
+		p.done_++
+	}
+	if p.tty && time.Since(p.lastDraw) > 100*time.Millisecond {
+		p.draw(false)
+	}
+}
+
+// draw redraws the bar: phase, [#####.....] done/total, rate, counts.
+func (p *runProgress) draw(force bool) {
+	p.lastDraw = time.Now()
+	const width = 24
+	bar := strings.Repeat(".", width)
+	if p.total > 0 {
+		n := min(width, p.done_*width/p.total)
+		bar = strings.Repeat("#", n) + strings.Repeat(".", width-n)
+	}
+	rate := 0.0
+	if el := time.Since(p.start).Seconds(); el > 0 && !p.start.IsZero() {
+		rate = float64(p.done_) / el
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s [%s] %d/%d  %.1f/s  sent %d  failed %d  unknown %d",
+		p.phase, bar, p.done_, p.total, rate, p.sent, p.failed, p.unknown)
+}
+
+// done ends the bar's line.
+func (p *runProgress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		p.draw(true)
+		fmt.Fprintln(p.w)
+	}
+}
