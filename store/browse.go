@@ -287,19 +287,18 @@ func (s TemplateStats) OptOutRate() float64 {
 }
 
 // TemplatesStats returns per-template figures over the campaign texts sent
-// since since, templates by name. A reply counts for a template when it came
-// from a number the template was sent to, after the first such text.
+// since since, templates by name. A reply counts for the template of the
+// newest campaign text its number got before it (since since).
 func (db *DB) TemplatesStats(ctx context.Context, since time.Time) ([]TemplateStats, error) {
-	const sent = `WITH sent AS (
-		SELECT template_id AS tid, number, MIN(at) AS first, COUNT(*) AS texts
-		FROM messages INDEXED BY messages_day
-		WHERE direction = 'out' AND at >= ? AND kind = 'campaign' AND template_id IS NOT NULL
-			AND state IN ('sending', 'sent', 'delivered', 'expired', 'unknown')
-		GROUP BY template_id, number)`
 	byID := map[int64]*TemplateStats{}
-	rows, err := db.sql.QueryContext(ctx, sent+`
-		SELECT s.tid, t.name, SUM(s.texts), COUNT(*) FROM sent s JOIN templates t ON t.id = s.tid GROUP BY s.tid`,
-		since.Unix())
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT s.tid, t.name, s.texts, s.people FROM (
+			SELECT template_id AS tid, COUNT(*) AS texts, COUNT(DISTINCT number) AS people
+			FROM messages INDEXED BY messages_campaign_sent
+			WHERE direction = 'out' AND kind = 'campaign' AND at >= ? AND template_id IS NOT NULL
+				AND state IN `+countedStates+`
+			GROUP BY template_id) s
+		JOIN templates t ON t.id = s.tid`, since.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("template stats: %w", err)
 	}
@@ -315,37 +314,45 @@ func (db *DB) TemplatesStats(ctx context.Context, since time.Time) ([]TemplateSt
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("template stats: %w", err)
 	}
-	rows, err = db.sql.QueryContext(ctx, sent+`,
-		answered AS (
-			SELECT DISTINCT s.tid, s.number, r.category_id AS cid FROM sent s
-			JOIN messages r INDEXED BY messages_number ON r.number = s.number AND r.direction = 'in' AND r.at >= s.first)
-		SELECT a.tid, COALESCE(c.name, ''), COALESCE(c.opt_out, 0), COUNT(DISTINCT a.number) FROM answered a
-		LEFT JOIN categories c ON c.id = a.cid GROUP BY a.tid, a.cid
-		UNION ALL
-		SELECT tid, NULL, NULL, COUNT(DISTINCT number) FROM answered GROUP BY tid`, since.Unix())
+	rows, err = db.sql.QueryContext(ctx, `
+		WITH answered AS (
+			SELECT r.number, r.category_id AS cid,
+				(SELECT o.template_id FROM messages o INDEXED BY messages_campaign_template
+					WHERE o.number = r.number AND o.direction = 'out' AND o.kind = 'campaign'
+						AND o.at <= r.at AND o.at >= ?1 AND o.state IN `+countedStates+`
+					ORDER BY o.at DESC LIMIT 1) AS tid
+			FROM messages r INDEXED BY messages_day
+			WHERE r.direction = 'in' AND r.at >= ?1)
+		SELECT DISTINCT a.tid, a.number, COALESCE(c.name, ''), COALESCE(c.opt_out, 0) FROM answered a
+		LEFT JOIN categories c ON c.id = a.cid WHERE a.tid IS NOT NULL`, since.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("template stats: %w", err)
 	}
 	defer rows.Close()
+	type key struct {
+		tid    int64
+		number string
+	}
+	replied, optedOut := map[key]bool{}, map[key]bool{}
 	for rows.Next() {
-		var tid int64
-		var name sql.NullString
-		var optOut sql.NullBool
-		var n int
-		if err := rows.Scan(&tid, &name, &optOut, &n); err != nil {
+		var k key
+		var cat string
+		var optOut bool
+		if err := rows.Scan(&k.tid, &k.number, &cat, &optOut); err != nil {
 			return nil, fmt.Errorf("template stats: %w", err)
 		}
-		s := byID[tid]
+		s := byID[k.tid]
 		if s == nil {
 			continue
 		}
-		if !name.Valid {
-			s.Replied = n
-			continue
+		s.Replies[cat]++
+		if !replied[k] {
+			replied[k] = true
+			s.Replied++
 		}
-		s.Replies[name.String] += n
-		if optOut.Bool {
-			s.OptOuts += n
+		if optOut && !optedOut[k] {
+			optedOut[k] = true
+			s.OptOuts++
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -3,6 +3,7 @@ package common
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -52,9 +53,17 @@ type Form struct {
 // NewForm returns an empty form.
 func NewForm(st *styles.Styles, k *keys.KeyMap) *Form { return &Form{st: st, k: k.Actions, width: 60} }
 
+// NewInput returns a text input with a steady cursor: a blinking one would
+// redraw the screen twice a second for nothing.
+func NewInput() textinput.Model {
+	ti := textinput.New()
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	return ti
+}
+
 // Text adds a one-line field.
 func (f *Form) Text(label, value string) *Field {
-	ti := textinput.New()
+	ti := NewInput()
 	ti.Prompt = ""
 	ti.SetValue(value)
 	ti.CharLimit = 500
@@ -74,6 +83,7 @@ func (f *Form) Secret(label, value string) *Field {
 // Area adds a multi-line field, height lines tall.
 func (f *Form) Area(label, value string, height int, counter bool) *Field {
 	ta := textarea.New()
+	ta.Cursor.SetMode(cursor.CursorStatic)
 	ta.ShowLineNumbers = false
 	ta.Prompt = ""
 	ta.CharLimit = 2000

@@ -165,7 +165,7 @@ type Filter struct {
 
 // NewFilter returns an inactive filter field.
 func NewFilter(st *styles.Styles) Filter {
-	ti := textinput.New()
+	ti := NewInput()
 	ti.Prompt = "/"
 	ti.Placeholder = "filter"
 	ti.PromptStyle = st.Key

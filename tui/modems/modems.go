@@ -197,7 +197,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if m.cursor >= len(m.rows) || m.rows[m.cursor].SIM == nil {
 			return common.Status("pick a dongle whose SIM is known (read in once to record it)")
 		}
-		ti := textinput.New()
+		ti := common.NewInput()
 		ti.Prompt = "Send a test text to: "
 		ti.Placeholder = "a number you can check"
 		m.ask = &ti

@@ -23,8 +23,10 @@ const Title = "Stats"
 // Days is how many days the grid and the chart show.
 const Days = 14
 
-// TemplateWindow is how far back the per-template figures look.
-const TemplateWindow = 90 * 24 * time.Hour
+// TemplateWindow is how far back the per-template figures look: a month of
+// campaigns is what an operator compares, and it keeps the screen quick on
+// a million texts.
+const TemplateWindow = 30 * 24 * time.Hour
 
 type loadedMsg struct {
 	days      []store.Day
@@ -182,9 +184,9 @@ func (m *Model) View() string {
 	}
 
 	b.WriteString("\n" + st.Header.Render(common.Pad("Template", 14)+common.PadLeft("Sent", 7)+common.PadLeft("People", 8)+
-		common.PadLeft("Replied", 9)+common.PadLeft("Opt-out", 9)+"  Replies by category (people, 90 days)") + "\n")
+		common.PadLeft("Replied", 9)+common.PadLeft("Opt-out", 9)+"  Replies by category (people, 30 days)") + "\n")
 	if len(d.templates) == 0 {
-		b.WriteString(st.Subtle.Render("No campaign texts in the last 90 days.") + "\n")
+		b.WriteString(st.Subtle.Render("No campaign texts in the last 30 days.") + "\n")
 	}
 	for _, t := range d.templates {
 		var cats []string
