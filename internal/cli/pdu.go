@@ -72,9 +72,9 @@ func pduDecodeRun(opts *pduDecodeOptions) error {
 		return fmt.Errorf("pdu decode: %w", err)
 	}
 	if opts.JSON {
-		return writeJSON(opts.Out, decodedJSON(m))
+		return writeJSON(opts.Out, pduDecodedJSON(m))
 	}
-	return printDecoded(opts.Out, m)
+	return pduPrintDecoded(opts.Out, m)
 }
 
 // The JSON shapes of DESIGN.md, one per message type; field order as there.
@@ -115,7 +115,7 @@ type (
 	}
 )
 
-func decodedJSON(m *pdu.Message) any {
+func pduDecodedJSON(m *pdu.Message) any {
 	var concat *pduConcatJSON
 	if c := m.Concat; c != nil {
 		concat = &pduConcatJSON{Ref: c.Ref, Total: c.Total, Seq: c.Seq}
@@ -135,21 +135,21 @@ func decodedJSON(m *pdu.Message) any {
 // pduTime keeps the PDU's own UTC offset, unlike the local-time rfc3339.
 func pduTime(t time.Time) string { return t.Format(time.RFC3339) }
 
-// printDecoded writes one field per line for an operator at a modem.
-func printDecoded(w io.Writer, m *pdu.Message) error {
+// pduPrintDecoded writes one field per line for an operator at a modem.
+func pduPrintDecoded(w io.Writer, m *pdu.Message) error {
 	var b strings.Builder
 	line := func(label, value string) { fmt.Fprintf(&b, "%-16s %s\n", label+":", value) }
 	yesNo := map[bool]string{true: "yes", false: "no"}
 
 	line("type", string(m.Type))
-	line("smsc", orNone(m.SMSC))
+	line("smsc", pduOrNone(m.SMSC))
 	switch m.Type {
 	case pdu.Deliver:
-		line("from", m.From+addressType(m.AddressType))
+		line("from", m.From+pduAddressType(m.AddressType))
 		line("timestamp", pduTime(m.Timestamp))
 		line("report asked", yesNo[m.StatusReportRequested])
 	case pdu.Submit:
-		line("to", m.To+addressType(m.AddressType))
+		line("to", m.To+pduAddressType(m.AddressType))
 		line("mr", strconv.Itoa(m.MR))
 		line("report asked", yesNo[m.StatusReportRequested])
 		switch {
@@ -160,7 +160,7 @@ func printDecoded(w io.Writer, m *pdu.Message) error {
 		}
 	case pdu.StatusReport:
 		line("mr", strconv.Itoa(m.MR))
-		line("recipient", m.Recipient+addressType(m.AddressType))
+		line("recipient", m.Recipient+pduAddressType(m.AddressType))
 		line("status", fmt.Sprintf("%d (0x%02X) %s", m.Status, m.Status, pdu.StatusText(m.Status)))
 		line("category", pdu.StatusCategory(m.Status))
 		line("timestamp", pduTime(m.Timestamp))
@@ -186,15 +186,15 @@ func printDecoded(w io.Writer, m *pdu.Message) error {
 	return err
 }
 
-func orNone(s string) string {
+func pduOrNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
 	return s
 }
 
-// addressType describes a type-of-address octet (TS 23.040 §9.1.2.5).
-func addressType(toa int) string {
+// pduAddressType describes a type-of-address octet (TS 23.040 §9.1.2.5).
+func pduAddressType(toa int) string {
 	names := [8]string{"unknown", "international", "national", "network-specific", "subscriber", "alphanumeric", "abbreviated", "reserved"}
 	return fmt.Sprintf(" (%s, type 0x%02X)", names[(toa>>4)&0x07], toa)
 }
@@ -244,7 +244,7 @@ func newCmdPDUEncode(f *Factory, runF func(*pduEncodeOptions) error) *cobra.Comm
 
 // pduEncodeRun encodes opts.Text and prints the parts.
 func pduEncodeRun(opts *pduEncodeOptions) error {
-	validity, err := parseValidity(opts.Validity)
+	validity, err := pduParseValidity(opts.Validity)
 	if err != nil {
 		return err
 	}
@@ -295,9 +295,9 @@ func pduEncodeRun(opts *pduEncodeOptions) error {
 	return err
 }
 
-// parseValidity reads --validity: a Go duration ("90m", "12h") or whole days
+// pduParseValidity reads --validity: a Go duration ("90m", "12h") or whole days
 // or weeks ("2d", "1w").
-func parseValidity(s string) (time.Duration, error) {
+func pduParseValidity(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}

@@ -27,8 +27,8 @@ func runPDU(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// compact re-encodes JSON without spaces, to compare with DESIGN.md.
-func compact(t *testing.T, s string) string {
+// pduCompactJSON re-encodes JSON without spaces, to compare with DESIGN.md.
+func pduCompactJSON(t *testing.T, s string) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := json.Compact(&b, []byte(s)); err != nil {
@@ -52,7 +52,7 @@ func TestPDUDecodeJSONMatchesDesign(t *testing.T) {
 	}
 	want := `{"type":"deliver","smsc":"+447785016005","from":"+447700900123","text":"Hello",` +
 		`"encoding":"gsm7","timestamp":"2026-11-26T14:03:05+01:00","concat":{"ref":7,"total":3,"seq":1}}`
-	if got := compact(t, out); got != want {
+	if got := pduCompactJSON(t, out); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
@@ -86,7 +86,7 @@ func TestPDUDecodeJSON(t *testing.T) {
 			if code != 0 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			if got := compact(t, out); got != tc.want {
+			if got := pduCompactJSON(t, out); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})
@@ -160,7 +160,7 @@ func TestPDUEncodeJSON(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	want := `{"encoding":"gsm7","segments":1,"pdus":[{"hex":"0001000B917228001011F100000CC8329BFD065DDF72363904","tpdu_length":24}]}`
-	if got := compact(t, out); got != want {
+	if got := pduCompactJSON(t, out); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 
@@ -238,10 +238,10 @@ func TestPDUEncodeErrors(t *testing.T) {
 	}
 }
 
-func TestParseValidity(t *testing.T) {
+func TestPDUParseValidity(t *testing.T) {
 	for in, want := range map[string]time.Duration{"": 0, "90m": 90 * time.Minute, "12h": 12 * time.Hour, "2d": 48 * time.Hour, "1w": 7 * 24 * time.Hour} {
-		if got, err := parseValidity(in); err != nil || got != want {
-			t.Errorf("parseValidity(%q) = %v, %v; want %v", in, got, err, want)
+		if got, err := pduParseValidity(in); err != nil || got != want {
+			t.Errorf("pduParseValidity(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 }
