@@ -116,13 +116,11 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 				plan.Groups[gi].Skipped[SkipInvalid]++
 				continue
 			}
-			if first[n] {
-				plan.Groups[gi].Skipped[SkipDuplicate]++
-				continue
+			recs = append(recs, rec{gi, i, n, e.Number, e.Name})
+			if !first[n] {
+				numbers = append(numbers, n)
 			}
 			first[n] = true
-			recs = append(recs, rec{gi, i, n, e.Number, e.Name})
-			numbers = append(numbers, n)
 		}
 	}
 	days := p.DedupeDays
@@ -168,6 +166,7 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 	if p.Greet != nil {
 		greeting = p.Greet(now.In(loc))
 	}
+	taken := map[string]bool{} // planned already: a number repeated in the document gets one text
 	for _, r := range recs {
 		g := &plan.Groups[r.group]
 		if g.Error != "" {
@@ -177,7 +176,7 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 			g.Skipped[SkipOptedOut]++
 			continue
 		}
-		if texted[r.number] {
+		if texted[r.number] || taken[r.number] {
 			g.Skipped[SkipDuplicate]++
 			continue
 		}
@@ -191,6 +190,7 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 		}
 		s.Planned += parts
 		s.left -= parts
+		taken[r.number] = true
 		g.Texts = append(g.Texts, PlannedText{Number: r.number, Raw: r.raw, Name: FirstName(r.name), Text: text, Parts: parts, SIMID: s.SIM.ID})
 		g.Parts += parts
 	}
