@@ -163,3 +163,17 @@ func TestErrorOnStatusLine(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
+
+// TestKeysArrivingTogether: "111" read in one go is three keystrokes, each
+// categorising the next group.
+func TestKeysArrivingTogether(t *testing.T) {
+	m, be := newApp(t, 100, 30)
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("111")})
+	drive(t, m, cmd)
+	if n := len(be.CallList()); n != 3 {
+		t.Fatalf("%d tags for three keystrokes: %q", n, be.CallList())
+	}
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "0 groups · 0 texts") {
+		t.Fatalf("queue not emptied:\n%s", v)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/modem"
@@ -54,7 +56,7 @@ func runTUI(ctx context.Context, f *Factory) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger), cfg,
+	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger, f.TraceModem), cfg,
 		lipgloss.NewRenderer(out, termenv.WithColorCache(true)), f.Getenv)
 	f.Logger.Debug("tui start", "db", db.Path())
 	p := tea.NewProgram(tui.NewApp(c), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.In), tea.WithOutput(out))
@@ -96,15 +98,13 @@ type tuiBackend struct {
 	db     *store.DB
 	cfg    config.Config
 	logger *slog.Logger
+	trace  bool // --trace-modem
 	pipe   *replies.Pipeline
 }
 
-func newTUIBackend(db *store.DB, cfg config.Config, logger *slog.Logger) *tuiBackend {
-	return &tuiBackend{db: db, cfg: cfg, logger: logger, pipe: replies.New(db, replies.OptionsFrom(cfg, logger))}
+func newTUIBackend(db *store.DB, cfg config.Config, logger *slog.Logger, trace bool) *tuiBackend {
+	return &tuiBackend{db: db, cfg: cfg, logger: logger, trace: trace, pipe: replies.New(db, replies.OptionsFrom(cfg, logger))}
 }
-
-// errNotYet is what an action says while the package behind it is missing.
-func errNotYet(what string) error { return fmt.Errorf("%s is not available yet in this build", what) }
 
 func (b *tuiBackend) Tag(ctx context.Context, msgID int64, category string) (common.Tagged, error) {
 	u, err := b.pipe.Tag(ctx, msgID, category)
@@ -127,12 +127,28 @@ func (b *tuiBackend) Suggest(ctx context.Context, text string) (common.Suggestio
 	if err != nil {
 		return common.Suggestion{}, err
 	}
-	cat, conf := m.Predict(text)
-	return common.Suggestion{Category: cat, Confidence: conf}, nil
+	label, conf := m.Predict(text)
+	if label == "" {
+		return common.Suggestion{}, nil
+	}
+	// The model's labels are category ids, so that a renamed category keeps
+	// what was learned.
+	id, err := strconv.ParseInt(label, 10, 64)
+	if err != nil {
+		return common.Suggestion{}, fmt.Errorf("suggestion: unexpected label %q", label)
+	}
+	cat, err := b.db.Category(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return common.Suggestion{}, nil // learned from a category since deleted
+	}
+	if err != nil {
+		return common.Suggestion{}, err
+	}
+	return common.Suggestion{Category: cat.Name, Confidence: conf}, nil
 }
 
 func (b *tuiBackend) ReadIn(ctx context.Context) (string, error) {
-	res, err := b.pipe.ReadIn(ctx, replies.ReadInOptions{Ports: b.cfg.ModemPorts, Modem: []modem.Option{modem.WithLogger(b.logger)}})
+	res, err := b.pipe.ReadIn(ctx, replies.ReadInOptions{Ports: b.cfg.ModemPorts, Modem: b.modemOptions()})
 	if err != nil {
 		return "", err
 	}
@@ -155,7 +171,7 @@ func (b *tuiBackend) ReadIn(ctx context.Context) (string, error) {
 
 func (b *tuiBackend) Modems(ctx context.Context) ([]common.ModemStatus, error) {
 	var cands []modem.Candidate
-	opts := []modem.Option{modem.WithLogger(b.logger)}
+	opts := b.modemOptions()
 	if len(b.cfg.ModemPorts) > 0 {
 		cands = modem.Probe(ctx, b.cfg.ModemPorts, opts...)
 	} else {
@@ -183,7 +199,7 @@ func (b *tuiBackend) Modems(ctx context.Context) ([]common.ModemStatus, error) {
 }
 
 func (b *tuiBackend) info(ctx context.Context, port string) (modem.Info, error) {
-	d, err := modem.Open(ctx, port, modem.WithLogger(b.logger))
+	d, err := modem.Open(ctx, port, b.modemOptions()...)
 	if err != nil {
 		return modem.Info{}, err
 	}
@@ -191,22 +207,114 @@ func (b *tuiBackend) info(ctx context.Context, port string) (modem.Info, error) 
 	return d.Info(ctx)
 }
 
+// fleet connects the dongles and gateway accounts for one action and
+// returns the domain environment over them. The TUI holds no port between
+// actions, so cron's runs and read-ins are never locked out by it.
+func (b *tuiBackend) fleet(ctx context.Context) (*campaign.Env, func() error, error) {
+	g, err := greeting.NewForCountry(b.cfg.GreetingCountry)
+	if err != nil {
+		return nil, nil, fmt.Errorf("setting greeting.country: %w", err)
+	}
+	fl, err := campaign.ConnectFleet(ctx, b.db, campaign.FleetOptions{
+		Ports:        b.cfg.ModemPorts,
+		ModemOptions: b.modemOptions(),
+		Logger:       b.logger,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range fl.Problems {
+		b.logger.Warn("tui fleet", "problem", p)
+	}
+	env := &campaign.Env{DB: b.db, Config: b.cfg, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
+		Owner: campaign.ThisProcess(), Logger: b.logger}
+	return env, fl.Close, nil
+}
+
+func (b *tuiBackend) modemOptions() []modem.Option {
+	return []modem.Option{modem.WithLogger(b.logger), modem.WithTrace(b.trace)}
+}
+
 func (b *tuiBackend) Send(ctx context.Context, numbers []string, text, simRef string) (string, error) {
-	return "", errNotYet("sending (package campaign)")
+	env, closeFleet, err := b.fleet(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer closeFleet()
+	res, err := campaign.SendManual(ctx, env, numbers, text, simRef)
+	var parts []string
+	for _, r := range res {
+		s := fmt.Sprintf("%s %s", r.Number, r.State)
+		if r.SIM != "" {
+			s += " from " + r.SIM
+		}
+		if r.Error != "" {
+			s += " (" + r.Error + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; "), err
 }
 
-func (b *tuiBackend) Resend(ctx context.Context, id int64) error {
-	return errNotYet("resend (package campaign)")
-}
+func (b *tuiBackend) Resend(ctx context.Context, id int64) error { return b.db.Resend(ctx, id) }
 
-func (b *tuiBackend) MarkFailed(ctx context.Context, id int64) error {
-	return errNotYet("mark failed (package campaign)")
-}
+func (b *tuiBackend) MarkFailed(ctx context.Context, id int64) error { return b.db.Fail(ctx, id, "") }
 
 func (b *tuiBackend) RunCampaign(ctx context.Context, dryRun bool) (string, error) {
-	return "", errNotYet("campaign run (package campaign)")
+	if b.cfg.APIURL == "" {
+		return "", errors.New("no data source: set api.url (texting config set api.url URL)")
+	}
+	env, closeFleet, err := b.fleet(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer closeFleet()
+	sum, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{
+		Source: campaign.Source{URL: b.cfg.APIURL, Key: b.cfg.APIKey}, DryRun: dryRun || !b.cfg.Run})
+	if sum == nil {
+		return "", err
+	}
+	var parts []string
+	for _, g := range sum.Groups {
+		s := fmt.Sprintf("%s: %d recipients", g.Group, g.Recipients)
+		if sum.DryRun {
+			s += fmt.Sprintf(", %d parts planned", g.Parts)
+		} else {
+			s += fmt.Sprintf(", %d sent", g.Sent)
+		}
+		if g.Error != "" {
+			s += " (" + g.Error + ")"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to send")
+	}
+	prefix := "campaign: "
+	if sum.DryRun {
+		prefix = "dry run: "
+	}
+	return prefix + strings.Join(parts, "; "), err
 }
 
+// CampaignNames pulls the data source and returns the names of the group
+// sent with the template of that name.
 func (b *tuiBackend) CampaignNames(ctx context.Context, group string) ([]string, error) {
-	return nil, errNotYet("the campaign data source (package campaign)")
+	if b.cfg.APIURL == "" {
+		return nil, errors.New("no data source set (api.url)")
+	}
+	groups, err := campaign.Source{URL: b.cfg.APIURL, Key: b.cfg.APIKey}.Fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		if strings.EqualFold(g.Name, group) {
+			names := make([]string, len(g.Entries))
+			for i, e := range g.Entries {
+				names[i] = e.Name
+			}
+			return names, nil
+		}
+	}
+	return nil, fmt.Errorf("the data source has no group %q", group)
 }

@@ -139,6 +139,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			}
 			m.confirm = &t
 		}
+	case key.Matches(msg, k.Actions.Campaign):
+		be, ctx := m.c.Backend, m.c.Context()
+		return tea.Batch(common.Status("planning a dry run of the campaign…"), func() tea.Msg {
+			s, err := be.RunCampaign(ctx, true)
+			return doneMsg{s, err}
+		})
 	case key.Matches(msg, k.List.Filter):
 		return m.filter.Start()
 	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
@@ -159,14 +165,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.confirm != nil {
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
 	}
-	return []key.Binding{k.Actions.Resend, k.Actions.Fail, k.List.Filter}
+	return []key.Binding{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign, k.List.Filter}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
-		{k.Actions.Resend, k.Actions.Fail},
+		{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign},
 		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
 		{k.List.Filter, k.List.Refresh, k.List.Back},
 	}
