@@ -107,7 +107,12 @@ type AT struct {
 	handlers []handler
 	nextID   int
 	dirty    bool // a command was abandoned; its late answer may still come
-	stats    Stats
+	// zombie is the last abandoned command while its late answer may still
+	// come: lines read while no command runs are its own, not the next
+	// command's, until its final result arrives or zombieUntil passes.
+	zombie      *pending
+	zombieUntil time.Time
+	stats       Stats
 
 	lastRx    atomic.Int64 // unix nanoseconds of the last byte read (reader writes)
 	parseTime atomic.Int64 // nanoseconds the reader spent framing and classifying
@@ -335,11 +340,11 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 			// A final result instead of the prompt: nothing was sent.
 			return a.finish(p, start, waited+since(written, p), parse0)
 		case <-timer.C:
-			a.abandon()
+			a.abandon(p, timeout)
 			a.writeESC()
 			return nil, fmt.Errorf("%w after %v (ESC sent; nothing went out)", ErrNoPrompt, timeout)
 		case <-ctx.Done():
-			a.abandon()
+			a.abandon(p, timeout)
 			a.writeESC()
 			return nil, fmt.Errorf("waiting for the prompt: %w", ctx.Err())
 		case <-a.closed:
@@ -362,10 +367,10 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 			}
 			return info, err
 		case <-timer.C:
-			a.abandon()
+			a.abandon(p, finalTimeout)
 			return nil, fmt.Errorf("%w: no final result %v after the PDU", ErrUnknownOutcome, finalTimeout)
 		case <-ctx.Done():
-			a.abandon()
+			a.abandon(p, finalTimeout)
 			return nil, fmt.Errorf("%w: %w after the PDU", ErrUnknownOutcome, ctx.Err())
 		case <-a.closed:
 			return nil, fmt.Errorf("%w: %w after the PDU", ErrUnknownOutcome, a.closeErr)
@@ -375,10 +380,10 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 	case <-p.done:
 		return a.finish(p, start, since(written, p), parse0)
 	case <-timer.C:
-		a.abandon()
+		a.abandon(p, timeout)
 		return nil, fmt.Errorf("%w (%v)", ErrTimeout, timeout)
 	case <-ctx.Done():
-		a.abandon()
+		a.abandon(p, timeout)
 		return nil, ctx.Err()
 	case <-a.closed:
 		return nil, a.closeErr
@@ -413,10 +418,17 @@ func (a *AT) finish(p *pending, start time.Time, waited time.Duration, parse0 in
 }
 
 // abandon marks the line dirty: the abandoned command's answer may still
-// come, and must be drained before the next command.
-func (a *AT) abandon() {
+// come, and must be drained before the next command. p, when not nil, is the
+// abandoned command: the next command waits for its late final result for
+// up to bound (at most Timeouts.Command), so that a dongle that is merely
+// slow does not hand its late answer to the next command.
+func (a *AT) abandon(p *pending, bound time.Duration) {
 	a.mu.Lock()
 	a.dirty = true
+	if p != nil && !p.finished {
+		a.zombie = p
+		a.zombieUntil = time.Now().Add(min(bound, a.t.Command))
+	}
 	a.mu.Unlock()
 }
 
@@ -426,19 +438,29 @@ func (a *AT) writeESC() {
 	_ = a.write(ctx, []byte{0x1b})
 }
 
-// resync waits, when the line is dirty, until it has been quiet for
-// Timeouts.Quiet (at most 20 quiet periods), so that a late answer is read
-// and dropped instead of being taken for the next command's.
+// resync waits, when the line is dirty, until the abandoned command's late
+// final result has come (or its bound passed) and the line has then been
+// quiet for Timeouts.Quiet (at most 20 quiet periods without a late
+// command), so that a late answer is read and dropped instead of being
+// taken for the next command's.
 func (a *AT) resync(ctx context.Context) error {
 	a.mu.Lock()
 	dirty := a.dirty
 	a.dirty = false
+	deadline := time.Now().Add(20 * a.t.Quiet)
+	if a.zombie != nil && a.zombieUntil.After(deadline) {
+		deadline = a.zombieUntil
+	}
 	a.mu.Unlock()
 	if !dirty {
 		return nil
 	}
+	defer func() {
+		a.mu.Lock()
+		a.zombie = nil
+		a.mu.Unlock()
+	}()
 	quiet := a.t.Quiet
-	deadline := time.Now().Add(20 * quiet)
 	wait := quiet
 	for {
 		t := time.NewTimer(wait)
@@ -446,17 +468,24 @@ func (a *AT) resync(ctx context.Context) error {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			a.abandon()
+			a.abandon(nil, 0)
 			return ctx.Err()
 		case <-a.closed:
 			t.Stop()
 			return a.closeErr
 		}
-		since := time.Since(time.Unix(0, a.lastRx.Load()))
-		if since >= quiet || time.Now().After(deadline) {
+		a.mu.Lock()
+		late := a.zombie != nil && !a.zombie.finished
+		a.mu.Unlock()
+		now := time.Now()
+		since := now.Sub(time.Unix(0, a.lastRx.Load()))
+		if now.After(deadline) || (!late && since >= quiet) {
 			return nil
 		}
-		wait = quiet - since
+		wait = max(quiet-since, time.Millisecond)
+		if late {
+			wait = min(quiet, deadline.Sub(now)+time.Millisecond)
+		}
 	}
 }
 
@@ -639,6 +668,22 @@ func (r *lineReader) line(raw string, now time.Time) {
 		a.mu.Unlock()
 		r.unsolicited(line, now)
 		return
+	}
+	z := a.zombie
+	if z != nil && !z.finished {
+		// The late answer of an abandoned command: drop it, and let
+		// resync go on as soon as its final result is in.
+		if classifyFinal(line, z.cmd) != notFinal {
+			z.finished = true
+			a.mu.Unlock()
+			a.log.Debug("modem: late final result of an abandoned command dropped", "command", z.cmd, "line", line)
+			return
+		}
+		if !isUnsolicited(line, z.prefix) {
+			a.mu.Unlock()
+			a.log.Debug("modem: late answer of an abandoned command dropped", "command", z.cmd, "line", line)
+			return
+		}
 	}
 	a.mu.Unlock()
 	if isUnsolicited(line, "") {

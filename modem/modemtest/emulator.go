@@ -135,6 +135,14 @@ func (m *Modem) plug() error {
 		slave.Close()
 		return fmt.Errorf("modemtest: raw mode: %w", err)
 	}
+	// pty.Open used master.Fd(), which leaves the file blocking: a Read
+	// would then hold the descriptor open through Close, and an unplug
+	// could never hang the client up. A non-blocking duplicate goes
+	// through Go's poller, so Close interrupts Read and deadlines work.
+	if master, err = pollable(master); err != nil {
+		slave.Close()
+		return fmt.Errorf("modemtest: pty master: %w", err)
+	}
 	s := &session{master: master, slave: slave, path: slave.Name(), gone: make(chan struct{})}
 	m.mu.Lock()
 	m.sess = s
@@ -142,6 +150,29 @@ func (m *Modem) plug() error {
 	m.wg.Add(1)
 	go m.serve(s)
 	return nil
+}
+
+// pollable replaces f by a non-blocking duplicate managed by the poller.
+func pollable(f *os.File) (*os.File, error) {
+	defer f.Close()
+	sc, err := f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var fd int
+	var dupErr error
+	if err := sc.Control(func(raw uintptr) { fd, dupErr = unix.Dup(int(raw)) }); err != nil {
+		return nil, err
+	}
+	if dupErr != nil {
+		return nil, dupErr
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
 // makeRaw puts the slave side in raw mode so that the line discipline
