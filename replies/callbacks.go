@@ -32,19 +32,44 @@ const maxBatch = 256
 // concurrent callbacks do not queue for SQLite's write lock one by one; each
 // call returns only after its transaction committed.
 type Callbacks struct {
-	p    *Pipeline
-	reqs chan *cbRequest
-	done chan struct{}
+	p     *Pipeline
+	reqs  chan *cbRequest
+	done  chan struct{}
+	stmts *store.StmtCache // used by the writer goroutine
 
 	closeOnce sync.Once
 	stop      chan struct{}
+
+	// simOf resolves gateway SIMs as they were at simsAt; owned by the
+	// writer goroutine.
+	simOf  func(to, number string) int64
+	simsAt time.Time
+}
+
+// simsTTL is how long the writer keeps the list of gateway SIMs: a SIM
+// added while serving is used within this time.
+const simsTTL = 2 * time.Second
+
+func (c *Callbacks) resolver(ctx context.Context) (func(to, number string) int64, error) {
+	if c.simOf != nil && time.Since(c.simsAt) < simsTTL {
+		return c.simOf, nil
+	}
+	sims, err := c.p.db.GatewaySIMs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.simOf, c.simsAt = c.p.simResolver(sims), time.Now()
+	return c.simOf, nil
 }
 
 // cbRequest is one callback waiting for the writer.
 type cbRequest struct {
 	ctx     context.Context
 	inbound *gateway.InboundCallback
+	text    Text   // inbound: prepared by the caller
+	to      string // inbound: cb.To normalised
 	status  *gateway.StatusCallback
+	number  string // status: cb.To normalised, "" when absent
 	reply   chan cbReply
 }
 
@@ -59,10 +84,11 @@ var errClosed = errors.New("callbacks closed")
 // pipeline; Close stops the writer.
 func (p *Pipeline) Callbacks() *Callbacks {
 	c := &Callbacks{
-		p:    p,
-		reqs: make(chan *cbRequest, maxBatch),
-		done: make(chan struct{}),
-		stop: make(chan struct{}),
+		p:     p,
+		reqs:  make(chan *cbRequest, maxBatch),
+		done:  make(chan struct{}),
+		stop:  make(chan struct{}),
+		stmts: p.db.NewStmtCache(),
 	}
 	go c.writer()
 	return c
@@ -72,18 +98,27 @@ func (p *Pipeline) Callbacks() *Callbacks {
 func (c *Callbacks) Close() error {
 	c.closeOnce.Do(func() { close(c.stop) })
 	<-c.done
-	return nil
+	return c.stmts.Close()
 }
 
 // Inbound stores a received text on the gateway SIM it was sent to, sorts it
 // and queues its auto-reply; duplicate is true for a provider's retry.
 func (c *Callbacks) Inbound(ctx context.Context, cb gateway.InboundCallback) (duplicate bool, err error) {
-	return c.submit(ctx, &cbRequest{inbound: &cb})
+	r := &cbRequest{inbound: &cb, text: Text{From: cb.From, Body: cb.Message}}
+	c.p.prepare(&r.text)
+	if to := strings.TrimSpace(cb.To); to != "" {
+		r.to = c.p.number(to)
+	}
+	return c.submit(ctx, r)
 }
 
 // Status applies a delivery report to the message whose id is cb.Ref.
 func (c *Callbacks) Status(ctx context.Context, cb gateway.StatusCallback) (found bool, err error) {
-	return c.submit(ctx, &cbRequest{status: &cb})
+	r := &cbRequest{status: &cb}
+	if to := strings.TrimSpace(cb.To); to != "" {
+		r.number = c.p.number(to)
+	}
+	return c.submit(ctx, r)
 }
 
 // Ping checks that the database answers, for /healthz.
@@ -180,25 +215,25 @@ func (c *Callbacks) commit(batch []*cbRequest) {
 
 // apply commits a batch of callbacks in one transaction.
 func (c *Callbacks) apply(ctx context.Context, batch []*cbRequest) ([]cbReply, error) {
-	sims, err := c.p.db.GatewaySIMs(ctx)
+	simOf, err := c.resolver(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]cbReply, len(batch))
 	var outcomes []Outcome
-	err = c.p.intake(ctx, func(tx *store.Intake, e *env) error {
+	err = c.p.intakeCached(ctx, c.stmts, func(tx *store.Intake, e *env) error {
 		outcomes = outcomes[:0]
 		for i, r := range batch {
 			switch {
 			case r.inbound != nil:
-				o, err := c.p.storeCallback(ctx, tx, e, sims, *r.inbound)
+				o, err := c.p.storeCallback(ctx, tx, e, simOf, r)
 				if err != nil {
 					return err
 				}
 				out[i] = cbReply{ok: o.Duplicate}
 				outcomes = append(outcomes, o)
 			case r.status != nil:
-				found, err := c.p.applyStatus(ctx, tx, *r.status)
+				found, err := c.p.applyStatus(ctx, tx, *r.status, r.number)
 				if err != nil {
 					return err
 				}
@@ -223,48 +258,59 @@ func (c *Callbacks) apply(ctx context.Context, batch []*cbRequest) ([]cbReply, e
 // gateway SIM; 0 when there is none (or several and none matches).
 func (p *Pipeline) GatewaySIM(sims []store.SIM, to string) int64 {
 	to = strings.TrimSpace(to)
+	n := ""
 	if to != "" {
-		n := p.number(to)
-		for _, s := range sims {
-			if (s.Phone != "" && p.number(s.Phone) == n) || (s.SenderID != "" && strings.EqualFold(s.SenderID, to)) {
-				return s.ID
-			}
+		n = p.number(to)
+	}
+	return p.simResolver(sims)(to, n)
+}
+
+// simResolver returns GatewaySIM for sims, taking `to` as given and
+// normalised.
+func (p *Pipeline) simResolver(sims []store.SIM) func(to, number string) int64 {
+	phones := make([]string, len(sims))
+	for i, s := range sims {
+		if s.Phone != "" {
+			phones[i] = p.number(s.Phone)
 		}
 	}
-	if len(sims) == 1 {
-		return sims[0].ID
+	return func(to, number string) int64 {
+		to = strings.TrimSpace(to)
+		if to != "" {
+			for i, s := range sims {
+				if (phones[i] != "" && phones[i] == number) || (s.SenderID != "" && strings.EqualFold(s.SenderID, to)) {
+					return s.ID
+				}
+			}
+		}
+		if len(sims) == 1 {
+			return sims[0].ID
+		}
+		return 0
 	}
-	return 0
 }
 
 // storeCallback stores an inbound callback, once per RetryWindow.
-func (p *Pipeline) storeCallback(ctx context.Context, tx *store.Intake, e *env, sims []store.SIM, cb gateway.InboundCallback) (Outcome, error) {
+func (p *Pipeline) storeCallback(ctx context.Context, tx *store.Intake, e *env, simOf func(to, number string) int64, r *cbRequest) (Outcome, error) {
 	now := tx.Now()
 	bucket := now.Unix() / int64(RetryWindow/time.Second)
-	key := "gw:" + cb.Key() + ":"
+	key := "gw:" + r.inbound.Key() + ":"
 	dup, err := tx.HasDedupeKey(ctx, key+strconv.FormatInt(bucket-1, 10))
 	if err != nil || dup {
 		return Outcome{Duplicate: dup}, err
 	}
-	return p.store(ctx, tx, e, Text{
-		SIMID: p.GatewaySIM(sims, cb.To),
-		From:  cb.From,
-		Body:  cb.Message,
-		At:    now,
-		Key:   key + strconv.FormatInt(bucket, 10),
-	})
+	t := r.text
+	t.SIMID, t.At, t.Key = simOf(r.inbound.To, r.to), now, key+strconv.FormatInt(bucket, 10)
+	return p.store(ctx, tx, e, t)
 }
 
-// applyStatus applies a status callback; found is false when its reference
-// is not one of our outgoing texts to that number.
-func (p *Pipeline) applyStatus(ctx context.Context, tx *store.Intake, cb gateway.StatusCallback) (bool, error) {
+// applyStatus applies a status callback sent to number ("" when the
+// callback did not say); found is false when its reference is not one of our
+// outgoing texts to that number.
+func (p *Pipeline) applyStatus(ctx context.Context, tx *store.Intake, cb gateway.StatusCallback, number string) (bool, error) {
 	id, err := strconv.ParseInt(strings.TrimSpace(cb.Ref), 10, 64)
 	if err != nil || id <= 0 {
 		return false, nil
-	}
-	number := ""
-	if strings.TrimSpace(cb.To) != "" {
-		number = p.number(cb.To)
 	}
 	return tx.ApplyGatewayStatus(ctx, id, number, cb.State, cb.SMSRef)
 }

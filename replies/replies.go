@@ -130,6 +130,25 @@ type Text struct {
 	Parts int      // SMS parts it came in; 0 for 1
 	Flags []string // store.FlagIncomplete, store.FlagUndecodable
 	Raw   string   // the PDU(s) of an undecodable text
+
+	// pre holds what prepare worked out ahead of the transaction.
+	pre *prepared
+}
+
+// prepared is the pure work on a text (no database): done before the write
+// transaction, by the goroutine that received the text, so a single writer
+// spends its time writing.
+type prepared struct {
+	number string
+	norm   string
+	optOut bool
+}
+
+// prepare works out t's number, normalised text and opt-out words.
+func (p *Pipeline) prepare(t *Text) {
+	if t.pre == nil {
+		t.pre = &prepared{number: p.number(t.From), norm: classify.Normalize(t.Body), optOut: classify.IsOptOut(t.Body)}
+	}
 }
 
 // Outcome is what the pipeline did with a received text.
@@ -161,11 +180,16 @@ func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
 // (loaded before the transaction, as training may take a while) and the
 // categories (read in it).
 func (p *Pipeline) intake(ctx context.Context, fn func(tx *store.Intake, e *env) error) error {
+	return p.intakeCached(ctx, nil, fn)
+}
+
+// intakeCached is intake with statements kept prepared in cache.
+func (p *Pipeline) intakeCached(ctx context.Context, cache *store.StmtCache, fn func(tx *store.Intake, e *env) error) error {
 	e, err := p.environment(ctx)
 	if err != nil {
 		return err
 	}
-	return p.db.Intake(ctx, func(tx *store.Intake) error {
+	return p.db.IntakeCached(ctx, cache, func(tx *store.Intake) error {
 		if err := e.loadCategories(ctx, tx); err != nil {
 			return err
 		}
@@ -248,14 +272,15 @@ func (p *Pipeline) store(ctx context.Context, tx *store.Intake, e *env, t Text) 
 	if at.IsZero() || at.After(now.Add(time.Hour)) {
 		at = now // no time stamp, or a clock we cannot believe
 	}
+	p.prepare(&t)
 	m := store.Message{
 		Direction: store.In,
 		SIMID:     t.SIMID,
-		Number:    p.number(t.From),
+		Number:    t.pre.number,
 		Text:      t.Body,
 		At:        at,
 		Kind:      store.KindInbound,
-		Norm:      classify.Normalize(t.Body),
+		Norm:      t.pre.norm,
 		Parts:     t.Parts,
 		Flags:     t.Flags,
 		Raw:       t.Raw,
@@ -270,7 +295,7 @@ func (p *Pipeline) store(ctx context.Context, tx *store.Intake, e *env, t Text) 
 		return out, nil
 	}
 	m.ID = id
-	return p.sort(ctx, tx, e, m)
+	return p.sortOptOut(ctx, tx, e, m, t.pre.optOut)
 }
 
 func hasFlag(flags []string, f string) bool {
@@ -291,9 +316,9 @@ type decision struct {
 
 // decide applies the automatic rules, in DESIGN's order, to a stored
 // inbound text; ok is false when the text waits for the operator.
-func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store.Message) (decision, bool, error) {
+func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (decision, bool, error) {
 	// 1. Opt-out words.
-	if classify.IsOptOut(m.Text) {
+	if optOut {
 		if c, ok := e.role[store.RoleEnd]; ok {
 			return decision{cat: c, by: ByRule}, true, nil
 		}
@@ -330,8 +355,13 @@ func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store
 // sort categorises a stored text automatically and does what its category
 // asks (opt-out, auto-reply).
 func (p *Pipeline) sort(ctx context.Context, tx *store.Intake, e *env, m store.Message) (Outcome, error) {
+	return p.sortOptOut(ctx, tx, e, m, classify.IsOptOut(m.Text))
+}
+
+// sortOptOut is sort with the opt-out words already looked for.
+func (p *Pipeline) sortOptOut(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (Outcome, error) {
 	out := Outcome{ID: m.ID}
-	d, ok, err := p.decide(ctx, tx, e, m)
+	d, ok, err := p.decide(ctx, tx, e, m, optOut)
 	if err != nil || !ok {
 		return out, err
 	}

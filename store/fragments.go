@@ -42,13 +42,13 @@ func (t *Intake) InsertFragment(ctx context.Context, f Fragment) (duplicate bool
 		f.ReceivedAt = t.db.Now()
 	}
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM fragment_keys WHERE dedupe_key = ?`, f.DedupeKey).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM fragment_keys WHERE dedupe_key = ?`, f.DedupeKey).Scan(&n); err != nil {
 		return false, fmt.Errorf("store fragment: %w", err)
 	}
 	if n > 0 {
 		return true, nil
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO fragments (sim_id, number, concat_ref, total, seq, text, sent_at,
+	res, err := t.exec(ctx, `INSERT INTO fragments (sim_id, number, concat_ref, total, seq, text, sent_at,
 		received_at, pdu, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		nullID(f.SIMID), f.Number, f.ConcatRef, f.Total, f.Seq, f.Text, unix(f.SentAt), f.ReceivedAt.Unix(), f.PDU, f.DedupeKey)
 	if err != nil {
@@ -60,7 +60,7 @@ func (t *Intake) InsertFragment(ctx context.Context, f Fragment) (duplicate bool
 
 // Fragments returns the stored parts of group g, by part number then arrival.
 func (t *Intake) Fragments(ctx context.Context, g FragmentGroup) ([]Fragment, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, COALESCE(sim_id, 0), number, concat_ref, total, seq, text, sent_at,
+	rows, err := t.query(ctx, `SELECT id, COALESCE(sim_id, 0), number, concat_ref, total, seq, text, sent_at,
 		received_at, pdu, dedupe_key FROM fragments
 		WHERE sim_id IS ? AND number = ? AND concat_ref = ? AND total = ? ORDER BY seq, id`,
 		nullID(g.SIMID), g.Number, g.ConcatRef, g.Total)
@@ -87,11 +87,11 @@ func (t *Intake) Fragments(ctx context.Context, g FragmentGroup) ([]Fragment, er
 // and remembers their dedupe keys so that a part read again is known.
 func (t *Intake) ConsumeFragments(ctx context.Context, parts []Fragment, msgID int64) error {
 	for _, f := range parts {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO fragment_keys (dedupe_key, message_id, at) VALUES (?, ?, ?)
+		if _, err := t.exec(ctx, `INSERT INTO fragment_keys (dedupe_key, message_id, at) VALUES (?, ?, ?)
 			ON CONFLICT (dedupe_key) DO NOTHING`, f.DedupeKey, nullID(msgID), t.db.now()); err != nil {
 			return fmt.Errorf("join fragments: %w", err)
 		}
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM fragments WHERE id = ?`, f.ID); err != nil {
+		if _, err := t.exec(ctx, `DELETE FROM fragments WHERE id = ?`, f.ID); err != nil {
 			return fmt.Errorf("join fragments: %w", err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -17,12 +18,109 @@ import (
 type Intake struct {
 	db *DB
 	tx *sql.Tx
+	// stmts are the statements prepared for this transaction: a batch of
+	// callbacks or a SIM's worth of texts runs the same few statements many
+	// times, and preparing is most of what a small statement costs.
+	stmts map[string]*sql.Stmt
+	// cache, when set, keeps statements prepared across transactions.
+	cache *StmtCache
 }
 
 // Intake runs fn in one write transaction and commits when it returns nil;
 // when Intake returns nil, everything fn did is on disk.
 func (db *DB) Intake(ctx context.Context, fn func(t *Intake) error) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return fn(&Intake{db: db, tx: tx}) })
+	return db.IntakeCached(ctx, nil, fn)
+}
+
+// IntakeCached is Intake with the statements kept prepared in cache (nil
+// for none), for a writer that runs many small transactions.
+func (db *DB) IntakeCached(ctx context.Context, cache *StmtCache, fn func(t *Intake) error) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return fn(&Intake{db: db, tx: tx, stmts: map[string]*sql.Stmt{}, cache: cache})
+	})
+}
+
+// StmtCache keeps statements prepared on the database's connections across
+// transactions. It is safe for concurrent use; Close releases them.
+type StmtCache struct {
+	db *DB
+	mu sync.Mutex // guards m
+	m  map[string]*sql.Stmt
+}
+
+// NewStmtCache returns an empty statement cache for IntakeCached.
+func (db *DB) NewStmtCache() *StmtCache { return &StmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *StmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[q]; ok {
+		return st, nil
+	}
+	st, err := c.db.sql.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.m[q] = st
+	return st, nil
+}
+
+// Close releases the prepared statements.
+func (c *StmtCache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for q, st := range c.m {
+		errs = append(errs, st.Close())
+		delete(c.m, q)
+	}
+	return errors.Join(errs...)
+}
+
+// prepared returns q prepared for this transaction (closed with it).
+func (t *Intake) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if t.cache != nil {
+		shared, err := t.cache.get(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		st = t.tx.StmtContext(ctx, shared)
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *Intake) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := t.prepared(ctx, q)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, q, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (t *Intake) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := t.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (t *Intake) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := t.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // Now is the database clock.
@@ -30,9 +128,29 @@ func (t *Intake) Now() time.Time { return t.db.Now() }
 
 // InsertMessage stores m like DB.InsertMessage, in this transaction.
 func (t *Intake) InsertMessage(ctx context.Context, m Message) (id int64, duplicate bool, err error) {
-	id, duplicate, err = t.db.insertMessage(ctx, t.tx, m)
+	if m.At.IsZero() {
+		m.At = t.db.Now()
+	}
+	if m.Parts == 0 {
+		m.Parts = 1
+	}
+	var conf any
+	if m.HasConf {
+		conf = m.Confidence
+	}
+	err = t.queryRow(ctx, `INSERT INTO messages (direction, sim_id, number, text, at, kind, template_id, group_name,
+		name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+		m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
+		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(m.CategoryBy), conf, m.Norm,
+		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) && m.DedupeKey != "" {
+		err = t.queryRow(ctx, `SELECT id FROM messages WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id)
+		duplicate = true
+	}
 	if err != nil {
-		return 0, false, fmt.Errorf("store message: %w", err)
+		return 0, false, fmt.Errorf("store message: %w", mapErr(err))
 	}
 	return id, duplicate, nil
 }
@@ -40,7 +158,7 @@ func (t *Intake) InsertMessage(ctx context.Context, m Message) (id int64, duplic
 // HasDedupeKey reports whether a message with this dedupe key is stored.
 func (t *Intake) HasDedupeKey(ctx context.Context, key string) (bool, error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE dedupe_key = ?`, key).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE dedupe_key = ?`, key).Scan(&n); err != nil {
 		return false, fmt.Errorf("dedupe key: %w", err)
 	}
 	return n > 0, nil
@@ -48,7 +166,7 @@ func (t *Intake) HasDedupeKey(ctx context.Context, key string) (bool, error) {
 
 // Message returns the message with the given id.
 func (t *Intake) Message(ctx context.Context, id int64) (Message, error) {
-	m, err := scanMessage(t.tx.QueryRowContext(ctx, `SELECT `+messageColumns+messageFrom+` WHERE m.id = ?`, id))
+	m, err := scanMessage(t.queryRow(ctx, `SELECT `+messageColumns+messageFrom+` WHERE m.id = ?`, id))
 	if err != nil {
 		return m, fmt.Errorf("message %d: %w", id, mapErr(err))
 	}
@@ -57,7 +175,7 @@ func (t *Intake) Message(ctx context.Context, id int64) (Message, error) {
 
 // Categories returns every category, as DB.Categories.
 func (t *Intake) Categories(ctx context.Context) ([]Category, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY position, id`)
+	rows, err := t.query(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
@@ -79,7 +197,7 @@ func (t *Intake) Memory(ctx context.Context, norm string) (categoryID int64, ok 
 	if norm == "" {
 		return 0, false, nil
 	}
-	err = t.tx.QueryRowContext(ctx, `SELECT category_id FROM messages INDEXED BY messages_norm
+	err = t.queryRow(ctx, `SELECT category_id FROM messages INDEXED BY messages_norm
 		WHERE norm = ? AND direction = 'in' AND category_by = 'operator' AND category_id IS NOT NULL
 		ORDER BY id DESC LIMIT 1`, norm).Scan(&categoryID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -95,7 +213,7 @@ func (t *Intake) Memory(ctx context.Context, norm string) (categoryID int64, ok 
 // went, or may have gone, out) at or before the given time; "" when none.
 func (t *Intake) LastOutKind(ctx context.Context, number string, before time.Time) (string, error) {
 	var kind string
-	err := t.tx.QueryRowContext(ctx, `SELECT kind FROM messages INDEXED BY messages_number
+	err := t.queryRow(ctx, `SELECT kind FROM messages INDEXED BY messages_number
 		WHERE number = ? AND direction = 'out' AND at <= ? AND state IN `+countedStates+`
 		ORDER BY at DESC, id DESC LIMIT 1`, number, before.Unix()).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -114,7 +232,7 @@ func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by strin
 	if by == "model" {
 		c = conf
 	}
-	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
+	res, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
 		nullID(categoryID), nullStr(by), c, id)
 	if err != nil {
 		return fmt.Errorf("categorise message %d: %w", id, mapErr(err))
@@ -125,7 +243,7 @@ func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by strin
 // AddOptOut puts number on the opt-out list because of message msgID, and
 // reports whether it was added (false when it was on the list already).
 func (t *Intake) AddOptOut(ctx context.Context, number string, msgID int64) (added bool, err error) {
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO opt_outs (number, at, message_id) VALUES (?, ?, ?)
+	res, err := t.exec(ctx, `INSERT INTO opt_outs (number, at, message_id) VALUES (?, ?, ?)
 		ON CONFLICT (number) DO NOTHING`, number, t.db.now(), nullID(msgID))
 	if err != nil {
 		return false, fmt.Errorf("opt out %s: %w", number, err)
@@ -137,7 +255,7 @@ func (t *Intake) AddOptOut(ctx context.Context, number string, msgID int64) (add
 // OptedOut reports whether number is on the opt-out list.
 func (t *Intake) OptedOut(ctx context.Context, number string) (bool, error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM opt_outs WHERE number = ?`, number).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM opt_outs WHERE number = ?`, number).Scan(&n); err != nil {
 		return false, fmt.Errorf("opt-out %s: %w", number, err)
 	}
 	return n > 0, nil
@@ -147,7 +265,7 @@ func (t *Intake) OptedOut(ctx context.Context, number string) (bool, error) {
 // sent; failed ones do not count), the zero time when never.
 func (t *Intake) LastAutoreply(ctx context.Context, number string) (time.Time, error) {
 	var at sql.NullInt64
-	err := t.tx.QueryRowContext(ctx, `SELECT MAX(at) FROM messages INDEXED BY messages_number
+	err := t.queryRow(ctx, `SELECT MAX(at) FROM messages INDEXED BY messages_number
 		WHERE number = ? AND direction = 'out' AND kind = 'autoreply' AND state <> 'failed'`, number).Scan(&at)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("last auto-reply to %s: %w", number, err)
@@ -172,7 +290,7 @@ func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]Catego
 	var norm string
 	var before CategoryState
 	var conf sql.NullFloat64
-	err := t.tx.QueryRowContext(ctx, `SELECT id, norm, COALESCE(category_id, 0), COALESCE(category_by, ''), confidence
+	err := t.queryRow(ctx, `SELECT id, norm, COALESCE(category_id, 0), COALESCE(category_by, ''), confidence
 		FROM messages WHERE id = ? AND direction = 'in'`, id).Scan(&before.ID, &norm, &before.CategoryID, &before.By, &conf)
 	if err != nil {
 		return nil, fmt.Errorf("tag message %d: %w", id, mapErr(err))
@@ -185,7 +303,7 @@ func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]Catego
 	if norm == "" {
 		return out, nil
 	}
-	rows, err := t.tx.QueryContext(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL
+	rows, err := t.query(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL
 		WHERE norm = ? AND direction = 'in' AND category_id IS NULL AND id <> ? RETURNING id`, categoryID, norm, id)
 	if err != nil {
 		return nil, fmt.Errorf("tag texts like message %d: %w", id, mapErr(err))
@@ -211,7 +329,7 @@ func (t *Intake) RestoreCategories(ctx context.Context, states []CategoryState) 
 		if s.HasConf {
 			conf = s.Confidence
 		}
-		if _, err := t.tx.ExecContext(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
+		if _, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
 			nullID(s.CategoryID), nullStr(s.By), conf, s.ID); err != nil {
 			return fmt.Errorf("restore category of message %d: %w", s.ID, err)
 		}
@@ -224,7 +342,7 @@ func (t *Intake) RestoreCategories(ctx context.Context, states []CategoryState) 
 func (t *Intake) RemoveOptOutsBy(ctx context.Context, msgIDs []int64) ([]string, error) {
 	var out []string
 	for _, id := range msgIDs {
-		rows, err := t.tx.QueryContext(ctx, `DELETE FROM opt_outs WHERE message_id = ? RETURNING number`, id)
+		rows, err := t.query(ctx, `DELETE FROM opt_outs WHERE message_id = ? RETURNING number`, id)
 		if err != nil {
 			return nil, fmt.Errorf("remove opt-out of message %d: %w", id, err)
 		}
@@ -250,7 +368,7 @@ func (t *Intake) RemoveOptOutsBy(ctx context.Context, msgIDs []int64) ([]string,
 func (t *Intake) DeleteQueuedReplies(ctx context.Context, parentIDs []int64) (int, error) {
 	n := 0
 	for _, id := range parentIDs {
-		res, err := t.tx.ExecContext(ctx, `DELETE FROM messages WHERE parent_id = ? AND direction = 'out'
+		res, err := t.exec(ctx, `DELETE FROM messages WHERE parent_id = ? AND direction = 'out'
 			AND kind = 'autoreply' AND state = 'queued'`, id)
 		if err != nil {
 			return n, fmt.Errorf("remove auto-reply to message %d: %w", id, err)
@@ -279,7 +397,7 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 	}
 	q += ` ORDER BY at DESC, id DESC LIMIT 1`
 	var number string
-	err = t.tx.QueryRowContext(ctx, q, args...).Scan(&id, &number)
+	err = t.queryRow(ctx, q, args...).Scan(&id, &number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -298,7 +416,7 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 // has none yet. found is false when there is no such outgoing message.
 func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state, smsref string) (found bool, err error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'
 		AND (? = '' OR number = ?)`, id, number, number).Scan(&n); err != nil {
 		return false, fmt.Errorf("status of message %d: %w", id, err)
 	}
@@ -321,14 +439,14 @@ func (t *Intake) setDeliveryState(ctx context.Context, id int64, state, ref stri
 		return fmt.Errorf("delivery state %q is not delivered, expired or failed", state)
 	}
 	if ref != "" {
-		if _, err := t.tx.ExecContext(ctx, `UPDATE messages SET ref = ? WHERE id = ? AND ref = ''`, ref, id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE messages SET ref = ? WHERE id = ? AND ref = ''`, ref, id); err != nil {
 			return fmt.Errorf("delivery of message %d: %w", id, err)
 		}
 	}
 	if state == "" {
 		return nil
 	}
-	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET state = ?, owner = '' WHERE id = ? AND state IN (`+from+`)`, state, id)
+	_, err := t.exec(ctx, `UPDATE messages SET state = ?, owner = '' WHERE id = ? AND state IN (`+from+`)`, state, id)
 	if err != nil {
 		return fmt.Errorf("delivery of message %d: %w", id, err)
 	}

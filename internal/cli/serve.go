@@ -54,6 +54,11 @@ func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *c
 				return err
 			}
 			opts.Err, opts.DB, opts.Config, opts.Logger = f.Err, db, cfg, f.Logger
+			if f.Debug == "" {
+				// Without a debug log, a log line per callback would be
+				// formatted only to be thrown away.
+				opts.Logger = slog.New(slog.DiscardHandler)
+			}
 			if runF != nil {
 				return runF(ctx, opts)
 			}
