@@ -216,13 +216,9 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 	if err != nil {
 		return finish(err)
 	}
-	leftover := 0
-	if q, err := e.DB.QueuedParts(ctx); err == nil {
-		for _, s := range e.sims() {
-			if q[s.ID] > 0 {
-				leftover++
-			}
-		}
+	leftover := 0 // texts queued before this run: the dispatcher tries them too
+	if q, err := e.DB.Outbox(ctx, []string{store.StateQueued}); err == nil {
+		leftover = len(q)
 	}
 	sum.fromPlan(plan)
 	sum.Quiet = e.Config.Quiet.In(e.DB.Now().In(e.loc()))

@@ -1,0 +1,133 @@
+package campaign_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/modem/modemtest"
+	"github.com/texting-centre/texting/store"
+)
+
+// BenchmarkPlan100k plans 100,000 recipients (two groups; half of them
+// texted before) against the database named by TEXTING_BENCH_DB, made by
+//
+//	go run ./bench/gendb -db /tmp/big.db -messages 1000000 -sims 20 -days 365
+//
+// (bench/campaign/run.sh does both).
+func BenchmarkPlan100k(b *testing.B) {
+	path := os.Getenv("TEXTING_BENCH_DB")
+	if path == "" {
+		b.Skip("set TEXTING_BENCH_DB to a database made by bench/gendb (see bench/campaign/run.sh)")
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, name := range []string{"Bench A", "Bench B"} {
+		if _, err := db.TemplateByName(ctx, name); errors.Is(err, store.ErrNotFound) {
+			if _, err := db.AddTemplate(ctx, store.Template{Name: name, Body: "Hi {name}, our offer ends soon. {greeting}"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	sims, err := db.SIMs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range sims {
+		sims[i].Active, sims[i].DailyLimit = true, 10_000 // room for everyone: the whole plan is computed
+	}
+	groups := []campaign.Group{{Name: "Bench A"}, {Name: "Bench B"}}
+	for i := 0; i < 100_000; i++ {
+		// gendb's numbers are +447000000000 to +447000199999; every
+		// fourth-number step puts half of these recipients among them.
+		e := campaign.Entry{Number: fmt.Sprintf("07%09d", i*4), Name: "Person"}
+		groups[i%2].Entries = append(groups[i%2].Entries, e)
+	}
+	p := &campaign.Planner{DB: db, Region: "GB", DedupeDays: 180, Loc: time.UTC, Greet: func(time.Time) string { return "Have a good day" }}
+	b.ResetTimer()
+	var plan *campaign.Plan
+	for b.Loop() {
+		plan, err = p.Plan(ctx, groups, sims)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(plan.Texts()), "texts")
+	skipped := 0
+	for _, g := range plan.Groups {
+		skipped += g.Skipped[campaign.SkipDuplicate] + g.Skipped[campaign.SkipOptedOut]
+	}
+	b.ReportMetric(float64(skipped), "skipped")
+}
+
+// dispatchTexts queues n one-part campaign texts spread over sims and
+// dispatches them, returning the wall time.
+func dispatchTexts(b *testing.B, db *store.DB, senders []campaign.Sender, n int) time.Duration {
+	ctx := context.Background()
+	var msgs []store.Message
+	for i := 0; i < n; i++ {
+		s := senders[i%len(senders)].SIM()
+		msgs = append(msgs, store.Message{SIMID: s.ID, Number: fmt.Sprintf("+4477009%05d", i), Text: "Hi {greeting}", Kind: store.KindCampaign})
+	}
+	if _, err := db.Queue(ctx, msgs); err != nil {
+		b.Fatal(err)
+	}
+	d := dispatcher(db)
+	start := time.Now()
+	res, err := d.Dispatch(ctx, senders)
+	el := time.Since(start)
+	if err != nil || res.Sent != n {
+		b.Fatalf("sent %d of %d: %v", res.Sent, n, err)
+	}
+	return el
+}
+
+// BenchmarkDongleScaling sends through one emulated dongle, then four, at a
+// fixed network delay per text, and reports the speed-up (texts per second
+// with four over texts per second with one).
+func BenchmarkDongleScaling(b *testing.B) {
+	const delay = 200 * time.Millisecond
+	const perDongle = 15
+	rate := func(k int) float64 {
+		db, _ := openDB(b, thursday)
+		limits := make([]int, k)
+		for i := range limits {
+			limits[i] = 10_000
+		}
+		ds := dongles(b, db, limits, modemtest.WithSendDelay(delay))
+		fleet := connect(b, db, ds)
+		el := dispatchTexts(b, db, fleet.Senders, perDongle*k)
+		fleet.Close()
+		return float64(perDongle*k) / el.Seconds()
+	}
+	for b.Loop() {
+		one := rate(1)
+		four := rate(4)
+		b.ReportMetric(one, "texts/s(1)")
+		b.ReportMetric(four, "texts/s(4)")
+		b.ReportMetric(four/one, "speedup")
+		b.ReportMetric(1000/one-float64(delay.Milliseconds()), "ms-overhead/text(modem+ours)")
+	}
+}
+
+// BenchmarkDispatchOverhead measures our own cost per text — render, limit
+// check and claim committed, the send call, the outcome committed — with a
+// Sender that returns at once: the time beyond the modem's.
+func BenchmarkDispatchOverhead(b *testing.B) {
+	const n = 500
+	for b.Loop() {
+		db, _ := openDB(b, thursday)
+		sim := addSIM(b, db, "O2", 100_000)
+		el := dispatchTexts(b, db, []campaign.Sender{&fakeSender{sim: sim}}, n)
+		b.ReportMetric(float64(el.Microseconds())/n/1000, "ms/text")
+	}
+}
