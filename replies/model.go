@@ -2,7 +2,6 @@ package replies
 
 import (
 	"context"
-	"encoding"
 	"fmt"
 	"strconv"
 	"time"
@@ -44,13 +43,11 @@ func (p *Pipeline) loadOrTrain(ctx context.Context, epoch int64) (*classify.Mode
 	}
 	if ok && cached.Epoch == epoch {
 		m := new(classify.Model)
-		if u, ok := any(m).(encoding.BinaryUnmarshaler); ok {
-			if err := u.UnmarshalBinary(cached.Blob); err == nil {
-				return m, epoch, nil
-			} else {
-				p.opts.Logger.Warn("cached model unreadable; training again", "err", err)
-			}
+		err := m.UnmarshalBinary(cached.Blob)
+		if err == nil {
+			return m, epoch, nil
 		}
+		p.opts.Logger.Warn("cached model unreadable; training again", "err", err)
 	}
 	return p.train(ctx)
 }
@@ -63,11 +60,7 @@ func (p *Pipeline) train(ctx context.Context) (*classify.Model, int64, error) {
 		return nil, 0, err
 	}
 	m := classify.Train(trainingSet(examples))
-	mm, ok := any(m).(encoding.BinaryMarshaler)
-	if !ok {
-		return m, epoch, nil
-	}
-	blob, err := mm.MarshalBinary()
+	blob, err := m.MarshalBinary()
 	if err != nil {
 		return nil, 0, fmt.Errorf("save model: %w", err)
 	}
