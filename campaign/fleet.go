@@ -56,12 +56,13 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 		log = slog.New(slog.DiscardHandler)
 	}
 	f := &Fleet{}
+	var discoverErr error // reported only when nothing else can send
 	if !o.NoModems {
 		ports := o.Ports
 		if len(ports) == 0 {
 			cands, err := modem.Discover(ctx, o.ModemOptions...)
 			if err != nil {
-				f.Problems = append(f.Problems, err.Error())
+				discoverErr = err
 			}
 			for _, c := range cands {
 				if c.Usable && c.Port != "" {
@@ -105,7 +106,7 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 			if created {
 				log.Info("new SIM", "sim", sim.Label(), "imsi", info.IMSI, "port", ports[i])
 			}
-			f.Senders = append(f.Senders, &ModemSender{Dongle: r.d, Card: sim})
+			f.Senders = append(f.Senders, &ModemSender{Dongle: r.d, Card: sim, Options: modem.SendOptions{StatusReport: true}})
 		}
 	}
 	if !o.NoGateway {
@@ -122,6 +123,13 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 			if s.IsGateway() && s.Active && s.GatewayURL != "" {
 				f.Senders = append(f.Senders, &GatewaySender{Client: client, Card: s})
 			}
+		}
+	}
+	if discoverErr != nil {
+		if len(f.Senders) == 0 {
+			f.Problems = append(f.Problems, discoverErr.Error())
+		} else {
+			log.Debug("discovery", "err", discoverErr)
 		}
 	}
 	every := o.KeepAlive
