@@ -125,7 +125,7 @@ func (f *Form) SetWidth(w int) {
 		case AreaField:
 			fl.area.SetWidth(max(10, w-2))
 		case TextField, SecretField:
-			fl.input.Width = max(10, w-f.labelWidth()-6)
+			fl.input.Width = max(10, w-f.labelWidth()-8)
 		}
 	}
 }
@@ -267,7 +267,7 @@ func (f *Form) View() string {
 			b.WriteString(mark + label + "\n")
 			b.WriteString(fl.area.View() + "\n")
 			if fl.Counter {
-				b.WriteString(CountLine(st, pdu.Counting(fl.area.Value())) + "\n")
+				b.WriteString(Wrap(CountLine(st, pdu.Counting(fl.area.Value())), f.width) + "\n")
 			}
 		default:
 			var v string

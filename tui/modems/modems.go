@@ -253,8 +253,8 @@ func (m *Model) View() string {
 	cols := []struct {
 		title string
 		w     int
-	}{{"Port", 13}, {"SIM", 8}, {"Operator", 9}, {"Signal", 10}, {"IMSI", 16}, {"Storage", 8}, {"Today", 8},
-		{"Last sent", 10}, {"Last recv", 10}, {"Err", 4}, {"State", 0}}
+	}{{"Port", 13}, {"SIM", 8}, {"State", 11}, {"Signal", 10}, {"IMSI", 16}, {"Store", 6}, {"Today", 8},
+		{"Last sent", 10}, {"Last recv", 10}, {"Err", 4}}
 	var hb strings.Builder
 	for _, c := range cols {
 		hb.WriteString(common.Pad(c.title, c.w))
@@ -264,7 +264,8 @@ func (m *Model) View() string {
 	detail := ""
 	for i, r := range m.rows {
 		md := r.Modem
-		sim, today, lastS, lastR, errs, state := "new", "", "", "", "", "ok"
+		sim, today, lastS, lastR, errs := "new", "", "", "", ""
+		state, why, stateStyle := "ok", "", st.Good
 		todayStyle := st.Value
 		if r.SIM != nil {
 			sim = r.SIM.Label()
@@ -276,17 +277,14 @@ func (m *Model) View() string {
 				errs = common.Percent(r.Health.ErrorRate())
 			}
 			if r.SIM.Parked(now) {
-				state = "parked: " + r.SIM.ParkReason
+				state, why, stateStyle = "parked", r.SIM.ParkReason+" (until "+r.SIM.ParkedUntil.In(m.c.Loc).Format("15:04")+")", st.Warn
 			}
 		}
-		stateStyle := st.Good
 		switch {
 		case md.Err != "":
-			state, stateStyle = md.Err, st.Bad
+			state, why, stateStyle = "error", md.Err, st.Bad
 		case md.Recovering:
-			state, stateStyle = "recovering", st.Warn
-		case strings.HasPrefix(state, "parked"):
-			stateStyle = st.Warn
+			state, why, stateStyle = "recovering", "re-initialising after it stopped answering", st.Warn
 		}
 		storage := ""
 		if md.StorageTotal > 0 {
@@ -296,13 +294,16 @@ func (m *Model) View() string {
 		if md.SignalDBM != 0 {
 			signal += fmt.Sprintf(" %d", md.SignalDBM)
 		}
-		lines[i] = common.Pad(md.Port, 13) + common.Pad(sim, 8) + common.Pad(md.Operator, 9) + common.Pad(signal, 10) +
-			common.Pad(md.IMSI, 16) + common.Pad(storage, 8) + todayStyle.Render(common.Pad(today, 8)) +
-			common.Pad(lastS, 10) + common.Pad(lastR, 10) + common.Pad(errs, 4) + stateStyle.Render(state)
+		lines[i] = common.Pad(md.Port, 13) + common.Pad(sim, 8) + stateStyle.Render(common.Pad(state, 11)) + common.Pad(signal, 10) +
+			common.Pad(md.IMSI, 16) + common.Pad(storage, 6) + todayStyle.Render(common.Pad(today, 8)) +
+			common.Pad(lastS, 10) + common.Pad(lastR, 10) + common.Pad(errs, 4)
 		if i == m.cursor {
-			detail = st.Label.Render("IMEI ") + md.IMEI + st.Label.Render("  IMSI ") + md.IMSI + st.Label.Render("  state ") + stateStyle.Render(state)
+			detail = st.Label.Render("Operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
 			if r.Health.Tried > 0 {
 				detail += st.Subtle.Render(fmt.Sprintf("  %d of %d sends failed in 24 h", r.Health.Failed, r.Health.Tried))
+			}
+			if why != "" {
+				detail += "\n" + stateStyle.Render(state+": "+why)
 			}
 		}
 	}
@@ -312,7 +313,7 @@ func (m *Model) View() string {
 	}
 	out := common.Truncate(head, m.width) + "\n" + common.Truncate(status, m.width) + "\n" + st.Header.Render("  "+hb.String()) + "\n" + body
 	if detail != "" {
-		out += "\n\n" + common.Truncate(detail, m.width)
+		out += "\n\n" + detail
 	}
 	if len(m.spare) > 0 {
 		var names []string

@@ -316,9 +316,9 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 	}
 	sample := render(body, SampleName)
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Preview") + st.Subtle.Render(" ({name} = "+SampleName+", greeting of now)") + "\n")
+	b.WriteString(st.Title.Render("Preview") + st.Subtle.Render(" {name} = "+SampleName) + "\n")
 	b.WriteString(st.Out.Render(common.Wrap(sample, w)) + "\n")
-	b.WriteString(common.CountLine(st, pdu.Counting(sample)) + "\n\n")
+	b.WriteString(common.Wrap(common.CountLine(st, pdu.Counting(sample)), w) + "\n\n")
 	if names, ok := m.names[name]; ok && len(names) > 0 {
 		worst, worstName := pdu.Counting(render(body, "")), ""
 		for _, n := range names {
@@ -334,7 +334,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 		if worst.Parts > pdu.Counting(sample).Parts {
 			style = st.Warn
 		}
-		b.WriteString(style.Render(line) + "\n\n")
+		b.WriteString(style.Render(common.Wrap(line, w)) + "\n\n")
 	} else if why, ok := m.namesOK[name]; ok {
 		b.WriteString(st.Subtle.Render(common.Wrap("Worst case: "+why, w)) + "\n\n")
 	}
@@ -347,7 +347,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 			label = "Alternative follow-up"
 		}
 		r := render(f, SampleName)
-		b.WriteString(st.Label.Render(label) + "\n" + st.Out.Render(common.Wrap(r, w)) + "\n" + common.CountLine(st, pdu.Counting(r)) + "\n\n")
+		b.WriteString(st.Label.Render(label) + "\n" + st.Out.Render(common.Wrap(r, w)) + "\n" + common.Wrap(common.CountLine(st, pdu.Counting(r)), w) + "\n\n")
 	}
 	return b.String()
 }

@@ -1,0 +1,71 @@
+package send_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/texting-centre/texting/tui/send"
+	"github.com/texting-centre/texting/tui/tuitest"
+)
+
+func TestNumbers(t *testing.T) {
+	tests := []struct {
+		name, in      string
+		want, invalid int
+	}{
+		{"one", "07700 900123", 1, 0},
+		{"two with junk", "07700 900123, +44 7700 900124; abc", 2, 1},
+		{"empty", " , ", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, p := send.Numbers(tt.in, "GB")
+			if len(n) != tt.want || len(p) != tt.invalid {
+				t.Fatalf("Numbers(%q) = %q, %q", tt.in, n, p)
+			}
+		})
+	}
+}
+
+func TestSendScreen(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	be.Result = "+447700900123 sent from O2 1"
+	m := send.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Text(t, m, "07700 900123, 12")
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "✓ 1 number(s): +447700900123") || !strings.Contains(v, "✗ invalid phone number") {
+		t.Fatalf("numbers not validated as typed:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if len(be.CallList()) != 0 || !strings.Contains(tuitest.Plain(m.View()), "fix the numbers first") {
+		t.Fatal("sent with an invalid number")
+	}
+	for range 4 {
+		tuitest.Type(t, m, nil, "backspace")
+	}
+	tuitest.Type(t, m, nil, "tab")
+	tuitest.Text(t, m, "It’s ready — come by")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "UCS-2") || !strings.Contains(v, `forced by "’" "—"`) {
+		t.Fatalf("counter does not show UCS-2 and why:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "ctrl+g")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "GSM-7") || !strings.Contains(v, "It's ready - come by") {
+		t.Fatalf("smart quotes not replaced:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "ctrl+s")
+	want := []string{"Send +447700900123 It's ready - come by"}
+	if got := be.CallList(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("calls = %q, want %q", got, want)
+	}
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✓ +447700900123 sent from O2 1") {
+		t.Fatalf("no result:\n%s", v)
+	}
+	// esc leaves the form: the global keys work again.
+	tuitest.Type(t, m, nil, "esc")
+	if m.Captures(tuitest.Key("q")) {
+		t.Fatal("after esc q must be the root's")
+	}
+}

@@ -1,0 +1,89 @@
+package templates_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/texting-centre/texting/tui/templates"
+	"github.com/texting-centre/texting/tui/tuitest"
+)
+
+func TestEditorCounterPreviewAndSave(t *testing.T) {
+	ctx := context.Background()
+	c, be := tuitest.Setup(t)
+	f := tuitest.Seed(t, c.DB)
+	be.Names = []string{"Al", "Bartholomew-Maximilian Fitzgerald", "Jo"}
+	m := templates.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "Hi Alexandra, Have a good day! Your table") || !strings.Contains(v, "UCS-2") {
+		t.Fatalf("preview of the selected template:\n%s", v)
+	}
+	// Edit welcome: the worst case over the data source's names shows.
+	tuitest.Type(t, m, nil, "e")
+	if !m.Captures(tuitest.Key("q")) {
+		t.Fatal("the editor must capture keys")
+	}
+	if got := be.CallList(); len(got) != 1 || got[0] != "CampaignNames welcome" {
+		t.Fatalf("calls = %q", got)
+	}
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, `Worst case over 3 names:`) || !strings.Contains(v, `"Bartholomew`) {
+		t.Fatalf("no worst case:\n%s", v)
+	}
+	// ctrl+g in the text turns the em dash into a hyphen: GSM-7, one part.
+	tuitest.Type(t, m, nil, "tab", "ctrl+g")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "UCS-2") {
+		t.Fatalf("still UCS-2 after ctrl+g:\n%s", v)
+	}
+	// An unknown placeholder is shown at once and refuses the save.
+	tuitest.Text(t, m, " {nmae}")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "unknown placeholder {nmae}") {
+		t.Fatalf("no placeholder error:\n%s", v)
+	}
+	got, _ := c.DB.Template(ctx, f.Welcome.ID)
+	if strings.Contains(got.Body, "nmae") {
+		t.Fatal("saved a template with an unknown placeholder")
+	}
+	for range len(" {nmae}") {
+		tuitest.Type(t, m, nil, "backspace")
+	}
+	tuitest.Type(t, m, nil, "ctrl+s")
+	got, _ = c.DB.Template(ctx, f.Welcome.ID)
+	if !strings.Contains(got.Body, "ready - reply STOP") {
+		t.Fatalf("not saved: %q", got.Body)
+	}
+	if m.Captures(tuitest.Key("q")) {
+		t.Fatal("the editor must close after saving")
+	}
+}
+
+func TestAddAndDelete(t *testing.T) {
+	ctx := context.Background()
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.Fail = errors.New("no data source set")
+	m := templates.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "a")
+	tuitest.Text(t, m, "spring")
+	tuitest.Type(t, m, nil, "tab")
+	tuitest.Text(t, m, "Spring is here, {name}!")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if _, err := c.DB.TemplateByName(ctx, "spring"); err != nil {
+		t.Fatal(err)
+	}
+	// spring sorts first; d asks, n keeps it, y deletes it.
+	tuitest.Type(t, m, nil, "d")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Delete template spring? y/n") {
+		t.Fatalf("no confirmation:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "n", "d", "y")
+	if _, err := c.DB.TemplateByName(ctx, "spring"); err == nil {
+		t.Fatal("not deleted")
+	}
+}
