@@ -380,7 +380,12 @@ func (d *Dongle) checkSIM(ctx context.Context) error {
 			}
 			continue
 		}
-		if errors.Is(err, ErrNoSIM) || errors.Is(err, ErrPINRequired) || fatal(ctx, err) {
+		switch {
+		case errors.Is(err, ErrNoSIM):
+			return fmt.Errorf("%w: %w", ErrNoSIM, err)
+		case errors.Is(err, ErrPINRequired):
+			return fmt.Errorf("%w: %w", ErrPINRequired, err)
+		case fatal(ctx, err):
 			return err
 		}
 		var re *ResultError
