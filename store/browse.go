@@ -131,8 +131,12 @@ type Conversation struct {
 // newest text of its number, so the page is cut in SQL while walking the
 // texts newest first.
 func (db *DB) Conversations(ctx context.Context, f PageFilter) ([]Conversation, error) {
-	cond, args := "", []any{}
-	if f.Contains != "" {
+	cond, args, walk := "", []any{}, "INDEXED BY messages_recent"
+	switch {
+	case isFullNumber(f.Contains):
+		// One number: its own index finds it at once.
+		cond, args, walk = ` AND m.number = ?`, append(args, f.Contains), "INDEXED BY messages_number"
+	case f.Contains != "":
 		cond, args = ` AND m.number LIKE ? ESCAPE '\'`, append(args, likePattern(f.Contains))
 	}
 	args = append(args, f.limit(), f.Offset)
@@ -140,13 +144,13 @@ func (db *DB) Conversations(ctx context.Context, f PageFilter) ([]Conversation, 
 		(SELECT COUNT(*) FROM messages x WHERE x.number = m.number),
 		(SELECT COUNT(*) FROM messages x WHERE x.number = m.number AND x.direction = 'in' AND x.category_id IS NULL),
 		`+messageColumns+`
-		FROM messages m INDEXED BY messages_recent
+		FROM messages m `+walk+`
 		LEFT JOIN sims s ON s.id = m.sim_id
 		LEFT JOIN networks n ON n.id = s.network_id
 		LEFT JOIN templates t ON t.id = m.template_id
 		LEFT JOIN categories c ON c.id = m.category_id
-		WHERE NOT EXISTS (SELECT 1 FROM messages x WHERE x.number = m.number
-			AND (x.at > m.at OR (x.at = m.at AND x.id > m.id)))`+cond+`
+		WHERE 1 = 1`+cond+` AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.number = m.number
+			AND (x.at > m.at OR (x.at = m.at AND x.id > m.id)))
 		ORDER BY m.at DESC, m.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("conversations: %w", err)
@@ -163,6 +167,19 @@ func (db *DB) Conversations(ctx context.Context, f PageFilter) ([]Conversation, 
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// isFullNumber reports whether s is a whole E.164 number ("+447700900123").
+func isFullNumber(s string) bool {
+	if len(s) < 8 || s[0] != '+' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // MessagePage returns the messages the filter selects whose text contains

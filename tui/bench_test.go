@@ -124,3 +124,19 @@ func BenchmarkPageDown(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConversationsFilter is the conversations list filtered to a part
+// of a number (a walk of the covering index) and to a whole number (its own
+// index).
+func BenchmarkConversationsFilter(b *testing.B) {
+	db := benchDB(b)
+	for _, f := range []string{"0900", "+447000088608"} {
+		b.Run(f, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := db.Conversations(context.Background(), store.PageFilter{Contains: f, Limit: 24}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
