@@ -84,10 +84,13 @@ func (e *Env) sims() []store.SIM {
 	return out
 }
 
-// dispatcher builds the dispatcher of this environment; its events go to the
-// progress and to tally.
+// dispatcher builds the dispatcher of this environment; its events go to
+// tally and, for the kinds the progress counts, to the progress.
 func (e *Env) dispatcher(kinds []string, tally func(Event)) *Dispatcher {
 	p := e.progress()
+	if len(kinds) == 1 && kinds[0] == store.KindManager {
+		p = NoProgress{} // the managers' summary is not one of the run's texts
+	}
 	var mu sync.Mutex
 	return &Dispatcher{
 		DB: e.DB, Owner: e.Owner, Loc: e.loc(), Quiet: e.Config.Quiet, Greet: e.Greet, Kinds: kinds, Logger: e.log(),

@@ -202,7 +202,7 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary) {
 		fmt.Fprintf(w, "%d texts were interrupted mid-send by an earlier run: resolve them with texting outbox --state unknown.\n", s.Recovered)
 	}
 	if !s.DryRun {
-		if s.PostedBack {
+		if s.PostedBack && sent+s.CarriedOver > 0 {
 			fmt.Fprintln(w, "Numbers sent were posted back to the data source.")
 		}
 		if s.Managers > 0 {
