@@ -91,16 +91,20 @@ func textValue(line, key string) string {
 	return v
 }
 
-// Replayer plays a transcript back as the dongle: each answer is given once
-// the client has written everything that came before it in the transcript,
-// and what the client writes must match the transcript byte for byte. It is
-// an io.ReadWriteCloser for modem.New / modem.NewDongle.
+// Replayer plays a transcript back as the dongle. What the client writes
+// must match the transcript's tx steps, in order and byte for byte (in any
+// chunking); each rx step is given once every tx step before it has been
+// written, so the dongle's answers keep their place relative to the
+// commands, while the client may write before it has read everything (as
+// it does after the prompt). It is an io.ReadWriteCloser for modem.New and
+// modem.NewDongle.
 type Replayer struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
 	steps  []Step
-	pos    int    // next step
-	txLeft string // unmatched rest of the current tx step
+	tx     int    // index of the next tx step to match
+	txLeft string // unmatched rest of the tx step before tx
+	rx     int    // index of the next rx step to give
 	err    error  // first mismatch
 	closed bool
 }
@@ -109,7 +113,17 @@ type Replayer struct {
 func Replay(steps []Step) *Replayer {
 	r := &Replayer{steps: append([]Step(nil), steps...)}
 	r.cond = sync.NewCond(&r.mu)
+	r.tx = r.next(0, true)
+	r.rx = r.next(0, false)
 	return r
+}
+
+// next is the index of the first tx (or rx) step at or after i.
+func (r *Replayer) next(i int, tx bool) int {
+	for i < len(r.steps) && r.steps[i].Tx != tx {
+		i++
+	}
+	return i
 }
 
 // Write checks p against the transcript.
@@ -119,19 +133,22 @@ func (r *Replayer) Write(p []byte) (int, error) {
 	if r.closed {
 		return 0, io.ErrClosedPipe
 	}
+	if r.err != nil {
+		return 0, r.err
+	}
 	rest := string(p)
 	for rest != "" {
 		if r.txLeft == "" {
-			if r.pos >= len(r.steps) || !r.steps[r.pos].Tx {
-				r.fail(fmt.Errorf("replay: unexpected write %q at step %d", rest, r.pos))
+			if r.tx >= len(r.steps) {
+				r.fail(fmt.Errorf("replay: write %q after the end of the transcript", rest))
 				return 0, r.err
 			}
-			r.txLeft = r.steps[r.pos].Data
-			r.pos++
+			r.txLeft = r.steps[r.tx].Data
+			r.tx = r.next(r.tx+1, true)
 		}
 		n := min(len(rest), len(r.txLeft))
 		if rest[:n] != r.txLeft[:n] {
-			r.fail(fmt.Errorf("replay: wrote %q, transcript has %q (step %d)", rest, r.txLeft, r.pos-1))
+			r.fail(fmt.Errorf("replay: wrote %q where the transcript has %q", rest, r.txLeft))
 			return 0, r.err
 		}
 		rest, r.txLeft = rest[n:], r.txLeft[n:]
@@ -147,6 +164,21 @@ func (r *Replayer) fail(err error) {
 	r.cond.Broadcast()
 }
 
+// due reports whether the next rx step may be given: every tx step before
+// it has been written in full.
+func (r *Replayer) due() bool {
+	if r.rx >= len(r.steps) {
+		return false
+	}
+	written := r.tx // first tx step not started
+	if r.txLeft != "" {
+		// The step before r.tx is being written: it is not done.
+		for written--; written >= 0 && !r.steps[written].Tx; written-- {
+		}
+	}
+	return written > r.rx
+}
+
 // Read gives the next answer once it is due; at the end of the transcript
 // it waits for Close.
 func (r *Replayer) Read(p []byte) (int, error) {
@@ -156,11 +188,11 @@ func (r *Replayer) Read(p []byte) (int, error) {
 		if r.closed {
 			return 0, io.EOF
 		}
-		if r.txLeft == "" && r.pos < len(r.steps) && !r.steps[r.pos].Tx {
-			st := &r.steps[r.pos]
+		if r.due() {
+			st := &r.steps[r.rx]
 			n := copy(p, st.Data)
 			if n == len(st.Data) {
-				r.pos++
+				r.rx = r.next(r.rx+1, false)
 			} else {
 				st.Data = st.Data[n:]
 			}
@@ -187,9 +219,10 @@ func (r *Replayer) Err() error {
 	return r.err
 }
 
-// Done reports whether the whole transcript was played.
+// Done reports whether the whole transcript was played: every tx step
+// written and every rx step read.
 func (r *Replayer) Done() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.pos >= len(r.steps) && r.txLeft == ""
+	return r.tx >= len(r.steps) && r.txLeft == "" && r.rx >= len(r.steps)
 }
