@@ -298,3 +298,34 @@ func TestCalibrationIsMonotone(t *testing.T) {
 		t.Errorf("confidence %v from ten cases, want the shrinkage to keep it under 1", top)
 	}
 }
+
+func TestMoreThanTwoCategories(t *testing.T) {
+	ex := toyExamples()
+	for i := range 30 {
+		ex = append(ex,
+			Example{fmt.Sprintf("what time do you open on saturday %d", i), "Question"},
+			Example{fmt.Sprintf("how much does it cost for %d people?", i), "Question"},
+		)
+	}
+	m := Train(ex)
+	for text, want := range map[string]string{
+		"thank you so much, lovely":    "Thanks",
+		"WIN a FREE prize, call now":   "Bot",
+		"what time do you open today?": "Question",
+	} {
+		if got, conf := m.Predict(text); got != want || conf <= 0.5 || conf > 1 {
+			t.Errorf("Predict(%q) = (%q, %v), want %q with some confidence", text, got, conf, want)
+		}
+	}
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Model
+	if err := back.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := fmt.Sprint(m.Predict("how much is it?")), fmt.Sprint(back.Predict("how much is it?")); a != b {
+		t.Errorf("after a round trip %s, want %s", b, a)
+	}
+}
