@@ -102,6 +102,9 @@ func Discover(ctx context.Context, opts ...Option) ([]Candidate, error) {
 	}
 	var names []string
 	for _, p := range ports {
+		if strings.HasPrefix(p.Name, "/dev/tty.") {
+			continue // macOS call-in twin of a /dev/cu.* port: same device, waits for carrier
+		}
 		if strings.EqualFold(p.VID, HuaweiVendorID) || strings.Contains(strings.ToLower(p.Name), "huaweimobile") {
 			names = append(names, p.Name)
 		}
