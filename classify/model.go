@@ -98,6 +98,13 @@ func Train(examples []Example) *Model {
 	if n > calibWanted {
 		use = max(1, min(k, (calibWanted*k+n-1)/n))
 	}
+	// Texts that are the same once normalised share a fold: the model is
+	// only ever asked about texts the operator has not categorised (rule 3,
+	// memory, answers the others), so the calibration must see how it does on
+	// unseen texts. Operators categorise many identical replies ("Thanks"),
+	// and letting copies sit on both sides of a fold would make every guess
+	// look certain.
+	fold := groupFolds(kept, perm, k)
 	type oof struct{ score, correct []float64 }
 	results := make([]oof, use)
 	var wg sync.WaitGroup
@@ -112,8 +119,8 @@ func Train(examples []Example) *Model {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			var train, test []int
-			for i, r := range perm {
-				if i%k == f {
+			for _, r := range perm {
+				if fold[r] == f {
 					test = append(test, r)
 				} else if len(train) < foldTrainCap {
 					train = append(train, r)
@@ -307,6 +314,26 @@ func (m *Model) Predict(text string) (category string, confidence float64) {
 	}
 	c, p := m.raw(x, probs)
 	return m.classes[c], m.calib.apply(p)
+}
+
+// groupFolds assigns each example a fold from 0 to k-1, the same fold for
+// every example with the same normalised text, spreading the distinct texts
+// round-robin in the seeded order perm.
+func groupFolds(examples []Example, perm []int, k int) []int {
+	fold := make([]int, len(examples))
+	seen := make(map[string]int, len(examples))
+	next := 0
+	for _, r := range perm {
+		key := Normalize(examples[r].Text)
+		f, ok := seen[key]
+		if !ok {
+			f = next % k
+			seen[key] = f
+			next++
+		}
+		fold[r] = f
+	}
+	return fold
 }
 
 // extractors keeps Predict's scratch buffers for reuse; it holds no state
