@@ -34,3 +34,26 @@ func lockPort(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// dropPTYExclusive clears TIOCEXCL (set by go.bug.st/serial) when the port
+// is a pseudo-terminal. There the tty outlives its clients (the emulator
+// holds the slave open), so a client killed with the flag set would leave
+// every later open failing with EBUSY for a non-root user; the flock, which
+// the kernel drops when a process dies, guards the port instead. A real
+// ttyUSB is freed at its last close and keeps the flag.
+func dropPTYExclusive(lock *os.File) {
+	if lock == nil {
+		return
+	}
+	rc, err := lock.SyscallConn()
+	if err != nil {
+		return
+	}
+	rc.Control(func(fd uintptr) {
+		var st unix.Stat_t
+		if unix.Fstat(int(fd), &st) != nil || !isPTYSlave(uint64(st.Rdev)) {
+			return
+		}
+		unix.IoctlSetInt(int(fd), unix.TIOCNXCL, 0)
+	})
+}

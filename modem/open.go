@@ -50,6 +50,7 @@ func openPort(path string, baud int) (io.ReadWriteCloser, error) {
 		lock.Close()
 		return nil, portError(path, err)
 	}
+	dropPTYExclusive(lock)
 	sp := &serialPort{Port: p}
 	if lock != nil {
 		sp.lock = lock

@@ -179,7 +179,7 @@ func pollable(f *os.File) (*os.File, error) {
 // neither echoes nor translates CR/LF before a client sets its own mode.
 func makeRaw(f *os.File) error {
 	fd := int(f.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	t, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func makeRaw(f *os.File) error {
 	t.Cflag |= unix.CS8
 	t.Cc[unix.VMIN] = 1
 	t.Cc[unix.VTIME] = 0
-	return unix.IoctlSetTermios(fd, unix.TCSETS, t)
+	return unix.IoctlSetTermios(fd, ioctlSetTermios, t)
 }
 
 // Path is the port a client opens (the pty's slave side). It changes on Replug.
