@@ -2,9 +2,12 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/texting-centre/texting/phone"
@@ -81,6 +84,61 @@ type Planner struct {
 	// Greet gives the greeting used to count parts at planning time; the
 	// real one is rendered when the text goes.
 	Greet func(time.Time) string
+	// Remember stores the E.164 forms of numbers met for the first time, so
+	// that the next run need not parse them again (off for dry runs).
+	Remember bool
+}
+
+// normalise returns the E.164 form of every number in groups ("" for the
+// invalid ones): remembered forms from the store, the others through
+// phone.Normalize on every CPU.
+func (p *Planner) normalise(ctx context.Context, groups []Group) (map[string]string, error) {
+	seen := map[string]bool{}
+	var raws []string
+	for _, g := range groups {
+		for _, e := range g.Entries {
+			if !seen[e.Number] {
+				seen[e.Number] = true
+				raws = append(raws, e.Number)
+			}
+		}
+	}
+	forms, err := p.DB.NumberForms(ctx, p.Region, raws)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	var todo []string
+	for _, r := range raws {
+		if _, ok := forms[r]; !ok {
+			todo = append(todo, r)
+		}
+	}
+	out := make([]string, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/1000+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(todo); i += workers {
+				out[i], _ = phone.Normalize(todo[i], p.Region)
+			}
+		}()
+	}
+	wg.Wait()
+	found := map[string]string{}
+	for i, r := range todo {
+		forms[r] = out[i]
+		if out[i] != "" {
+			found[r] = out[i]
+		}
+	}
+	if p.Remember {
+		if err := p.DB.SaveNumberForms(ctx, p.Region, found); err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+	}
+	return forms, nil
 }
 
 // Plan plans groups for the SIMs given (the connected ones). Modem SIMs take
@@ -95,7 +153,12 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 	now := p.DB.Now()
 	plan := &Plan{}
 
-	// Normalise every number once, and note repeats within the document.
+	// Normalise every number once (remembered forms first, the rest in
+	// parallel), and note repeats within the document.
+	forms, err := p.normalise(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
 	type rec struct {
 		group, idx int
 		number     string
@@ -111,8 +174,8 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 		}
 		plan.Groups = append(plan.Groups, gp)
 		for i, e := range g.Entries {
-			n, err := phone.Normalize(e.Number, p.Region)
-			if err != nil {
+			n := forms[e.Number]
+			if n == "" {
 				plan.Groups[gi].Skipped[SkipInvalid]++
 				continue
 			}
@@ -123,16 +186,29 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 			first[n] = true
 		}
 	}
-	days := p.DedupeDays
-	texted, err := p.DB.CampaignTexted(ctx, numbers, now.AddDate(0, 0, -days))
-	if err != nil {
+	var texted, optedOut map[string]bool
+	var terr, oerr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		texted, terr = p.DB.CampaignTexted(ctx, numbers, now.AddDate(0, 0, -p.DedupeDays))
+	}()
+	go func() {
+		defer wg.Done()
+		optedOut, oerr = p.DB.OptedOutOf(ctx, numbers)
+	}()
+	wg.Wait()
+	if err := errors.Join(terr, oerr); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
-	optedOut, err := p.DB.OptedOutOf(ctx, numbers)
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+	var candidates []string // only they can get a text: only their sticky SIM matters
+	for _, n := range numbers {
+		if !texted[n] && !optedOut[n] {
+			candidates = append(candidates, n)
+		}
 	}
-	last, err := p.DB.LastSIMs(ctx, numbers)
+	last, err := p.DB.LastSIMs(ctx, candidates)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}

@@ -214,7 +214,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 		return finish(err)
 	}
 	prog.Phase("planning")
-	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.loc(), Greet: e.Greet}
+	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.loc(), Greet: e.Greet, Remember: !dry}
 	plan, err := planner.Plan(ctx, groups, e.sims())
 	if err != nil {
 		return finish(err)

@@ -171,6 +171,9 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 		}
 	}
 
+	if forms, _ := db.NumberForms(ctx, "GB", []string{"07700 900001", "12345"}); forms["07700 900001"] != "+447700900001" || len(forms) != 1 {
+		t.Errorf("number forms remembered: %v", forms)
+	}
 	// A second run the same day sends nobody anything again.
 	sum2, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{Source: campaign.Source{URL: src.URL + "/data", Key: "s3cret"}})
 	if err != nil {
@@ -239,6 +242,9 @@ func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
 		}
 	}
 	runs, _ := db.Runs(ctx, "", 0)
+	if forms, _ := db.NumberForms(ctx, "GB", []string{"07700900001"}); len(forms) != 0 {
+		t.Fatalf("dry run remembered number forms: %v", forms)
+	}
 	if len(snd.texts()) != 0 || len(outgoing(t, db)) != 0 || src.posts != 0 || len(runs) != 0 {
 		t.Fatalf("dry run sent %d, stored %d, posted %d, runs %d", len(snd.texts()), len(outgoing(t, db)), src.posts, len(runs))
 	}

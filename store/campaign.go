@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -67,17 +70,22 @@ func (db *DB) OptedOutOf(ctx context.Context, numbers []string) (map[string]bool
 // LastSIMs returns, for those of numbers that have texted or been texted
 // before, the SIM of the latest such text (an incoming text, or an outgoing
 // one that went or may have gone): the SIM whose thread the person's phone
-// shows, for the sticky-SIM rule.
+// shows, for the sticky-SIM rule. Each number costs two index seeks: its
+// newest incoming and its newest counted outgoing text.
 func (db *DB) LastSIMs(ctx context.Context, numbers []string) (map[string]int64, error) {
 	list, err := jsonList(numbers)
 	if err != nil {
 		return nil, fmt.Errorf("last sims: %w", err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT j.value, (SELECT m.sim_id FROM messages m INDEXED BY messages_number
-			WHERE m.number = j.value AND m.sim_id IS NOT NULL
-			AND (m.direction = 'in' OR m.state IN `+countedStates+`)
-			ORDER BY m.at DESC, m.id DESC LIMIT 1) AS sim
-		FROM json_each(?) j WHERE sim IS NOT NULL`, list)
+	// Each subquery reads one entry of the covering index messages_number_sim.
+	rows, err := db.sql.QueryContext(ctx, `SELECT j.value,
+			(SELECT printf('%d %d', m.at, m.sim_id) FROM messages m INDEXED BY messages_number_sim
+				WHERE m.number = j.value AND m.direction = 'out' AND m.sim_id IS NOT NULL AND m.state IN `+countedStates+`
+				ORDER BY m.at DESC LIMIT 1),
+			(SELECT printf('%d %d', m.at, m.sim_id) FROM messages m INDEXED BY messages_number_sim
+				WHERE m.number = j.value AND m.direction = 'in' AND m.sim_id IS NOT NULL
+				ORDER BY m.at DESC LIMIT 1)
+		FROM json_each(?) j`, list)
 	if err != nil {
 		return nil, fmt.Errorf("last sims: %w", err)
 	}
@@ -85,13 +93,33 @@ func (db *DB) LastSIMs(ctx context.Context, numbers []string) (map[string]int64,
 	out := map[string]int64{}
 	for rows.Next() {
 		var n string
-		var id int64
-		if err := rows.Scan(&n, &id); err != nil {
+		var o, in sql.NullString
+		if err := rows.Scan(&n, &o, &in); err != nil {
 			return nil, fmt.Errorf("last sims: %w", err)
 		}
-		out[n] = id
+		if !o.Valid && !in.Valid {
+			continue
+		}
+		oat, osim := atSIM(o)
+		iat, isim := atSIM(in)
+		if iat > oat {
+			out[n] = isim
+		} else {
+			out[n] = osim
+		}
 	}
 	return out, rows.Err()
+}
+
+// atSIM reads "at sim_id"; a NULL is at -1.
+func atSIM(s sql.NullString) (at, sim int64) {
+	if !s.Valid {
+		return -1, 0
+	}
+	a, b, _ := strings.Cut(s.String, " ")
+	at, _ = strconv.ParseInt(a, 10, 64)
+	sim, _ = strconv.ParseInt(b, 10, 64)
+	return at, sim
 }
 
 // FollowupCandidate is a campaign text that may get a follow-up, with the
@@ -117,7 +145,7 @@ func (db *DB) FollowupCandidates(ctx context.Context, from, to time.Time) ([]Fol
 			COALESCE(r.id, 0), COALESCE(r.text, ''), COALESCE(r.category_id, 0), COALESCE(rc.name, ''),
 			COALESCE(rc.followup, ''), COALESCE(rc.opt_out, 0),
 			EXISTS (SELECT 1 FROM opt_outs o WHERE o.number = m.number)`+messageFrom+`
-		LEFT JOIN messages r ON r.id = (SELECT r2.id FROM messages r2 INDEXED BY messages_number
+		LEFT JOIN messages r ON r.id = (SELECT r2.id FROM messages r2 INDEXED BY messages_number_sim
 			WHERE r2.number = m.number AND r2.direction = 'in' AND r2.at >= m.at
 			ORDER BY r2.at DESC, r2.id DESC LIMIT 1)
 		LEFT JOIN categories rc ON rc.id = r.category_id
@@ -141,4 +169,66 @@ func (db *DB) FollowupCandidates(ctx context.Context, from, to time.Time) ([]Fol
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// noFormsTable reports whether err says the number_forms table is missing:
+// a database made while migration 0002 did not have it yet. The cache is
+// then simply not used.
+func noFormsTable(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "no such table: number_forms")
+}
+
+// NumberForms returns the E.164 forms remembered for those of raws (numbers
+// as a data source wrote them) that were normalised before in region.
+func (db *DB) NumberForms(ctx context.Context, region string, raws []string) (map[string]string, error) {
+	list, err := jsonList(raws)
+	if err != nil {
+		return nil, fmt.Errorf("number forms: %w", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT f.raw, f.e164 FROM json_each(?) j
+		JOIN number_forms f ON f.raw = j.value AND f.region = ?`, list, region)
+	if noFormsTable(err) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("number forms: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var raw, e string
+		if err := rows.Scan(&raw, &e); err != nil {
+			return nil, fmt.Errorf("number forms: %w", err)
+		}
+		out[raw] = e
+	}
+	return out, rows.Err()
+}
+
+// SaveNumberForms remembers raw → E.164 forms for region.
+func (db *DB) SaveNumberForms(ctx context.Context, region string, forms map[string]string) error {
+	if len(forms) == 0 {
+		return nil
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO number_forms (raw, region, e164) VALUES (?, ?, ?)
+			ON CONFLICT (raw, region) DO UPDATE SET e164 = excluded.e164`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for raw, e := range forms {
+			if _, err := st.ExecContext(ctx, raw, region, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if noFormsTable(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("save number forms: %w", err)
+	}
+	return nil
 }

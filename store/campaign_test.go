@@ -112,3 +112,18 @@ func TestFollowupCandidates(t *testing.T) {
 		t.Fatalf("second candidate: %+v", got[1])
 	}
 }
+
+func TestNumberForms(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if err := db.SaveNumberForms(ctx, "GB", map[string]string{"07700 900001": "+447700900001", "07700900002": "+447700900002"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.NumberForms(ctx, "GB", []string{"07700 900001", "07700900002", "07700900003"})
+	if err != nil || len(got) != 2 || got["07700 900001"] != "+447700900001" {
+		t.Fatalf("NumberForms = %v, %v", got, err)
+	}
+	if got, _ := db.NumberForms(ctx, "US", []string{"07700900002"}); len(got) != 0 {
+		t.Fatalf("a form remembered for GB used for US: %v", got)
+	}
+}

@@ -158,7 +158,7 @@ func (db *DB) QueuedTexts(ctx context.Context) ([]Queued, error) {
 // QueuedParts returns the SMS parts waiting in the queue for each SIM: what
 // the SIMs have promised but not yet used.
 func (db *DB) QueuedParts(ctx context.Context) (map[int64]int, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT sim_id, SUM(parts) FROM messages
+	rows, err := db.sql.QueryContext(ctx, `SELECT sim_id, SUM(parts) FROM messages INDEXED BY messages_queue
 		WHERE state = 'queued' AND sim_id IS NOT NULL GROUP BY sim_id`)
 	if err != nil {
 		return nil, fmt.Errorf("queued parts: %w", err)
@@ -268,9 +268,10 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 
 // MarkUnknown records that a sending text may or may not have gone out. It
 // counts as sent for limits and de-duplication and is never resent on its
-// own; the operator resolves it.
-func (db *DB) MarkUnknown(ctx context.Context, id int64, reason string) error {
-	return db.finish(ctx, id, StateUnknown, "", reason)
+// own; the operator resolves it. ref holds the references of any parts
+// known to have gone.
+func (db *DB) MarkUnknown(ctx context.Context, id int64, ref, reason string) error {
+	return db.finish(ctx, id, StateUnknown, ref, reason)
 }
 
 func (db *DB) finish(ctx context.Context, id int64, state, ref, reason string) error {
