@@ -264,3 +264,52 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 		t.Fatalf("manual text received %v", got)
 	}
 }
+
+// TestModemErrorsThroughTheDispatcher drives the modem adapter with the
+// emulator's faults: each error class lands the text in the right state, and
+// texts move to the other dongle when theirs cannot send.
+func TestModemErrorsThroughTheDispatcher(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     modemtest.Fault
+		wantState string
+		otherSent int // texts the healthy dongle sent
+		parked    bool
+	}{
+		{"CMS 500 after the text went out: unknown", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, store.StateUnknown, 0, false},
+		{"silence after the PDU: unknown", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, store.StateUnknown, 0, false},
+		{"unassigned number: failed", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, store.StateFailed, 0, false},
+		{"SIM barred: parked, texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 10", Times: -1}, store.StateSent, 2, true},
+		{"network busy every time: texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42", Times: -1}, store.StateSent, 2, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, _ := openDB(t, thursday)
+			ds := dongles(t, db, []int{10, 10})
+			fleet := connect(t, db, ds)
+			ds[0].emu.AddFault(tc.fault)
+			// Two campaign texts on the faulty dongle's SIM; the first meets the fault.
+			ids := queueTexts(t, db, ds[0].sim.ID, store.KindCampaign, 2, "Hi {greeting}")
+			if _, err := dispatcher(db).Dispatch(ctx, fleet.Senders); err != nil {
+				t.Fatal(err)
+			}
+			m, err := db.Message(ctx, ids[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.State != tc.wantState {
+				t.Fatalf("first text %s (%s), want %s", m.State, m.Error, tc.wantState)
+			}
+			if got := len(received(t, ds[1].emu)); got != tc.otherSent {
+				t.Fatalf("the healthy dongle sent %d texts, want %d", got, tc.otherSent)
+			}
+			if second, _ := db.Message(ctx, ids[1]); second.State != store.StateSent {
+				t.Fatalf("second text %s (%s)", second.State, second.Error)
+			}
+			if s, _ := db.SIM(ctx, ds[0].sim.ID); s.Parked(thursday) != tc.parked {
+				t.Fatalf("parked = %v (%s), want %v", s.Parked(thursday), s.ParkReason, tc.parked)
+			}
+		})
+	}
+}
