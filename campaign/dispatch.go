@@ -12,8 +12,10 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-// AllKinds are the kinds of outgoing text the dispatcher sends.
-var allKinds = []string{store.KindCampaign, store.KindFollowup, store.KindManual, store.KindAutoreply, store.KindManager}
+// allKinds are the kinds of outgoing text the dispatcher sends.
+func allKinds() []string {
+	return []string{store.KindCampaign, store.KindFollowup, store.KindManual, store.KindAutoreply, store.KindManager}
+}
 
 // quietKinds wait during quiet hours.
 func quietKind(kind string) bool { return kind == store.KindCampaign || kind == store.KindFollowup }
@@ -158,7 +160,7 @@ func (d *Dispatcher) loc() *time.Location {
 func (d *Dispatcher) kindsAt(t time.Time) []string {
 	kinds := d.Kinds
 	if kinds == nil {
-		kinds = allKinds
+		kinds = allKinds()
 	}
 	quiet := d.Quiet.In(t.In(d.loc()))
 	var out []string

@@ -20,8 +20,10 @@ const (
 )
 
 // FollowupReasons lists the reasons in the order summaries show them.
-var FollowupReasons = []string{NoFollowupOptedOut, NoFollowupNotCategorised, NoFollowupCategory, NoFollowupNoBody,
-	NoFollowupNoTemplate, NoFollowupSIMUnavailable, NoFollowupNoCapacity}
+func FollowupReasons() []string {
+	return []string{NoFollowupOptedOut, NoFollowupNotCategorised, NoFollowupCategory, NoFollowupNoBody,
+		NoFollowupNoTemplate, NoFollowupSIMUnavailable, NoFollowupNoCapacity}
+}
 
 // Decision is what a campaign text's follow-up will be.
 type Decision struct {
@@ -95,7 +97,7 @@ type FollowupSummary struct {
 func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, error) {
 	dry := dryRun || !e.Config.Run
 	sum := &FollowupSummary{DryRun: dry, Skipped: map[string]int{}}
-	for _, r := range FollowupReasons {
+	for _, r := range FollowupReasons() {
 		sum.Skipped[r] = 0
 	}
 	var run store.Run

@@ -23,7 +23,9 @@ const (
 )
 
 // SkipReasons lists the reasons in the order summaries show them.
-var SkipReasons = []string{SkipOptedOut, SkipDuplicate, SkipInvalid, SkipNoCapacity}
+func SkipReasons() []string {
+	return []string{SkipOptedOut, SkipDuplicate, SkipInvalid, SkipNoCapacity}
+}
 
 // PlannedText is one text the plan will queue.
 type PlannedText struct {
@@ -169,7 +171,7 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 	first := map[string]bool{}
 	for gi, g := range groups {
 		gp := GroupPlan{Group: g.Name, Recipients: len(g.Entries), Skipped: map[string]int{}}
-		for _, r := range SkipReasons {
+		for _, r := range SkipReasons() {
 			gp.Skipped[r] = 0
 		}
 		plan.Groups = append(plan.Groups, gp)

@@ -80,6 +80,7 @@ type SendError struct {
 	Err error
 }
 
+// Error returns the underlying error's text.
 func (e *SendError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the underlying error.

@@ -49,11 +49,14 @@ func (q Queued) Template() string {
 	return q.Text
 }
 
+// extraScanner reads a row of messageColumns followed by more columns, so
+// that scanMessage serves queries that select a little more.
 type extraScanner struct {
 	sc    interface{ Scan(...any) error }
 	extra []any
 }
 
+// Scan scans the row into dest followed by the extra destinations.
 func (e extraScanner) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.extra...)...) }
 
 func scanQueued(sc interface{ Scan(...any) error }) (Queued, error) {

@@ -92,7 +92,7 @@ func printFollowupSummary(w io.Writer, s *campaign.FollowupSummary) {
 			s.RunID, s.Sent, s.Parts, s.Candidates, s.Basic, s.Alternative)
 	}
 	var rows [][]string
-	for _, r := range campaign.FollowupReasons {
+	for _, r := range campaign.FollowupReasons() {
 		if n := s.Skipped[r]; n > 0 {
 			rows = append(rows, []string{r, strconv.Itoa(n)})
 		}
