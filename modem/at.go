@@ -636,9 +636,15 @@ func (r *lineReader) line(raw string, now time.Time) {
 	if r.twoLine != nil {
 		u := *r.twoLine
 		r.twoLine = nil
-		u.PDU = line
+		if isHexLine(line) {
+			u.PDU = line
+			a.unsol.push(u)
+			return
+		}
+		// No PDU line (a text-mode +CDS, or a line lost): hand the
+		// header on alone and take this line for what it is, so that a
+		// final result is never swallowed as a PDU.
 		a.unsol.push(u)
-		return
 	}
 	if line == ">" && a.takePrompt() {
 		return
@@ -761,4 +767,18 @@ func (a *AT) deliver(items []Unsolicited) {
 			h.fn(u)
 		}
 	}
+}
+
+// isHexLine reports whether line is a PDU: hex digits only.
+func isHexLine(line string) bool {
+	if line == "" {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/texting-centre/texting/modem/modemtest"
 )
 
+// Engine robustness cases found by running an independent emulator against
+// the engine.
+//
 // A dongle that is merely slow answers an abandoned command late. That
 // answer must never be taken for the next command's, however long after the
 // abandon it comes (within the abandoned command's bound): these cases come
@@ -67,5 +70,28 @@ func TestLateAnswerAfterCancelledSend(t *testing.T) {
 	}
 	if n := len(m.Sent()); n != 1 {
 		t.Fatalf("%d texts went out, want 1 (the cancelled one did go)", n)
+	}
+}
+
+// A +CDS header whose PDU line never comes (a text-mode report, a lost
+// line) must not swallow the final result that follows as its "PDU": the
+// command would otherwise time out and leave a late-answer wait behind.
+func TestTwoLineIndicationWithoutPDU(t *testing.T) {
+	a, _ := newScripted(t, map[string][]string{
+		"AT+CSQ": {"\r\n+CDS: 6,12,\"+447700900123\",145\r\n", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n"},
+	})
+	got := make(chan modem.Unsolicited, 1)
+	a.Handle("+CDS:", func(u modem.Unsolicited) { got <- u })
+	info, err := a.CommandTimeout(context.Background(), "AT+CSQ", time.Second)
+	if err != nil || !slices.Equal(info, []string{"+CSQ: 20,99"}) {
+		t.Fatalf("AT+CSQ got %q, %v", info, err)
+	}
+	select {
+	case u := <-got:
+		if u.PDU != "" {
+			t.Fatalf("+CDS took %q for its PDU", u.PDU)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the +CDS header was not handed on")
 	}
 }
