@@ -56,9 +56,13 @@ func runTUI(ctx context.Context, f *Factory) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger, f.TraceModem), cfg,
-		lipgloss.NewRenderer(out, termenv.WithColorCache(true)), f.Getenv)
-	f.Logger.Debug("tui start", "db", db.Path())
+	r := lipgloss.NewRenderer(out, termenv.WithColorCache(true))
+	// Ask the terminal for its background now, before Bubble Tea reads the
+	// input: asked later, the answer would race the keys.
+	start := time.Now()
+	dark := r.HasDarkBackground()
+	f.Logger.Debug("tui start", "db", db.Path(), "dark", dark, "profile", r.ColorProfile(), "probe", time.Since(start))
+	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger, f.TraceModem), cfg, r, f.Getenv)
 	p := tea.NewProgram(tui.NewApp(c), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.In), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal UI: %w", err)

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
 	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/store"
@@ -163,5 +166,33 @@ func TestTUIBackendDongle(t *testing.T) {
 	}
 	if got := em.Sent(); len(got) != 1 {
 		t.Fatalf("the emulator got %d texts", len(got))
+	}
+}
+
+// TestTUIColours: NO_COLOR turns colour off, whatever the terminal can do.
+func TestTUIColours(t *testing.T) {
+	b, db := tuiTestBackend(t)
+	for _, tt := range []struct {
+		name    string
+		noColor string
+		want    termenv.Profile
+	}{{"NO_COLOR set", "1", termenv.Ascii}, {"colours", "", termenv.TrueColor}} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := lipgloss.NewRenderer(io.Discard)
+			r.SetColorProfile(termenv.TrueColor)
+			c := newTUICommon(context.Background(), db, b, b.cfg, r, func(k string) string {
+				if k == "NO_COLOR" {
+					return tt.noColor
+				}
+				return ""
+			})
+			if got := c.Styles.Renderer.ColorProfile(); got != tt.want {
+				t.Fatalf("profile %v, want %v", got, tt.want)
+			}
+			styled := c.Styles.Error.Render("x")
+			if colour := strings.Contains(styled, "\x1b["); colour != (tt.want != termenv.Ascii) {
+				t.Fatalf("styled %q with profile %v", styled, tt.want)
+			}
+		})
 	}
 }

@@ -309,7 +309,7 @@ func (m *Model) View() string {
 	}
 	body := common.Rows(st, lines, m.cursor, m.width)
 	if len(m.rows) == 0 && !m.loading {
-		body = st.Subtle.Render("  No dongle found. Plug one in (a stick in CD-ROM or HiLink mode needs usb_modeswitch), or set modem.ports.")
+		body = st.Subtle.Render(common.Wrap("  No dongle found. Plug one in (a stick in CD-ROM or HiLink mode needs usb_modeswitch), or set modem.ports.", m.width))
 	}
 	out := common.Truncate(head, m.width) + "\n" + common.Truncate(status, m.width) + "\n" + st.Header.Render("  "+hb.String()) + "\n" + body
 	if detail != "" {
@@ -320,7 +320,7 @@ func (m *Model) View() string {
 		for _, s := range m.spare {
 			names = append(names, s.Label())
 		}
-		out += "\n\n" + st.Subtle.Render("Active SIMs in no dongle found: "+strings.Join(names, ", "))
+		out += "\n\n" + st.Subtle.Render(common.Wrap("Active SIMs in no dongle found: "+strings.Join(names, ", "), m.width))
 	}
 	if m.ask != nil {
 		out += "\n\n" + m.ask.View() + st.Subtle.Render("  enter sends · esc cancels")
