@@ -33,6 +33,7 @@ type Model struct {
 	help    help.Model
 	full    bool // the full help is shown
 
+	back    []int // screens to return to with esc, after a jump (t on a reply)
 	status  string
 	err     error
 	width   int
@@ -101,7 +102,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.SwitchMsg:
 		for i, s := range m.screens {
 			if s.Title() == msg.Title {
+				from := m.active
 				cmd := m.show(i)
+				m.back = append(m.back, from)
 				if o, ok := s.(Opener); ok && msg.Arg != "" {
 					cmd = tea.Batch(cmd, o.Open(msg.Arg))
 				}
@@ -146,6 +149,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	if !s.Captures(msg) {
 		switch {
+		case msg.String() == "esc" && len(m.back) > 0:
+			i := m.back[len(m.back)-1]
+			m.back = m.back[:len(m.back)-1]
+			m.active = i
+			return m.screens[i].Init()
 		case key.Matches(msg, g.Quit):
 			return tea.Quit
 		case key.Matches(msg, g.Help):
@@ -171,6 +179,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // show makes screen i the active one and (re)loads its data, so that what
 // other processes wrote since shows.
 func (m *Model) show(i int) tea.Cmd {
+	m.back = m.back[:0]
 	m.active = i
 	m.started[i] = true
 	return m.screens[i].Init()

@@ -133,6 +133,11 @@ func TestRootKeys(t *testing.T) {
 	if m.Active().Title() != "Conversations" || !strings.Contains(tuitest.Plain(m.View()), "filter: +447700900103") {
 		t.Fatalf("t opened %s:\n%s", m.Active().Title(), tuitest.Plain(m.View()))
 	}
+	// esc goes back to where t was pressed.
+	press(t, m, "esc")
+	if m.Active().Title() != "Replies" {
+		t.Fatalf("esc after t went to %s", m.Active().Title())
+	}
 	// The send screen types digits and q; alt+digit still leaves it.
 	press(t, m, "alt+6", "q", "1")
 	if m.Active().Title() != "Send" || !strings.Contains(tuitest.Plain(m.View()), "q1") {
