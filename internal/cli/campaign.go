@@ -116,17 +116,20 @@ func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, 
 }
 
 func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) error {
-	s, err := newSendSetup(ctx, f, opts.Ports)
+	cfg, err := f.Config(ctx)
 	if err != nil {
 		return err
 	}
-	cfg := s.Env.Config
 	src := campaign.Source{URL: cfg.APIURL, Key: cfg.APIKey}
 	if opts.Source != "" {
 		src.URL = opts.Source
 	}
 	if src.URL == "" {
 		return errors.New("campaign run: no data source: set api.url (texting config set api.url URL), TEXTING_API_URL or --source")
+	}
+	s, err := newSendSetup(ctx, f, opts.Ports)
+	if err != nil {
+		return err
 	}
 	dry := opts.DryRun || !cfg.Run
 	if len(s.Env.Senders) == 0 && !dry {
