@@ -45,35 +45,33 @@ func Normalize(s, region string) (string, error) {
 	if digits < 5 || digits > 17 {
 		return "", fmt.Errorf("%w: %q", ErrInvalid, s)
 	}
-	cand := in
-	if !strings.HasPrefix(cand, "+") && !strings.HasPrefix(cand, "00") {
-		// "447700900123": a full international number written without the plus.
-		if n, err := phonenumbers.Parse("+"+cand, region); err == nil && usable(n) && !usableIn(cand, region) {
-			return phonenumbers.Format(n, phonenumbers.E164), nil
+	// Most numbers are written the national way ("07700 900123"): try that
+	// first, and only then a full international number written without its
+	// plus ("447700900123").
+	n, err := phonenumbers.Parse(in, region)
+	if err == nil && usable(n) {
+		return phonenumbers.Format(n, phonenumbers.E164), nil
+	}
+	if !strings.HasPrefix(in, "+") && !strings.HasPrefix(in, "0") {
+		if n2, err2 := phonenumbers.Parse("+"+in, region); err2 == nil && usable(n2) {
+			return phonenumbers.Format(n2, phonenumbers.E164), nil
 		}
 	}
-	n, err := phonenumbers.Parse(cand, region)
 	if err != nil {
 		return "", fmt.Errorf("%w: %q (%v)", ErrInvalid, s, err)
 	}
-	if !usable(n) {
-		return "", fmt.Errorf("%w: %q is not a number in use in %s", ErrInvalid, s, regionOf(n, region))
-	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
+	return "", fmt.Errorf("%w: %q is not a number in use in %s", ErrInvalid, s, regionOf(n, region))
 }
 
 // usable reports whether n can be texted: a valid number, or one of the
 // right length for its country. The length rule keeps the ranges reserved for
 // drama and documentation (07700 900xxx in the UK), which operators use for
 // tests, and new ranges the metadata does not know yet.
+//
+// The length check is cheap and settles nearly every number; the full
+// validation (regular expressions per number type) runs only for the rest.
 func usable(n *phonenumbers.PhoneNumber) bool {
-	return phonenumbers.IsValidNumber(n) || phonenumbers.IsPossibleNumberWithReason(n) == phonenumbers.IS_POSSIBLE
-}
-
-// usableIn reports whether s is a usable national number of region.
-func usableIn(s, region string) bool {
-	n, err := phonenumbers.Parse(s, region)
-	return err == nil && usable(n)
+	return phonenumbers.IsPossibleNumberWithReason(n) == phonenumbers.IS_POSSIBLE || phonenumbers.IsValidNumber(n)
 }
 
 func regionOf(n *phonenumbers.PhoneNumber, fallback string) string {

@@ -55,3 +55,12 @@ func TestSender(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkNormalize(b *testing.B) {
+	in := []string{"07700 900123", "0115 496 0000", "447700900123", "+44 7700 900123", "07450000000"}
+	for i := 0; i < b.N; i++ {
+		if _, err := Normalize(in[i%len(in)], "GB"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
