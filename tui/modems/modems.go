@@ -253,7 +253,7 @@ func (m *Model) View() string {
 	cols := []struct {
 		title string
 		w     int
-	}{{"Port", 13}, {"SIM", 8}, {"State", 11}, {"Signal", 10}, {"IMSI", 16}, {"Store", 6}, {"Today", 8},
+	}{{"Port", 10}, {"SIM", 11}, {"State", 11}, {"Signal", 10}, {"IMSI", 16}, {"Store", 6}, {"Today", 8},
 		{"Last sent", 10}, {"Last recv", 10}, {"Err", 4}}
 	var hb strings.Builder
 	for _, c := range cols {
@@ -294,11 +294,11 @@ func (m *Model) View() string {
 		if md.SignalDBM != 0 {
 			signal += fmt.Sprintf(" %d", md.SignalDBM)
 		}
-		lines[i] = common.Pad(md.Port, 13) + common.Pad(sim, 8) + stateStyle.Render(common.Pad(state, 11)) + common.Pad(signal, 10) +
+		lines[i] = common.Pad(strings.TrimPrefix(md.Port, "/dev/"), 10) + common.Pad(sim, 11) + stateStyle.Render(common.Pad(state, 11)) + common.Pad(signal, 10) +
 			common.Pad(md.IMSI, 16) + common.Pad(storage, 6) + todayStyle.Render(common.Pad(today, 8)) +
 			common.Pad(lastS, 10) + common.Pad(lastR, 10) + common.Pad(errs, 4)
 		if i == m.cursor {
-			detail = st.Label.Render("Operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
+			detail = st.Label.Render("Port ") + md.Port + st.Label.Render("  operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
 			if r.Health.Tried > 0 {
 				detail += st.Subtle.Render(fmt.Sprintf("  %d of %d sends failed in 24 h", r.Health.Failed, r.Health.Tried))
 			}
