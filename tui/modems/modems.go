@@ -295,7 +295,7 @@ func (m *Model) View() string {
 			signal += fmt.Sprintf(" %d", md.SignalDBM)
 		}
 		lines[i] = common.Pad(strings.TrimPrefix(md.Port, "/dev/"), 10) + common.Pad(sim, 11) + stateStyle.Render(common.Pad(state, 11)) + common.Pad(signal, 10) +
-			common.Pad(md.IMSI, 16) + common.Pad(storage, 6) + todayStyle.Render(common.Pad(today, 8)) +
+			common.Pad(md.IMSI, 16) + st.Usage(md.StorageUsed, md.StorageTotal).Render(common.Pad(storage, 6)) + todayStyle.Render(common.Pad(today, 8)) +
 			common.Pad(lastS, 10) + common.Pad(lastR, 10) + common.Pad(errs, 4)
 		if i == m.cursor {
 			detail = st.Label.Render("Port ") + md.Port + st.Label.Render("  operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
