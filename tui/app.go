@@ -38,7 +38,6 @@ type Model struct {
 	err     error
 	width   int
 	height  int
-	started []bool // screens initialised at least once
 }
 
 // New returns the root model over the given screens, showing the first.
@@ -50,7 +49,7 @@ func New(c *common.Common, screens ...common.Screen) *Model {
 	h.Styles.FullDesc = c.Styles.Help
 	h.Styles.ShortSeparator = c.Styles.Help
 	h.Styles.FullSeparator = c.Styles.Help
-	m := &Model{c: c, screens: screens, help: h, started: make([]bool, len(screens))}
+	m := &Model{c: c, screens: screens, help: h}
 	m.resize(100, 30)
 	return m
 }
@@ -60,7 +59,6 @@ func (m *Model) Active() common.Screen { return m.screens[m.active] }
 
 // Init starts the first screen only, so that the first frame comes at once.
 func (m *Model) Init() tea.Cmd {
-	m.started[m.active] = true
 	return m.screens[m.active].Init()
 }
 
@@ -181,7 +179,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) show(i int) tea.Cmd {
 	m.back = m.back[:0]
 	m.active = i
-	m.started[i] = true
 	return m.screens[i].Init()
 }
 
