@@ -33,11 +33,11 @@ type Model struct {
 	help    help.Model
 	full    bool // the full help is shown
 
-	back    []int // screens to return to with esc, after a jump (t on a reply)
-	status  string
-	err     error
-	width   int
-	height  int
+	back   []int // screens to return to with esc, after a jump (t on a reply)
+	status string
+	err    error
+	width  int
+	height int
 }
 
 // New returns the root model over the given screens, showing the first.
