@@ -35,7 +35,7 @@ type Callbacks struct {
 	p     *Pipeline
 	reqs  chan *cbRequest
 	done  chan struct{}
-	stmts *store.StmtCache // used by the writer goroutine
+	w     *store.IntakeWriter // used by the writer goroutine
 
 	closeOnce sync.Once
 	stop      chan struct{}
@@ -80,25 +80,29 @@ type cbReply struct {
 
 var errClosed = errors.New("callbacks closed")
 
-// Callbacks starts the writer and returns the gateway callbacks of this
-// pipeline; Close stops the writer.
-func (p *Pipeline) Callbacks() *Callbacks {
+// Callbacks starts the writer, on a database connection of its own, and
+// returns the gateway callbacks of this pipeline; Close stops the writer.
+func (p *Pipeline) Callbacks(ctx context.Context) (*Callbacks, error) {
+	w, err := p.db.NewIntakeWriter(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c := &Callbacks{
-		p:     p,
-		reqs:  make(chan *cbRequest, maxBatch),
-		done:  make(chan struct{}),
-		stop:  make(chan struct{}),
-		stmts: p.db.NewStmtCache(),
+		p:    p,
+		reqs: make(chan *cbRequest, maxBatch),
+		done: make(chan struct{}),
+		stop: make(chan struct{}),
+		w:    w,
 	}
 	go c.writer()
-	return c
+	return c, nil
 }
 
 // Close stops the writer after the callbacks already handed to it.
 func (c *Callbacks) Close() error {
 	c.closeOnce.Do(func() { close(c.stop) })
 	<-c.done
-	return c.stmts.Close()
+	return c.w.Close()
 }
 
 // Inbound stores a received text on the gateway SIM it was sent to, sorts it
@@ -221,7 +225,11 @@ func (c *Callbacks) apply(ctx context.Context, batch []*cbRequest) ([]cbReply, e
 	}
 	out := make([]cbReply, len(batch))
 	var outcomes []Outcome
-	err = c.p.intakeCached(ctx, c.stmts, func(tx *store.Intake, e *env) error {
+	start := time.Now()
+	var began, worked time.Time
+	err = c.p.intakeOn(ctx, c.w.Intake, func(tx *store.Intake, e *env) error {
+		began = time.Now()
+		defer func() { worked = time.Now() }()
 		outcomes = outcomes[:0]
 		for i, r := range batch {
 			switch {
@@ -245,6 +253,10 @@ func (c *Callbacks) apply(ctx context.Context, batch []*cbRequest) ([]cbReply, e
 	if err != nil {
 		return nil, fmt.Errorf("store callbacks: %w", err)
 	}
+	// The write lock wait (other processes' transactions), the work, and
+	// the commit, to tell what slows callbacks down.
+	c.p.opts.Logger.Debug("callback batch committed", "size", len(batch), "lock_wait", began.Sub(start),
+		"work", worked.Sub(began), "commit", time.Since(worked))
 	for _, o := range outcomes {
 		if !o.Duplicate {
 			c.p.opts.Logger.Debug("callback stored", "id", o.ID, "category", o.Category, "by", o.By)

@@ -42,7 +42,10 @@ func newServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb := f.p.Callbacks()
+	cb, err := f.p.Callbacks(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(gateway.NewHandler(cb, testToken, nil))
 	t.Cleanup(func() {
 		srv.Close()

@@ -180,16 +180,18 @@ func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
 // (loaded before the transaction, as training may take a while) and the
 // categories (read in it).
 func (p *Pipeline) intake(ctx context.Context, fn func(tx *store.Intake, e *env) error) error {
-	return p.intakeCached(ctx, nil, fn)
+	return p.intakeOn(ctx, p.db.Intake, fn)
 }
 
-// intakeCached is intake with statements kept prepared in cache.
-func (p *Pipeline) intakeCached(ctx context.Context, cache *store.StmtCache, fn func(tx *store.Intake, e *env) error) error {
+// intakeOn is intake with the transaction run by run (DB.Intake, or an
+// IntakeWriter's).
+func (p *Pipeline) intakeOn(ctx context.Context, run func(context.Context, func(*store.Intake) error) error,
+	fn func(tx *store.Intake, e *env) error) error {
 	e, err := p.environment(ctx)
 	if err != nil {
 		return err
 	}
-	return p.db.IntakeCached(ctx, cache, func(tx *store.Intake) error {
+	return run(ctx, func(tx *store.Intake) error {
 		if err := e.loadCategories(ctx, tx); err != nil {
 			return err
 		}

@@ -7,93 +7,131 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Intake is one write transaction of the inbound pipeline: storing a text,
 // categorising it, opting the number out and queueing an auto-reply happen
 // together or not at all. Its methods are valid only inside the function given
-// to DB.Intake.
+// to DB.Intake or IntakeWriter.Intake.
 type Intake struct {
 	db *DB
-	tx *sql.Tx
-	// stmts are the statements prepared for this transaction: a batch of
-	// callbacks or a SIM's worth of texts runs the same few statements many
-	// times, and preparing is most of what a small statement costs.
+	q  querier
+	// stmts are the statements prepared for this transaction (or, on an
+	// IntakeWriter, for its connection): a batch of callbacks or a SIM's
+	// worth of texts runs the same few statements many times, and preparing
+	// is most of what a small statement costs.
 	stmts map[string]*sql.Stmt
-	// cache, when set, keeps statements prepared across transactions.
-	cache *StmtCache
+}
+
+// querier is a transaction or a connection in a transaction.
+type querier interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Intake runs fn in one write transaction and commits when it returns nil;
 // when Intake returns nil, everything fn did is on disk.
 func (db *DB) Intake(ctx context.Context, fn func(t *Intake) error) error {
-	return db.IntakeCached(ctx, nil, fn)
-}
-
-// IntakeCached is Intake with the statements kept prepared in cache (nil
-// for none), for a writer that runs many small transactions.
-func (db *DB) IntakeCached(ctx context.Context, cache *StmtCache, fn func(t *Intake) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		return fn(&Intake{db: db, tx: tx, stmts: map[string]*sql.Stmt{}, cache: cache})
+		return fn(&Intake{db: db, q: tx, stmts: map[string]*sql.Stmt{}})
 	})
 }
 
-// StmtCache keeps statements prepared on the database's connections across
-// transactions. It is safe for concurrent use; Close releases them.
-type StmtCache struct {
-	db *DB
-	mu sync.Mutex // guards m
-	m  map[string]*sql.Stmt
+// IntakeWriter is a connection of its own for one goroutine that commits
+// many small intake transactions (serve's group commit): its statements stay
+// prepared from one transaction to the next, and it waits for the write lock
+// by trying again every lockPoll. SQLite's own wait sleeps longer and longer
+// (up to 100 ms at a time), so under a steady stream of another process's
+// short transactions (a campaign run) it would wait far longer than the lock
+// is held.
+type IntakeWriter struct {
+	db    *DB
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
 }
 
-// NewStmtCache returns an empty statement cache for IntakeCached.
-func (db *DB) NewStmtCache() *StmtCache { return &StmtCache{db: db, m: map[string]*sql.Stmt{}} }
+// lockPoll is how often an IntakeWriter tries again for the write lock.
+const lockPoll = 200 * time.Microsecond
 
-func (c *StmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[q]; ok {
-		return st, nil
-	}
-	st, err := c.db.sql.PrepareContext(ctx, q)
+// NewIntakeWriter takes a connection from the pool for a writer; Close gives
+// it back.
+func (db *DB) NewIntakeWriter(ctx context.Context) (*IntakeWriter, error) {
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("intake writer: %w", err)
 	}
-	c.m[q] = st
-	return st, nil
+	// A short busy timeout: the writer does its own, finer, waiting.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 1`); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("intake writer: %w", err)
+	}
+	return &IntakeWriter{db: db, conn: conn, stmts: map[string]*sql.Stmt{}}, nil
 }
 
-// Close releases the prepared statements.
-func (c *StmtCache) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var errs []error
-	for q, st := range c.m {
-		errs = append(errs, st.Close())
-		delete(c.m, q)
+// Intake runs fn in one write transaction on the writer's connection, like
+// DB.Intake. It must not be called concurrently.
+func (w *IntakeWriter) Intake(ctx context.Context, fn func(t *Intake) error) error {
+	deadline := time.Now().Add(BusyTimeout)
+	for {
+		_, err := w.conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(lockPoll):
+		}
 	}
+	if err := fn(&Intake{db: w.db, q: w.conn, stmts: w.stmts}); err != nil {
+		w.rollback()
+		return err
+	}
+	if _, err := w.conn.ExecContext(context.WithoutCancel(ctx), `COMMIT`); err != nil {
+		w.rollback()
+		return err
+	}
+	return nil
+}
+
+func (w *IntakeWriter) rollback() {
+	w.conn.ExecContext(context.Background(), `ROLLBACK`) // fails harmlessly when SQLite rolled back already
+}
+
+// Close releases the statements and gives the connection back to the pool
+// with the usual busy timeout.
+func (w *IntakeWriter) Close() error {
+	var errs []error
+	for q, st := range w.stmts {
+		errs = append(errs, st.Close())
+		delete(w.stmts, q)
+	}
+	_, err := w.conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, BusyTimeout.Milliseconds()))
+	errs = append(errs, err, w.conn.Close())
 	return errors.Join(errs...)
 }
 
-// prepared returns q prepared for this transaction (closed with it).
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// prepared returns q prepared for this transaction (or writer).
 func (t *Intake) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[q]; ok {
 		return st, nil
 	}
-	var st *sql.Stmt
-	if t.cache != nil {
-		shared, err := t.cache.get(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		st = t.tx.StmtContext(ctx, shared)
-	} else {
-		var err error
-		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
-			return nil, err
-		}
+	st, err := t.q.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	t.stmts[q] = st
 	return st, nil
@@ -102,7 +140,7 @@ func (t *Intake) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 func (t *Intake) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := t.prepared(ctx, q)
 	if err != nil {
-		return t.tx.QueryRowContext(ctx, q, args...) // reports the same error
+		return t.q.QueryRowContext(ctx, q, args...) // reports the same error
 	}
 	return st.QueryRowContext(ctx, args...)
 }

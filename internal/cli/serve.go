@@ -83,7 +83,10 @@ func serve(ctx context.Context, opts *serveOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
-	cb := p.Callbacks()
+	cb, err := p.Callbacks(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	defer cb.Close()
 	h := gateway.NewHandler(cb, token, opts.Logger)
 
