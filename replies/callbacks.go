@@ -32,10 +32,10 @@ const maxBatch = 256
 // concurrent callbacks do not queue for SQLite's write lock one by one; each
 // call returns only after its transaction committed.
 type Callbacks struct {
-	p     *Pipeline
-	reqs  chan *cbRequest
-	done  chan struct{}
-	w     *store.IntakeWriter // used by the writer goroutine
+	p    *Pipeline
+	reqs chan *cbRequest
+	done chan struct{}
+	w    *store.IntakeWriter // used by the writer goroutine
 
 	closeOnce sync.Once
 	stop      chan struct{}
