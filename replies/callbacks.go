@@ -227,7 +227,9 @@ func (c *Callbacks) apply(ctx context.Context, batch []*cbRequest) ([]cbReply, e
 	var outcomes []Outcome
 	start := time.Now()
 	var began, worked time.Time
-	err = c.p.intakeOn(ctx, c.w.Intake, func(tx *store.Intake, e *env) error {
+	// A stale model keeps serving while the new one trains: training on a
+	// large history takes seconds, which callbacks must not wait for.
+	err = c.p.intakeOn(ctx, c.w.Intake, true, func(tx *store.Intake, e *env) error {
 		began = time.Now()
 		defer func() { worked = time.Now() }()
 		outcomes = outcomes[:0]

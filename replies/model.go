@@ -17,21 +17,48 @@ import (
 // categorised. It is cached in memory and in the database and trained again
 // only when the operator's categorisations changed (store.ClassifierEpoch).
 func (p *Pipeline) Model(ctx context.Context) (*classify.Model, error) {
+	return p.model(ctx, false)
+}
+
+// model is Model; with stale, a model that is out of date is returned at
+// once while a fresh one is loaded or trained in the background.
+func (p *Pipeline) model(ctx context.Context, stale bool) (*classify.Model, error) {
 	epoch, err := p.db.ClassifierEpoch(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.modelReady && p.modelEpoch == epoch {
-		return p.model, nil
+	if p.modelReady && (p.modelEpoch == epoch || stale) {
+		m := p.cached
+		if p.modelEpoch != epoch && !p.refreshing {
+			p.refreshing = true
+			go p.refresh(context.WithoutCancel(ctx), epoch)
+		}
+		p.mu.Unlock()
+		return m, nil
 	}
+	defer p.mu.Unlock()
 	m, at, err := p.loadOrTrain(ctx, epoch)
 	if err != nil {
 		return nil, err
 	}
-	p.model, p.modelEpoch, p.modelReady = m, at, true
+	p.cached, p.modelEpoch, p.modelReady = m, at, true
 	return m, nil
+}
+
+// refresh loads or trains the model of epoch in the background.
+func (p *Pipeline) refresh(ctx context.Context, epoch int64) {
+	m, at, err := p.loadOrTrain(ctx, epoch)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refreshing = false
+	if err != nil {
+		p.opts.Logger.Warn("model refresh failed; the old one stays", "err", err)
+		return
+	}
+	if at >= p.modelEpoch {
+		p.cached, p.modelEpoch = m, at
+	}
 }
 
 // loadOrTrain returns the model of epoch from the database cache, or trains
@@ -82,7 +109,7 @@ func (p *Pipeline) Retrain(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	p.model, p.modelEpoch, p.modelReady = m, epoch, true
+	p.cached, p.modelEpoch, p.modelReady = m, epoch, true
 	cached, _, err := p.db.ClassifierModel(ctx)
 	return cached.Examples, err
 }

@@ -95,9 +95,10 @@ type Pipeline struct {
 
 	// mu guards the model cache below.
 	mu         sync.Mutex
-	model      *classify.Model
+	cached     *classify.Model
 	modelEpoch int64
 	modelReady bool
+	refreshing bool // a background refresh is running
 }
 
 // New returns a pipeline on db.
@@ -180,14 +181,15 @@ func (p *Pipeline) Store(ctx context.Context, t Text) (Outcome, error) {
 // (loaded before the transaction, as training may take a while) and the
 // categories (read in it).
 func (p *Pipeline) intake(ctx context.Context, fn func(tx *store.Intake, e *env) error) error {
-	return p.intakeOn(ctx, p.db.Intake, fn)
+	return p.intakeOn(ctx, p.db.Intake, false, fn)
 }
 
 // intakeOn is intake with the transaction run by run (DB.Intake, or an
-// IntakeWriter's).
+// IntakeWriter's); with stale, a model that is out of date is used while a
+// fresh one trains in the background.
 func (p *Pipeline) intakeOn(ctx context.Context, run func(context.Context, func(*store.Intake) error) error,
-	fn func(tx *store.Intake, e *env) error) error {
-	e, err := p.environment(ctx)
+	stale bool, fn func(tx *store.Intake, e *env) error) error {
+	e, err := p.environment(ctx, stale)
 	if err != nil {
 		return err
 	}
@@ -216,8 +218,8 @@ type env struct {
 	role  map[string]store.Category
 }
 
-func (p *Pipeline) environment(ctx context.Context) (*env, error) {
-	m, err := p.Model(ctx)
+func (p *Pipeline) environment(ctx context.Context, stale bool) (*env, error) {
+	m, err := p.model(ctx, stale)
 	if err != nil {
 		return nil, err
 	}

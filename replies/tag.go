@@ -165,7 +165,7 @@ type RecategoriseResult struct {
 // the threshold), in batches of one transaction each.
 func (p *Pipeline) Recategorise(ctx context.Context) (RecategoriseResult, error) {
 	res := RecategoriseResult{ByCategory: map[string]int{}}
-	e, err := p.environment(ctx)
+	e, err := p.environment(ctx, false)
 	if err != nil {
 		return res, err
 	}

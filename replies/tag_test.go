@@ -271,3 +271,46 @@ func TestEvaluate(t *testing.T) {
 		t.Fatalf("accuracy %.2f, threshold %.2f", ev.Accuracy, ev.Threshold)
 	}
 }
+
+// TestModelRefreshInBackground checks that the writer of serve is not held
+// up by training: a stale model is returned at once and replaced when the
+// new one is ready.
+func TestModelRefreshInBackground(t *testing.T) {
+	f := newFixture(t, Options{})
+	addCategory(f, "Interested", store.FollowupBasic)
+	addCategory(f, "Wrong number", store.FollowupNone)
+	f.teach(corpus())
+	old, err := f.p.Model(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := f.receive("+447700900450", "who is calling")
+	if _, err := f.p.Tag(f.ctx, out.ID, "Wrong number"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.p.model(f.ctx, true)
+	if err != nil || got != old {
+		t.Fatalf("stale allowed: got a different model (%v) at once", err)
+	}
+	epoch, _ := f.db.ClassifierEpoch(f.ctx)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		f.p.mu.Lock()
+		done := f.p.modelEpoch == epoch && !f.p.refreshing
+		f.p.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the model was never refreshed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	fresh, err := f.p.model(f.ctx, true)
+	if err != nil || fresh == old {
+		t.Fatalf("after the refresh: same model (%v)", err)
+	}
+	if cached, _, _ := f.db.ClassifierModel(f.ctx); cached.Epoch != epoch || cached.Examples != 81 {
+		t.Fatalf("cached %d examples at epoch %d, want 81 at %d", cached.Examples, cached.Epoch, epoch)
+	}
+}
