@@ -208,15 +208,18 @@ func Run(tb testing.TB, s common.Screen, cmd tea.Cmd, sink func(tea.Msg)) common
 
 type tickMsg struct{}
 
-// runWithTimeout runs a command, treating one that blocks (a tick) as
-// producing nothing.
+// runWithTimeout runs a command, treating one that blocks for long as
+// producing nothing. Spinner ticks return within a tenth of a second and
+// database commands within milliseconds; the bound is generous so that a
+// loaded machine (the race detector, packages tested in parallel) never
+// loses a real result.
 func runWithTimeout(tb testing.TB, c tea.Cmd) tea.Msg {
 	done := make(chan tea.Msg, 1)
 	go func() { done <- c() }()
 	select {
 	case m := <-done:
 		return m
-	case <-time.After(200 * time.Millisecond):
+	case <-time.After(5 * time.Second):
 		return tickMsg{}
 	}
 }
