@@ -31,7 +31,7 @@ func drive(t testing.TB, m *tui.Model, cmd tea.Cmd) {
 		var msg tea.Msg
 		select {
 		case msg = <-done:
-		case <-time.After(2 * time.Second):
+		case <-time.After(5 * time.Second):
 			continue
 		}
 		switch msg := msg.(type) {
