@@ -146,3 +146,12 @@ func greetNow(e *Env) string {
 	}
 	return e.Greet(e.DB.Now().In(e.loc()))
 }
+
+// SendWaiting sends the texts of the given kinds that are waiting in the
+// outbox (auto-replies queued by a read-in or a gateway callback, say)
+// through e.Senders, each from its own SIM, and reports what happened.
+func SendWaiting(ctx context.Context, e *Env, kinds ...string) (Dispatched, error) {
+	stop := e.keepAlive(ctx)
+	defer stop()
+	return e.dispatcher(kinds, nil).Dispatch(ctx, e.Senders)
+}

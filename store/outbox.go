@@ -209,17 +209,23 @@ func (db *DB) MarkSending(ctx context.Context, c Claim) error {
 	}
 	optedOut := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var state, number, text string
-		if err := tx.QueryRowContext(ctx, `SELECT state, number, text FROM messages WHERE id = ?`, c.ID).
-			Scan(&state, &number, &text); err != nil {
+		var state, number, text, kind string
+		var parent int64
+		if err := tx.QueryRowContext(ctx, `SELECT state, number, text, kind, COALESCE(parent_id, 0) FROM messages WHERE id = ?`, c.ID).
+			Scan(&state, &number, &text, &kind, &parent); err != nil {
 			return mapErr(err)
 		}
 		if state != StateQueued {
 			return ErrNotQueued
 		}
 		if c.CheckOptOut {
+			// The one text an opted-out number may still get is the
+			// auto-reply confirming the opt-out itself: the answer to the
+			// very text that put the number on the list.
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM opt_outs WHERE number = ?`, number).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM opt_outs WHERE number = ?
+				AND NOT (? = 'autoreply' AND ? <> 0 AND message_id IS NOT NULL AND message_id = ?)`,
+				number, kind, parent, parent).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {

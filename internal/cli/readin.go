@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/replies"
@@ -27,6 +28,10 @@ type readInOptions struct {
 
 	Ports []string // --port, repeatable
 	JSON  bool
+
+	// SendWaiting sends the auto-replies the read-in queued (nil: leave
+	// them queued for the next run that sends).
+	SendWaiting func(ctx context.Context, ports []string) (string, error)
 }
 
 // newCmdReadIn builds `texting read-in`; runF replaces readIn in tests.
@@ -52,6 +57,9 @@ func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) 
 				return err
 			}
 			opts.Out, opts.DB, opts.Config, opts.Logger, opts.Trace = f.Out, db, cfg, f.Logger, f.TraceModem
+			opts.SendWaiting = func(ctx context.Context, ports []string) (string, error) {
+				return sendAutoReplies(ctx, f, ports)
+			}
 			if runF != nil {
 				return runF(ctx, opts)
 			}
@@ -92,6 +100,17 @@ func readIn(ctx context.Context, opts *readInOptions) error {
 	if err != nil {
 		return fmt.Errorf("read-in: %w", err)
 	}
+	if opts.SendWaiting != nil {
+		// The replies' auto-replies go now, while the person is looking at
+		// their phone, not at the next campaign run.
+		line, serr := opts.SendWaiting(ctx, ports)
+		if line != "" && !opts.JSON {
+			fmt.Fprintln(opts.Out, line)
+		}
+		if serr != nil {
+			opts.Logger.Warn("auto-replies", "err", serr)
+		}
+	}
 	if res.Failed() {
 		n := 0
 		for _, r := range res.Ports {
@@ -125,4 +144,31 @@ func readInLine(r replies.PortResult) string {
 		b.WriteString("; failed: " + strings.Join(r.Errors, "; "))
 	}
 	return b.String()
+}
+
+// sendAutoReplies sends the auto-replies waiting in the outbox through the
+// dongles (and gateway accounts) and says what happened; nothing is opened
+// when none wait, and nothing is sent on a dry run (setting run = 0).
+func sendAutoReplies(ctx context.Context, f *Factory, ports []string) (string, error) {
+	db, err := f.Store(ctx)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return "", err
+	}
+	n, err := db.CountMessages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply,
+		States: []string{store.StateQueued}})
+	if err != nil || n == 0 || !cfg.Run {
+		return "", err
+	}
+	s, err := newSendSetup(ctx, f, ports)
+	if err != nil {
+		return "", err
+	}
+	defer s.Fleet.Close()
+	d, err := campaign.SendWaiting(ctx, s.Env, store.KindAutoreply)
+	return fmt.Sprintf("auto-replies: %d sent, %d failed, %d unknown, %d waiting", d.Sent, d.Failed, d.Unknown,
+		n-d.Sent-d.Failed-d.Unknown), err
 }

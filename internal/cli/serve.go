@@ -6,11 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/gateway"
+	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -110,9 +113,60 @@ func serve(ctx context.Context, opts *serveOptions) error {
 	if opts.Listening != nil {
 		opts.Listening(addr)
 	}
+	if len(sims) > 0 && opts.Config.Run {
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			sendGatewayAutoReplies(ctx, opts, autoReplyEvery)
+		}()
+	}
 	if err := gateway.ServeListener(ctx, ln, h, opts.Logger); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.Err, "texting serve: stopped")
 	return nil
+}
+
+// autoReplyEvery is how often serve sends the auto-replies its callbacks queued.
+const autoReplyEvery = 10 * time.Second
+
+// sendGatewayAutoReplies sends, until ctx ends, the auto-replies queued for
+// the gateway accounts by inbound callbacks. It never opens a dongle: serve
+// must not hold serial ports that cron's read-in and campaign runs need.
+func sendGatewayAutoReplies(ctx context.Context, opts *serveOptions, every time.Duration) {
+	g, err := greeting.NewForCountry(opts.Config.GreetingCountry)
+	if err != nil {
+		opts.Logger.Warn("serve auto-replies", "err", err)
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := opts.DB.CountMessages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply,
+			States: []string{store.StateQueued}})
+		if err != nil || n == 0 {
+			continue
+		}
+		fl, err := campaign.ConnectFleet(ctx, opts.DB, campaign.FleetOptions{NoModems: true, Logger: opts.Logger})
+		if err != nil {
+			opts.Logger.Warn("serve auto-replies", "err", err)
+			continue
+		}
+		env := &campaign.Env{DB: opts.DB, Config: opts.Config, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
+			Owner: campaign.ThisProcess(), Logger: opts.Logger}
+		d, err := campaign.SendWaiting(ctx, env, store.KindAutoreply)
+		fl.Close()
+		if err != nil {
+			opts.Logger.Warn("serve auto-replies", "err", err)
+		}
+		if d.Sent > 0 {
+			opts.Logger.Info("serve auto-replies", "sent", d.Sent)
+		}
+	}
 }

@@ -170,7 +170,30 @@ func (b *tuiBackend) ReadIn(ctx context.Context) (string, error) {
 	if len(parts) == 0 {
 		return "no dongle read", nil
 	}
+	if line := b.sendAutoReplies(ctx); line != "" {
+		parts = append(parts, line)
+	}
 	return strings.Join(parts, " · "), nil
+}
+
+// sendAutoReplies sends the auto-replies a read-in queued, as `texting
+// read-in` does, and says how it went ("" when none were waiting).
+func (b *tuiBackend) sendAutoReplies(ctx context.Context) string {
+	n, err := b.db.CountMessages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply,
+		States: []string{store.StateQueued}})
+	if err != nil || n == 0 || !b.cfg.Run {
+		return ""
+	}
+	env, closeFleet, err := b.fleet(ctx)
+	if err != nil {
+		return "auto-replies wait: " + err.Error()
+	}
+	defer closeFleet()
+	d, err := campaign.SendWaiting(ctx, env, store.KindAutoreply)
+	if err != nil {
+		b.logger.Warn("tui auto-replies", "err", err)
+	}
+	return fmt.Sprintf("auto-replies: %d sent", d.Sent)
 }
 
 func (b *tuiBackend) Modems(ctx context.Context) ([]common.ModemStatus, error) {
