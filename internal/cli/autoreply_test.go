@@ -2,11 +2,15 @@ package cli
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/texting-centre/texting/gateway"
+	"github.com/texting-centre/texting/gateway/gatewaytest"
 	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
@@ -63,5 +67,58 @@ func TestReadInSendsAutoReplies(t *testing.T) {
 	out, err := db.Messages(context.Background(), store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply})
 	if err != nil || len(out) != 1 || (out[0].State != store.StateSent && out[0].State != store.StateDelivered) || out[0].SIM == "" {
 		t.Fatalf("auto-replies in the database: %+v, %v", out, err)
+	}
+}
+
+// TestServeSendsGatewayAutoReplies: a text that arrives by gateway callback
+// gets its category's auto-reply through the gateway account it came to.
+func TestServeSendsGatewayAutoReplies(t *testing.T) {
+	prov := gatewaytest.New(gatewaytest.WithAccount("acct", "secret-pass", 100), gatewaytest.WithRegion("GB"))
+	defer prov.Close()
+	dbPath := filepath.Join(t.TempDir(), "t.db")
+	for _, args := range [][]string{
+		{"network", "add", "SMSBCAST", "--gateway"},
+		{"sim", "add", "--network", "SMSBCAST", "--url", prov.URL(), "--user", "acct", "--password", "secret-pass", "--sender", "Shop", "--phone", "07700900900"},
+		{"category", "set", "End", "--autoreply", "You will not hear from us again."},
+		{"config", "set", "serve.token", "0123456789abcdef0123"},
+	} {
+		if r := runCLI(t, dbPath, nil, args...); r.code != 0 {
+			t.Fatal(args, r.err)
+		}
+	}
+	f := NewFactory()
+	f.DBPath = dbPath
+	f.Err = io.Discard
+	f.Getenv = func(string) string { return "" }
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.Addr, o.AutoReplyEvery = "127.0.0.1:0", 50*time.Millisecond
+		o.Listening = func(a string) { addrc <- a }
+		return serve(ctx, o)
+	})
+	cmd.SetArgs(nil)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	addr := <-addrc
+	resp, err := prov.FireInbound(ctx, http.MethodPost, "http://"+addr+"/api/inbound?token=0123456789abcdef0123",
+		gateway.InboundCallback{To: "447700900900", From: "447700900321", Message: "STOP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(prov.Sent()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	sent := prov.Sent()
+	if len(sent) != 1 || sent[0].Number != "447700900321" || sent[0].Message != "You will not hear from us again." {
+		t.Fatalf("the gateway accepted %+v, want the opt-out confirmation to 447700900321", sent)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -31,6 +31,9 @@ type serveOptions struct {
 	// Listening, when set, is called with the address actually listened
 	// on (tests listen on port 0).
 	Listening func(addr string)
+	// AutoReplyEvery is how often queued auto-replies go out through the
+	// gateway (0: autoReplyEvery).
+	AutoReplyEvery time.Duration
 }
 
 // newCmdServe builds `texting serve`; runF replaces serve in tests.
@@ -118,7 +121,11 @@ func serve(ctx context.Context, opts *serveOptions) error {
 		defer func() { <-done }()
 		go func() {
 			defer close(done)
-			sendGatewayAutoReplies(ctx, opts, autoReplyEvery)
+			every := opts.AutoReplyEvery
+			if every <= 0 {
+				every = autoReplyEvery
+			}
+			sendGatewayAutoReplies(ctx, opts, every)
 		}()
 	}
 	if err := gateway.ServeListener(ctx, ln, h, opts.Logger); err != nil {
