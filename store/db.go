@@ -68,6 +68,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// A WAL that busy writers never let the checkpoint reset is cut back to
+	// this size after each checkpoint instead of growing without bound.
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	q.Add("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	sdb, err := sql.Open("sqlite", dsn)

@@ -18,13 +18,6 @@ import (
 // The administration commands: the same CRUD as the TUI's SIM cards,
 // Networks, Categories and Templates screens.
 
-func init() {
-	register(newCmdNetwork)
-	register(newCmdSIM)
-	register(newCmdCategory)
-	register(newCmdTemplate)
-}
-
 func adminGroup(use, short string) *cobra.Command {
 	return &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}

@@ -20,16 +20,15 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command {
-		cmd := &cobra.Command{
-			Use:   "campaign",
-			Short: "Campaign runs (what crontab calls three times a day)",
-			Args:  cobra.NoArgs,
-		}
-		cmd.AddCommand(newCmdCampaignRun(f, nil))
-		return cmd
-	})
+// newCmdCampaign builds `texting campaign`.
+func newCmdCampaign(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "campaign",
+		Short: "Campaign runs (what crontab calls three times a day)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCmdCampaignRun(f, nil))
+	return cmd
 }
 
 // campaignRunOptions holds what `texting campaign run` needs.

@@ -13,8 +13,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(newCmdClassify) }
-
 // classifyEvalOptions holds what `texting classify eval` needs.
 type classifyEvalOptions struct {
 	Out    io.Writer

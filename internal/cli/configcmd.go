@@ -9,11 +9,6 @@ import (
 	"github.com/texting-centre/texting/config"
 )
 
-func init() {
-	register(newCmdConfig)
-	register(newCmdVersion)
-}
-
 func newCmdConfig(f *Factory) *cobra.Command {
 	cmd := adminGroup("config", "Show and change settings (flag > environment > settings > default)")
 	var asJSON bool

@@ -9,8 +9,6 @@ import (
 	"github.com/texting-centre/texting/demo"
 )
 
-func init() { register(newCmdDemo) }
-
 func newCmdDemo(f *Factory) *cobra.Command {
 	var keep string
 	cmd := &cobra.Command{

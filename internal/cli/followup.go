@@ -12,16 +12,15 @@ import (
 	"github.com/texting-centre/texting/campaign"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command {
-		cmd := &cobra.Command{
-			Use:   "followup",
-			Short: "Follow-up runs (once a day, in the evening)",
-			Args:  cobra.NoArgs,
-		}
-		cmd.AddCommand(newCmdFollowupRun(f, nil))
-		return cmd
-	})
+// newCmdFollowup builds `texting followup`.
+func newCmdFollowup(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "followup",
+		Short: "Follow-up runs (once a day, in the evening)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCmdFollowupRun(f, nil))
+	return cmd
 }
 
 // followupRunOptions holds what `texting followup run` needs.

@@ -15,8 +15,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(newCmdGateway) }
-
 // errNoGatewaySIM is the error of commands that need a gateway account.
 var errNoGatewaySIM = errors.New("no gateway SIM: add one with 'texting sim add --network NAME --url URL --user USER --password PASS'")
 

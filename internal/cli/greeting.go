@@ -11,10 +11,6 @@ import (
 	"github.com/texting-centre/texting/greeting"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command { return newCmdGreeting(f, nil) })
-}
-
 // greetingOptions holds what `texting greeting` needs.
 type greetingOptions struct {
 	Out io.Writer

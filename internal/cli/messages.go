@@ -17,8 +17,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(newCmdMessages) }
-
 // messageJSON is the contract shape of one message (DESIGN.md).
 type messageJSON struct {
 	ID         int64    `json:"id"`

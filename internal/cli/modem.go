@@ -16,16 +16,15 @@ import (
 	"github.com/texting-centre/texting/modem/modemtest"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command {
-		cmd := &cobra.Command{
-			Use:   "modem",
-			Short: "Find, inspect and emulate the USB dongles",
-			Args:  cobra.NoArgs,
-		}
-		cmd.AddCommand(newCmdModemList(f, nil), newCmdModemStatus(f, nil), newCmdModemSimulate(f, nil))
-		return cmd
-	})
+// newCmdModem builds `texting modem`.
+func newCmdModem(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "modem",
+		Short: "Find, inspect and emulate the USB dongles",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCmdModemList(f, nil), newCmdModemStatus(f, nil), newCmdModemSimulate(f, nil))
+	return cmd
 }
 
 // portsFromConfig is where the commands look for ports when no --port is

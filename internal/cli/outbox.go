@@ -12,10 +12,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command { return newCmdOutbox(f) })
-}
-
 // outboxOptions holds what `texting outbox` needs.
 type outboxOptions struct {
 	State string // --state: unknown, failed, queued (also sending); "" for all four

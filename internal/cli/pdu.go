@@ -13,16 +13,15 @@ import (
 	"github.com/texting-centre/texting/modem/pdu"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command {
-		cmd := &cobra.Command{
-			Use:   "pdu",
-			Short: "Decode and encode SMS PDUs as a modem speaks them (PDU mode)",
-			Args:  cobra.NoArgs,
-		}
-		cmd.AddCommand(newCmdPDUDecode(f, nil), newCmdPDUEncode(f, nil))
-		return cmd
-	})
+// newCmdPDU builds `texting pdu`.
+func newCmdPDU(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pdu",
+		Short: "Decode and encode SMS PDUs as a modem speaks them (PDU mode)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCmdPDUDecode(f, nil), newCmdPDUEncode(f, nil))
+	return cmd
 }
 
 // pduDecodeOptions holds what `texting pdu decode` needs.

@@ -16,8 +16,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(func(f *Factory) *cobra.Command { return newCmdReadIn(f, nil) }) }
-
 // readInOptions holds what `texting read-in` needs.
 type readInOptions struct {
 	Out    io.Writer

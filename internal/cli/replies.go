@@ -16,8 +16,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(newCmdReplies) }
-
 // repliesOptions holds what the `texting replies` subcommands need.
 type repliesOptions struct {
 	Out    io.Writer

@@ -176,18 +176,32 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	pf.StringVar(&f.Debug, "debug", "", "write a debug log to this file")
 	pf.BoolVar(&f.TraceModem, "trace-modem", false, "log every byte to and from the modems in the debug log")
 
-	for _, add := range commands {
-		root.AddCommand(add(f))
-	}
+	root.AddCommand(
+		newCmdTUI(f),
+		newCmdDemo(f),
+		newCmdCampaign(f),
+		newCmdFollowup(f),
+		newCmdReadIn(f, nil),
+		newCmdSend(f, nil),
+		newCmdOutbox(f),
+		newCmdStats(f),
+		newCmdMessages(f),
+		newCmdReplies(f),
+		newCmdClassify(f),
+		newCmdServe(f, nil),
+		newCmdGateway(f),
+		newCmdModem(f),
+		newCmdPDU(f),
+		newCmdGreeting(f, nil),
+		newCmdConfig(f),
+		newCmdVersion(f),
+		newCmdNetwork(f),
+		newCmdSIM(f),
+		newCmdCategory(f),
+		newCmdTemplate(f),
+	)
 	return root
 }
-
-// commands lists the constructors of the top-level commands. Each command file
-// adds itself in an init function so that files can be added independently.
-var commands []func(*Factory) *cobra.Command
-
-// register adds a top-level command constructor; called from init functions only.
-func register(fn func(*Factory) *cobra.Command) { commands = append(commands, fn) }
 
 func (f *Factory) setupLogging() error {
 	if f.Debug == "" {

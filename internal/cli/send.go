@@ -11,10 +11,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command { return newCmdSend(f, nil) })
-}
-
 // sendOptions holds what `texting send` needs.
 type sendOptions struct {
 	To    []string // numbers, from --to N[,N] (repeatable)

@@ -18,8 +18,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(func(f *Factory) *cobra.Command { return newCmdServe(f, nil) }) }
-
 // serveOptions holds what `texting serve` needs.
 type serveOptions struct {
 	Err    io.Writer // where the address and callback URLs are shown

@@ -13,8 +13,6 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-func init() { register(newCmdStats) }
-
 type statsOptions struct {
 	Days int
 	JSON bool

@@ -27,17 +27,16 @@ import (
 	"github.com/texting-centre/texting/tui/styles"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command {
-		return &cobra.Command{
-			Use:   "tui",
-			Short: "Open the full-screen terminal UI (the default)",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				return runTUI(cmd.Context(), f)
-			},
-		}
-	})
+// newCmdTUI builds `texting tui`.
+func newCmdTUI(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "tui",
+		Short: "Open the full-screen terminal UI (the default)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTUI(cmd.Context(), f)
+		},
+	}
 }
 
 // runTUI opens the terminal UI on the configured database.
