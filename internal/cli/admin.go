@@ -18,6 +18,17 @@ import (
 // The administration commands: the same CRUD as the TUI's SIM cards,
 // Networks, Categories and Templates screens.
 
+// withDB makes a RunE that opens the database and hands it to fn.
+func withDB(f *Factory, fn func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		db, err := f.Store(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return fn(cmd.Context(), db, cmd, args)
+	}
+}
+
 func adminGroup(use, short string) *cobra.Command {
 	return &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}
@@ -36,12 +47,8 @@ func newCmdNetwork(f *Factory) *cobra.Command {
 	cmd := adminGroup("network", "List, add, change and remove mobile networks and gateway providers")
 	var asJSON bool
 	list := &cobra.Command{Use: "list", Short: "List networks", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			nets, err := db.Networks(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			nets, err := db.Networks(ctx)
 			if err != nil {
 				return err
 			}
@@ -61,35 +68,27 @@ func newCmdNetwork(f *Factory) *cobra.Command {
 				rows = append(rows, []string{strconv.FormatInt(n.ID, 10), n.Name, kind, n.Notes})
 			}
 			return printTable(f.Out, []string{"ID", "NETWORK", "KIND", "NOTES"}, rows)
-		}}
+		})}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
 	var note string
 	var gateway bool
 	add := &cobra.Command{Use: "add NAME", Short: "Add a network", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			n, err := db.AddNetwork(cmd.Context(), store.Network{Name: args[0], Notes: note, Gateway: gateway})
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			n, err := db.AddNetwork(ctx, store.Network{Name: args[0], Notes: note, Gateway: gateway})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(f.Err, "added network %s\n", n.Name)
 			return nil
-		}}
+		})}
 	add.Flags().StringVar(&note, "note", "", "notes: customer service number, top-up details …")
 	add.Flags().BoolVar(&gateway, "gateway", false, "an SMS gateway provider (its SIMs are accounts)")
 
 	var newName string
 	set := &cobra.Command{Use: "set NAME", Short: "Change a network", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			n, err := db.NetworkByName(cmd.Context(), args[0])
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			n, err := db.NetworkByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -103,24 +102,20 @@ func newCmdNetwork(f *Factory) *cobra.Command {
 			if fl.Changed("gateway") {
 				n.Gateway = gateway
 			}
-			return db.UpdateNetwork(cmd.Context(), n)
-		}}
+			return db.UpdateNetwork(ctx, n)
+		})}
 	set.Flags().StringVar(&newName, "name", "", "new name")
 	set.Flags().StringVar(&note, "note", "", "notes")
 	set.Flags().BoolVar(&gateway, "gateway", false, "an SMS gateway provider")
 
 	rm := &cobra.Command{Use: "rm NAME", Short: "Remove a network that has no SIMs", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			n, err := db.NetworkByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			n, err := db.NetworkByName(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return db.DeleteNetwork(cmd.Context(), n.ID)
-		}}
+			return db.DeleteNetwork(ctx, n.ID)
+		})}
 	cmd.AddCommand(list, add, set, rm)
 	return cmd
 }
@@ -296,12 +291,8 @@ func newCmdSIM(f *Factory) *cobra.Command {
 	cmd := adminGroup("sim", "List, add, change and remove SIM cards and gateway accounts")
 	var asJSON bool
 	list := &cobra.Command{Use: "list", Short: "List SIMs", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sims, err := db.SIMs(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			sims, err := db.SIMs(ctx)
 			if err != nil {
 				return err
 			}
@@ -329,7 +320,7 @@ func newCmdSIM(f *Factory) *cobra.Command {
 					strconv.Itoa(s.DailyLimit), state, s.LastPort})
 			}
 			return printTable(f.Out, []string{"ID", "SIM", "PHONE", "IMSI / ACCOUNT", "LIMIT", "STATE", "PORT"}, rows)
-		}}
+		})}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
 	var addFlags simFlags
@@ -376,17 +367,13 @@ func newCmdSIM(f *Factory) *cobra.Command {
 	setFlags.register(set, true)
 
 	rm := &cobra.Command{Use: "rm SIM", Short: "Remove a SIM (its messages stay)", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			s, err := db.FindSIM(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			s, err := db.FindSIM(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return db.DeleteSIM(cmd.Context(), s.ID)
-		}}
+			return db.DeleteSIM(ctx, s.ID)
+		})}
 	cmd.AddCommand(list, add, set, rm)
 	return cmd
 }
@@ -419,12 +406,8 @@ func newCmdCategory(f *Factory) *cobra.Command {
 	cmd := adminGroup("category", "List, add, change and remove reply categories")
 	var asJSON bool
 	list := &cobra.Command{Use: "list", Short: "List categories", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			cats, err := db.Categories(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			cats, err := db.Categories(ctx)
 			if err != nil {
 				return err
 			}
@@ -444,7 +427,7 @@ func newCmdCategory(f *Factory) *cobra.Command {
 				rows = append(rows, []string{strconv.Itoa(i + 1), c.Name, opt, c.Followup, c.AutoReply})
 			}
 			return printTable(f.Out, []string{"KEY", "CATEGORY", "OPT-OUT", "FOLLOW-UP", "AUTO-REPLY"}, rows)
-		}}
+		})}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
 	var optOut bool
@@ -475,48 +458,36 @@ func newCmdCategory(f *Factory) *cobra.Command {
 		cmd.Flags().StringVar(&autoreply, "autoreply", "", "text sent back automatically (once per number per window)")
 	}
 	add := &cobra.Command{Use: "add NAME", Short: "Add a category", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
 			c := store.Category{Name: args[0], Followup: store.FollowupNone}
 			if err := apply(cmd, &c); err != nil {
 				return fmt.Errorf("category add: %w", err)
 			}
-			_, err = db.AddCategory(cmd.Context(), c)
+			_, err := db.AddCategory(ctx, c)
 			return err
-		}}
+		})}
 	flags(add)
 	set := &cobra.Command{Use: "set NAME", Short: "Change a category", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := db.CategoryByName(cmd.Context(), args[0])
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			c, err := db.CategoryByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			if err := apply(cmd, &c); err != nil {
 				return fmt.Errorf("category set: %w", err)
 			}
-			return db.UpdateCategory(cmd.Context(), c)
-		}}
+			return db.UpdateCategory(ctx, c)
+		})}
 	flags(set)
 	set.Flags().StringVar(&newName, "name", "", "new name")
 	rm := &cobra.Command{Use: "rm NAME", Short: "Remove a category (its texts become uncategorised)", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			c, err := db.CategoryByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			c, err := db.CategoryByName(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return db.DeleteCategory(cmd.Context(), c.ID)
-		}}
+			return db.DeleteCategory(ctx, c.ID)
+		})}
 	cmd.AddCommand(list, add, set, rm)
 	return cmd
 }
@@ -536,12 +507,8 @@ func newCmdTemplate(f *Factory) *cobra.Command {
 	cmd := adminGroup("template", "List, add, change and remove campaign templates")
 	var asJSON bool
 	list := &cobra.Command{Use: "list", Short: "List templates", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ts, err := db.Templates(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			ts, err := db.Templates(ctx)
 			if err != nil {
 				return err
 			}
@@ -557,7 +524,7 @@ func newCmdTemplate(f *Factory) *cobra.Command {
 				rows = append(rows, []string{t.Name, clipText(t.Body, 50), clipText(t.Followup, 30), clipText(t.AltFollowup, 30)})
 			}
 			return printTable(f.Out, []string{"TEMPLATE", "BODY", "FOLLOW-UP", "ALTERNATIVE"}, rows)
-		}}
+		})}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 
 	var body, followup, alt, newName string
@@ -611,34 +578,26 @@ func newCmdTemplate(f *Factory) *cobra.Command {
 		}}
 	flags(add)
 	set := &cobra.Command{Use: "set NAME", Short: "Change a template", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			t, err := db.TemplateByName(cmd.Context(), args[0])
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			t, err := db.TemplateByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			if err := apply(cmd, &t); err != nil {
 				return fmt.Errorf("template set: %w", err)
 			}
-			return db.UpdateTemplate(cmd.Context(), t)
-		}}
+			return db.UpdateTemplate(ctx, t)
+		})}
 	flags(set)
 	set.Flags().StringVar(&newName, "name", "", "new name")
 	rm := &cobra.Command{Use: "rm NAME", Short: "Remove a template", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
+		RunE: withDB(f, func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			t, err := db.TemplateByName(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			t, err := db.TemplateByName(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return db.DeleteTemplate(cmd.Context(), t.ID)
-		}}
+			return db.DeleteTemplate(ctx, t.ID)
+		})}
 	cmd.AddCommand(list, add, set, rm)
 	return cmd
 }
