@@ -277,7 +277,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 		}
 	}
 	d := e.dispatcher(nil, tally)
-	allPosted := true
+	allPosted, postedAny := true, false
 	dispatch := func(phase string) error {
 		prog.Phase(phase)
 		res, err := d.Dispatch(ctx, e.Senders)
@@ -298,6 +298,10 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 					out[i] = r
 				}
 			}
+			if len(out) == 0 {
+				continue
+			}
+			postedAny = true
 			if perr := o.Source.PostBack(context.WithoutCancel(ctx), group, out); perr != nil {
 				allPosted = false
 				sum.Errors = append(sum.Errors, perr.Error())
@@ -327,12 +331,18 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 			return finish(err)
 		}
 	}
-	sum.PostedBack = allPosted
+	sum.PostedBack = allPosted && postedAny
 	if err := ctx.Err(); err != nil {
 		sum.fillSIMs(ctx, e, simSent, stopped)
 		return finish(fmt.Errorf("campaign run stopped: %w", err))
 	}
-	if len(e.Config.Managers) > 0 {
+	total := 0
+	for _, n := range sentBy {
+		total += n
+	}
+	// Managers hear about runs that sent something, not three "0 sent"
+	// texts a day from cron when the source had nobody new.
+	if len(e.Config.Managers) > 0 && total > 0 {
 		prog.Phase("texting managers")
 		n, err := e.textManagers(ctx, managerText(plan, sentBy))
 		sum.Managers = n

@@ -147,6 +147,11 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 			printCampaignSummary(f.Out, sum)
 		}
 	}
+	if err == nil && sum != nil && len(sum.Errors) > 0 {
+		// The texts went, but something the operator must know about did
+		// not (the post-back, the managers' text): cron mails a failure.
+		return &exitError{code: 1, err: fmt.Errorf("campaign run finished with %d problem(s): %s", len(sum.Errors), sum.Errors[0])}
+	}
 	return err
 }
 

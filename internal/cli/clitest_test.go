@@ -36,7 +36,16 @@ var (
 	buildErr  error
 )
 
-// texting builds the real binary once per test run and returns its path.
+// TestMain removes the binary textingBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" && buildErr == nil {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
+// textingBinary builds the real binary once per test run and returns its path.
 func textingBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {

@@ -32,6 +32,9 @@ Everything stops, and the temporary files go, when you quit.`,
 }
 
 func runDemo(ctx context.Context, f *Factory) error {
+	if _, err := terminal(f); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	fmt.Fprintln(f.Err, "texting demo: starting emulated dongles, data source and gateway double…")
 	env, err := demo.Start(ctx, demo.Options{DBPath: f.DBPath})
 	if err != nil {

@@ -169,7 +169,11 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+		msg := fmt.Sprintf("%s (see '%s --help')", plainFlagError(err), c.CommandPath())
+		if sub := strings.TrimSpace(strings.TrimPrefix(c.CommandPath(), "texting")); sub != "" {
+			msg = sub + ": " + msg
+		}
+		return errors.New(msg)
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBPath, "db", "", "database file (default $TEXTING_DB or the user's data directory)")
@@ -224,4 +228,16 @@ func (f *Factory) Config(ctx context.Context) (config.Config, error) {
 		return config.Config{}, err
 	}
 	return config.Load(ctx, db, f.Getenv)
+}
+
+// plainFlagError drops the Go parser's words from a flag error:
+// `invalid argument "abc" for "--days" flag: strconv.ParseInt: parsing "abc":
+// invalid syntax` becomes `invalid argument "abc" for "--days" flag: not a
+// number`.
+func plainFlagError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ": strconv."); i >= 0 {
+		return msg[:i] + ": not a number"
+	}
+	return msg
 }

@@ -72,11 +72,11 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 		for _, r := range res {
 			switch r.State {
 			case store.StateSent:
-				fmt.Fprintf(f.Out, "sent %d to %s from %s (%d part%s)\n", r.ID, r.Number, r.SIM, r.Parts, sendPlural(r.Parts))
+				fmt.Fprintf(f.Out, "sent to %s from %s (%d part%s, message %d)\n", r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID)
 			default:
 				line := fmt.Sprintf("%s: %s", r.Number, r.State)
 				if r.ID != 0 {
-					line = fmt.Sprintf("%d to %s: %s", r.ID, r.Number, r.State)
+					line = fmt.Sprintf("%s: %s (message %d)", r.Number, r.State, r.ID)
 				}
 				if r.Error != "" {
 					line += " (" + oneLine(r.Error) + ")"
@@ -86,14 +86,24 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 		}
 	}
 	if err != nil {
-		n := 0
+		n, why := 0, ""
 		for _, r := range res {
 			if r.State != store.StateSent {
 				n++
+				if why == "" {
+					why = r.Error
+					switch {
+					case why != "":
+					case r.State == store.StateQueued:
+						why = "it waits in the outbox: its SIM is over today's limit, parked or not connected"
+					default:
+						why = r.State
+					}
+				}
 			}
 		}
 		if n > 0 && len(res) > 0 {
-			return &exitError{code: 1, err: fmt.Errorf("send: %d of %d texts not sent", n, len(res))}
+			return &exitError{code: 1, err: fmt.Errorf("send: %d of %d texts not sent: %s", n, len(res), why)}
 		}
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,10 @@ func newCmdTUI(f *Factory) *cobra.Command {
 
 // runTUI opens the terminal UI on the configured database.
 func runTUI(ctx context.Context, f *Factory) error {
+	out, err := terminal(f)
+	if err != nil {
+		return err
+	}
 	db, err := f.Store(ctx)
 	if err != nil {
 		return err
@@ -48,10 +53,6 @@ func runTUI(ctx context.Context, f *Factory) error {
 	cfg, err := f.Config(ctx)
 	if err != nil {
 		return err
-	}
-	out, ok := f.Out.(*os.File)
-	if !ok {
-		return errors.New("the terminal UI needs a terminal")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -343,4 +344,15 @@ func (b *tuiBackend) CampaignNames(ctx context.Context, group string) ([]string,
 		}
 	}
 	return nil, fmt.Errorf("the data source has no group %q", group)
+}
+
+// terminal returns the output terminal, or an error that says what to run
+// instead when standard input or output is not a terminal (cron, a pipe).
+func terminal(f *Factory) (*os.File, error) {
+	in, inOK := f.In.(*os.File)
+	out, outOK := f.Out.(*os.File)
+	if !inOK || !outOK || !isatty.IsTerminal(in.Fd()) || !isatty.IsTerminal(out.Fd()) {
+		return nil, errors.New("the terminal UI needs a terminal; for scripts and cron use the commands (texting --help)")
+	}
+	return out, nil
 }
