@@ -292,3 +292,26 @@ func TestHelperWriter(t *testing.T) {
 		}
 	}
 }
+
+func TestSeenSIMMatchesOperatorToNetwork(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	for _, n := range []string{"O2", "Vodafone", "EE"} {
+		if _, err := db.AddNetwork(ctx, store.Network{Name: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ imsi, operator, want string }{
+		{"234100000000001", "O2 - UK", "O2 1"},
+		{"234150000000002", "vodafone UK", "Vodafone 1"},
+		{"234300000000003", "EE", "EE 1"},
+		{"234200000000004", "3 UK", "3 UK 1"},
+		{"234100000000005", "O2X", "O2X 1"},
+	}
+	for _, tt := range tests {
+		s, _, err := db.SeenSIM(ctx, tt.imsi, "", "", tt.operator, "/dev/ttyUSB2")
+		if err != nil || s.Label() != tt.want {
+			t.Errorf("SeenSIM(%q) = %q, %v; want %q", tt.operator, s.Label(), err, tt.want)
+		}
+	}
+}

@@ -215,9 +215,8 @@ func (db *DB) SeenSIM(ctx context.Context, imsi, iccid, imei, operator, port str
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		var netID int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO networks (name) VALUES (?)
-			ON CONFLICT (name) DO UPDATE SET name = name RETURNING id`, operator).Scan(&netID); err != nil {
+		netID, err := networkForOperator(ctx, tx, operator)
+		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO sims (network_id, ref, imsi, iccid, imei, last_port, last_seen)
@@ -253,4 +252,45 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
+}
+
+// networkForOperator finds the network a dongle's operator name belongs to,
+// creating it when none matches. Dongles say "O2 - UK" or "vodafone UK"
+// where the operator typed "O2" or "Vodafone": a network whose name starts
+// the operator name (as a whole word, ignoring case) is that network; the
+// longest such name wins.
+func networkForOperator(ctx context.Context, tx *sql.Tx, operator string) (int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM networks WHERE gateway = 0`)
+	if err != nil {
+		return 0, err
+	}
+	op := strings.ToLower(strings.TrimSpace(operator))
+	var best int64
+	bestLen := 0
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		n := strings.ToLower(strings.TrimSpace(name))
+		if n == "" || !strings.HasPrefix(op, n) || len(n) <= bestLen {
+			continue
+		}
+		if rest := op[len(n):]; rest != "" && !strings.ContainsAny(rest[:1], " -_/.,") {
+			continue // "O2" must not claim "O2X"
+		}
+		best, bestLen = id, len(n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if best != 0 {
+		return best, nil
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO networks (name) VALUES (?)
+		ON CONFLICT (name) DO UPDATE SET name = name RETURNING id`, operator).Scan(&best)
+	return best, err
 }
