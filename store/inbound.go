@@ -331,7 +331,7 @@ func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]Catego
 	err := t.queryRow(ctx, `SELECT id, norm, COALESCE(category_id, 0), COALESCE(category_by, ''), confidence
 		FROM messages WHERE id = ? AND direction = 'in'`, id).Scan(&before.ID, &norm, &before.CategoryID, &before.By, &conf)
 	if err != nil {
-		return nil, fmt.Errorf("tag message %d: %w", id, mapErr(err))
+		return nil, fmt.Errorf("no received text has id %d: %w", id, mapErr(err))
 	}
 	before.Confidence, before.HasConf = conf.Float64, conf.Valid
 	out := []CategoryState{before}
@@ -454,8 +454,13 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 // has none yet. found is false when there is no such outgoing message.
 func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state, smsref string) (found bool, err error) {
 	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE id = ? AND direction = 'out'
-		AND (? = '' OR number = ?)`, id, number, number).Scan(&n); err != nil {
+	// Only texts that left through a gateway account: the provider knows
+	// nothing of what the dongles sent, so a callback naming one of those
+	// is a mistake (or a forgery) and must not change it.
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages m JOIN sims s ON s.id = m.sim_id
+		JOIN networks n ON n.id = s.network_id
+		WHERE m.id = ? AND m.direction = 'out' AND (s.gw_url <> '' OR n.gateway = 1)
+		AND (? = '' OR m.number = ?)`, id, number, number).Scan(&n); err != nil {
 		return false, fmt.Errorf("status of message %d: %w", id, err)
 	}
 	if n == 0 {

@@ -258,7 +258,13 @@ func TestApplyModemReport(t *testing.T) {
 func TestApplyGatewayStatus(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
-	id, _, _ := db.InsertMessage(ctx, store.Message{Direction: store.Out, Number: "+61412345678", Text: "x",
+	gwNet, _ := db.AddNetwork(ctx, store.Network{Name: "SMSBCAST", Gateway: true})
+	gw, _ := db.AddSIM(ctx, store.SIM{NetworkID: gwNet.ID, GatewayURL: "https://x.example/api-adv.php", GatewayUser: "u", GatewayPassword: "p", Active: true})
+	o2, _ := db.AddNetwork(ctx, store.Network{Name: "O2"})
+	card, _ := db.AddSIM(ctx, store.SIM{NetworkID: o2.ID, Active: true})
+	id, _, _ := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: gw.ID, Number: "+61412345678", Text: "x",
+		Kind: store.KindCampaign, State: store.StateSent, Ref: ""})
+	byDongle, _, _ := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: card.ID, Number: "+61412345678", Text: "x",
 		Kind: store.KindCampaign, State: store.StateSent, Ref: ""})
 	in, _, _ := db.InsertMessage(ctx, store.Message{Direction: store.In, Number: "+61412345678", Text: "y",
 		Kind: store.KindInbound})
@@ -273,7 +279,7 @@ func TestApplyGatewayStatus(t *testing.T) {
 		return found
 	}
 	if apply(id, "+61499999999", store.StateDelivered, "P1") || apply(in, "", store.StateDelivered, "P1") ||
-		apply(999, "", store.StateDelivered, "P1") {
+		apply(999, "", store.StateDelivered, "P1") || apply(byDongle, "", store.StateDelivered, "P1") {
 		t.Fatal("applied to the wrong message")
 	}
 	if !apply(id, "+61412345678", "", "P1") || !apply(id, "", store.StateDelivered, "P2") {

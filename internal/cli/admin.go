@@ -164,7 +164,11 @@ func (o *simFlags) register(cmd *cobra.Command, forSet bool) {
 	fl.IntVar(&o.ref, "ref", 0, "reference number within the network (\"O2 3\"); default the next free one")
 	fl.StringVar(&o.phone, "phone", "", "the SIM's own phone number")
 	fl.StringVar(&o.imsi, "imsi", "", "IMSI (read from the dongle when it is first seen)")
-	fl.IntVar(&o.limit, "limit", 300, "daily send limit in SMS parts")
+	limit := 300 // a new SIM's; `sim set` changes it only when given
+	if forSet {
+		limit = 0
+	}
+	fl.IntVar(&o.limit, "limit", limit, "daily send limit in SMS parts")
 	fl.StringVar(&o.url, "url", "", "gateway API URL (makes this SIM a gateway account)")
 	fl.StringVar(&o.user, "user", "", "gateway username")
 	fl.StringVar(&o.password, "password", "", "gateway password")
