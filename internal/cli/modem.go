@@ -344,8 +344,8 @@ func newCmdModemSimulate(f *Factory, runF func(context.Context, *modemSimulateOp
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Inbox, "inbox", "", "preload the SIM with the PDUs in this file")
-	fl.StringVar(&opts.IMSI, "imsi", "", "the SIM's IMSI (default 234101234567890)")
-	fl.StringVar(&opts.IMEI, "imei", "", "the dongle's IMEI")
+	fl.StringVar(&opts.IMSI, "imsi", "", "the SIM's IMSI (default: one made from the process id, so each emulator differs)")
+	fl.StringVar(&opts.IMEI, "imei", "", "the dongle's IMEI (default: one made from the process id)")
 	fl.StringVar(&opts.Operator, "operator", "", "the network name (default \"O2 - UK\")")
 	fl.DurationVar(&opts.SendDelay, "send-delay", 1500*time.Millisecond, "how long the network takes to accept a text")
 	return cmd
@@ -353,6 +353,14 @@ func newCmdModemSimulate(f *Factory, runF func(context.Context, *modemSimulateOp
 
 // modemSimulate runs the emulator until ctx ends.
 func modemSimulate(ctx context.Context, opts *modemSimulateOptions) error {
+	// Two emulators started without flags must not look like one SIM moved
+	// between dongles: give each its own identity.
+	if opts.IMSI == "" {
+		opts.IMSI = fmt.Sprintf("23410%010d", os.Getpid())
+	}
+	if opts.IMEI == "" {
+		opts.IMEI = fmt.Sprintf("86753%010d", os.Getpid())
+	}
 	mopts := []modemtest.Option{
 		modemtest.WithSendDelay(opts.SendDelay),
 		modemtest.WithSIM(modemtest.SIM{IMSI: opts.IMSI, Operator: opts.Operator}),
