@@ -144,9 +144,18 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 				state = store.StateUnknown
 			}
 			text := campaign.RenderGreeting(campaign.RenderName(tpl.Body, name), greeting.At(at))
+			reason := ""
+			switch {
+			case state == store.StateFailed && sim.IsGateway():
+				reason = "BAD: " + number + ": Invalid Number"
+			case state == store.StateFailed:
+				reason = "+CMS ERROR: 27 (destination out of service)"
+			case state == store.StateUnknown:
+				reason = "+CMS ERROR: 500 after the text was handed over: outcome unknown"
+			}
 			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: text, At: at,
 				Kind: store.KindCampaign, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: state,
-				Parts: partsOf(text)})
+				Parts: partsOf(text), Error: reason})
 			if state == store.StateFailed || rng.Intn(100) >= 35 {
 				continue
 			}
