@@ -110,7 +110,7 @@ func TestTUIEndToEndCategoriseInTmux(t *testing.T) {
 	x.keys("1")
 	x.keys("1")
 	x.waitFor("the queue to shrink to one group", func(s string) bool {
-		return strings.Contains(s, "1 groups") && strings.Contains(s, "Who is this?")
+		return strings.Contains(s, "1 group ·") && strings.Contains(s, "Who is this?")
 	})
 	x.keys("q")
 	deadline := time.Now().Add(10 * time.Second)

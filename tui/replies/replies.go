@@ -303,7 +303,7 @@ func (m *Model) View() string {
 	st := m.c.Styles
 	listW := m.width * 11 / 20
 	sideW := m.width - listW - 1
-	head := st.Title.Render("Review queue") + st.Subtle.Render(fmt.Sprintf("  %d groups · %d texts", m.groups, m.texts))
+	head := st.Title.Render("Review queue") + st.Subtle.Render(fmt.Sprintf("  %d group%s · %d text%s", m.groups, plural(m.groups), m.texts, plural(m.texts)))
 	if m.list.Loading && len(m.list.Rows) == 0 {
 		head += st.Subtle.Render("  loading…")
 	}

@@ -104,7 +104,7 @@ func TestFilterAndMove(t *testing.T) {
 	tuitest.Text(t, m, "friday")
 	tuitest.Type(t, m, nil, "enter")
 	v := tuitest.Plain(m.View())
-	if !strings.Contains(v, "1 groups · 1 texts") || !strings.Contains(v, "book me in") || strings.Contains(v, "Who is this") {
+	if !strings.Contains(v, "1 group · 1 text") || !strings.Contains(v, "book me in") || strings.Contains(v, "Who is this") {
 		t.Fatalf("filtered view:\n%s", v)
 	}
 	tuitest.Type(t, m, nil, "esc")
