@@ -5,17 +5,30 @@ package cli
 // against emulated dongles, a data source and a gateway double.
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/texting-centre/texting/gateway"
+	"github.com/texting-centre/texting/gateway/gatewaytest"
 	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
@@ -267,4 +280,519 @@ func TestInvariantOptOutAcrossAllSenders(t *testing.T) {
 		}
 	}
 	t.Logf("refused: %v", failed)
+}
+
+// TestInvariantBadInputChangesNothing (invariant 5), through the commands
+// with a dongle plugged in: a broken data source or an invalid number gives a
+// one-line error, puts nothing on the air, posts nothing back and changes no
+// table but the record of the failed run.
+func TestInvariantBadInputChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "t.db")
+	dongle := newEmulator(t, "234109876500001")
+	for _, args := range [][]string{
+		{"config", "set", "quiet.hours", "off"},
+		{"template", "add", "Group A", "--body", "Hi {name}"},
+		{"template", "add", "Group B", "--body", "Hello {name}"},
+		{"read-in", "--port", dongle.Path()}, // the dongle's SIM is known
+	} {
+		mustCLI(t, dbPath, nil, args...)
+	}
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key := map[string]string{"TEXTING_API_KEY": "k3y"}
+	for _, tc := range []struct {
+		name, doc string
+		args      []string // instead of a campaign run on doc
+		want      string
+	}{
+		{"data source not JSON", `<html>Service Unavailable</html>`, nil, "not JSON"},
+		{"data source cut short", `{"Group A": [["07700900001", "Ann"]`, nil, "bad data source"},
+		{"a name that is a number, late in the document", `{"Group A": [["07700900001", "Ann"]], "Group B": [["07700900002", 3]]}`, nil, "name must be a string"},
+		{"a group that is not a list", `{"Group A": [["07700900001", "Ann"]], "Group B": "07700900002"}`, nil, "must be a list"},
+		{"invalid number to send to", "", []string{"send", "--to", "12", "--text", "hello"}, "invalid phone number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, err := db.Digest(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := tc.args
+			var posts atomic.Int32
+			if args == nil {
+				src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method != http.MethodGet {
+						posts.Add(1)
+						return
+					}
+					w.Write([]byte(tc.doc))
+				}))
+				defer src.Close()
+				args = []string{"campaign", "run", "--source", src.URL + "/people"}
+			}
+			r := runCLI(t, dbPath, key, append(args, "--port", dongle.Path())...)
+			if r.code != 1 || !strings.Contains(r.err, tc.want) || strings.Count(strings.TrimSuffix(r.err, "\n"), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want exit 1 and one line mentioning %q", r.code, r.err, tc.want)
+			}
+			if tc.args == nil && r.out != "" {
+				t.Errorf("stdout %q, want nothing", r.out)
+			}
+			after, err := db.Digest(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for table := range after {
+				if before[table] != after[table] && table != "runs" {
+					t.Errorf("table %s changed: %s → %s", table, before[table], after[table])
+				}
+			}
+			if tc.args == nil {
+				runs, err := db.Runs(ctx, store.RunCampaign, 1)
+				if err != nil || len(runs) != 1 || !strings.HasPrefix(runs[0].Outcome, "failed: ") {
+					t.Errorf("the failed run is recorded as %+v (%v)", runs, err)
+				}
+			}
+			if n := len(dongle.Sent()); n != 0 || posts.Load() != 0 {
+				t.Errorf("%d texts on the air, %d posts back", n, posts.Load())
+			}
+		})
+	}
+}
+
+// lockWords are how SQLite's lock failures show in messages and logs.
+var lockWords = []string{"database is locked", "sqlite_busy", "database table is locked"}
+
+func mentionsLock(s string) bool { return lockLine(s) != "" }
+
+// lockLine returns the first line of s that mentions a lock ("" for none).
+func lockLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		l := strings.ToLower(line)
+		for _, w := range lockWords {
+			if strings.Contains(l, w) {
+				return line
+			}
+		}
+	}
+	return ""
+}
+
+// TestInvariantEverythingAtOnce (invariant 6) runs, on one database file and
+// all at the same time: the built binary's `serve` under a steady load of
+// gateway callbacks (good ones, STOPs that queue auto-replies, and refused
+// ones), a `campaign run` over three emulated dongles, `read-in` rounds over
+// two more, `stats` and `messages` as cron would, and the terminal UI's
+// queries and operator tagging in this process. No command may fail, no
+// output or log may mention a lock, and every row must be there: each good
+// callback and each text read from a SIM stored once, each recipient texted
+// once, no refused callback stored, no auto-reply sent twice.
+func TestInvariantEverythingAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the built binary in several processes")
+	}
+	bin := textingBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	const recipients = 90
+	fx := newCampaignFixture(t, recipients, 20*time.Millisecond)
+	dir := t.TempDir()
+	prov := gatewaytest.New(gatewaytest.WithAccount("acct", "secret-pass", 1_000_000), gatewaytest.WithRegion("AU"))
+	defer prov.Close()
+	const token = "0123456789abcdef0123456789abcdef"
+	for _, args := range [][]string{
+		{"network", "add", "SMSBCAST", "--gateway"},
+		{"sim", "add", "--network", "SMSBCAST", "--url", prov.URL(), "--user", "acct", "--password", "secret-pass",
+			"--sender", "Shop", "--phone", "07700900900", "--limit", "100000"},
+		{"category", "set", "End", "--autoreply", "You will not hear from us again."},
+		{"config", "set", "serve.token", token},
+	} {
+		mustCLI(t, fx.dbPath, nil, args...)
+	}
+
+	var mu sync.Mutex
+	var problems []string // anything that mentions a lock, or failed
+	report := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+	}
+	// texting runs the binary to the end; its output and debug log are
+	// checked for lock errors.
+	texting := func(name string, env []string, args ...string) (stdout string, ok bool) {
+		logPath := filepath.Join(dir, name+".log")
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--db", fx.dbPath, "--debug", logPath}, args...)...)
+		cmd.Env = append(os.Environ(), env...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		logged, _ := os.ReadFile(logPath)
+		if err != nil {
+			report("%s: %v\nstderr: %s", name, err, errb.String())
+		}
+		for _, s := range []string{out.String(), errb.String(), string(logged)} {
+			if l := lockLine(s); l != "" {
+				report("%s: %s", name, l)
+			}
+		}
+		return out.String(), err == nil
+	}
+
+	// serve, from the built binary.
+	serveLog := filepath.Join(dir, "serve.log")
+	serveCmd := exec.Command(bin, "--db", fx.dbPath, "--debug", serveLog, "serve", "--addr", "127.0.0.1:0")
+	serveErr, err := serveCmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serveCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer serveCmd.Process.Kill()
+	lines := bufio.NewScanner(serveErr)
+	var base string
+	for base == "" && lines.Scan() {
+		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatal("serve printed no address")
+	}
+	serveRest := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(serveErr)
+		serveRest <- string(b)
+	}()
+
+	stop := make(chan struct{})
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
+	var load sync.WaitGroup
+
+	// Gateway callbacks: each client keeps posting until everything else is
+	// done (and at least minEach times).
+	const clients, minEach = 6, 40
+	client := &http.Client{Timeout: time.Minute}
+	goodTexts := make([][]string, clients)
+	stops := make([][]string, clients)
+	for c := range clients {
+		load.Go(func() {
+			post := func(query string, form url.Values) (int, string) {
+				resp, err := client.PostForm(base+"/api/inbound?"+query, form)
+				if err != nil {
+					report("callback: %v", err)
+					return 0, ""
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			tok := url.Values{"token": {token}}.Encode()
+			for i := 0; i < minEach || !stopped(); i++ {
+				from := fmt.Sprintf("614%02d%06d", c, i)
+				form := url.Values{"to": {"447700900900"}, "from": {from}, "message": {fmt.Sprintf("load %d-%d", c, i)}}
+				switch {
+				case i%10 == 9:
+					form.Set("message", "STOP")
+				case i%10 == 4:
+					// Refused: no token, and a body over the limit.
+					if code, body := post("", form); code != http.StatusForbidden {
+						report("callback without a token: %d %s", code, body)
+					}
+					big := url.Values{"to": {"447700900900"}, "from": {from}, "message": {strings.Repeat("x", gateway.MaxBodyBytes)}}
+					if code, body := post(tok, big); code != http.StatusRequestEntityTooLarge {
+						report("oversized callback: %d %s", code, body)
+					}
+				}
+				code, body := post(tok, form)
+				if code != http.StatusOK || mentionsLock(body) {
+					report("callback %s: %d %s", form.Get("message"), code, body)
+					continue
+				}
+				if form.Get("message") == "STOP" {
+					stops[c] = append(stops[c], "+"+from)
+				} else {
+					goodTexts[c] = append(goodTexts[c], form.Get("message"))
+				}
+			}
+		})
+	}
+
+	// The terminal UI: its screens' queries, and the operator filing texts
+	// from the review queue now and then.
+	tui, err := store.Open(ctx, fx.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tui.Close()
+	tagged := 0
+	load.Go(func() {
+		for i := 0; i < 20 || !stopped(); i++ {
+			now := time.Now()
+			var errs []error
+			queue, err := tui.ReviewQueue(ctx, store.PageFilter{})
+			errs = append(errs, err)
+			_, _, err = tui.ReviewCount(ctx, "")
+			errs = append(errs, err)
+			_, err = tui.Conversations(ctx, store.PageFilter{})
+			errs = append(errs, err)
+			_, err = tui.MessagePage(ctx, store.MessageFilter{Direction: store.In, Limit: 50}, "load")
+			errs = append(errs, err)
+			_, err = tui.SIMsHealth(ctx, now.Add(-24*time.Hour))
+			errs = append(errs, err)
+			_, err = tui.DailyTraffic(ctx, 7, time.Local)
+			errs = append(errs, err)
+			_, err = tui.TemplatesStats(ctx, now.AddDate(0, 0, -30))
+			errs = append(errs, err)
+			_, err = tui.Outbox(ctx, []string{store.StateQueued, store.StateUnknown})
+			errs = append(errs, err)
+			for _, err := range errs {
+				if err != nil {
+					report("terminal UI query: %v", err)
+				}
+			}
+			if i%5 == 2 && len(queue) > 0 && tagged < 10 {
+				r := runCLI(t, fx.dbPath, nil, "replies", "tag", strconv.FormatInt(queue[0].Latest.ID, 10), "Misc")
+				if r.code != 0 || mentionsLock(r.out+r.err) {
+					report("operator tag: exit %d %s %s", r.code, r.out, r.err)
+				}
+				tagged++
+			}
+		}
+	})
+
+	// Cron's reports.
+	load.Go(func() {
+		for i := 0; i < 3 || !stopped(); i++ {
+			texting(fmt.Sprintf("stats-%d", i), nil, "stats", "--json")
+			texting(fmt.Sprintf("messages-%d", i), nil, "messages", "--in", "--since", time.Now().Format("2006-01-02"), "--json")
+		}
+	})
+
+	// The campaign run and the read-in rounds, while all of the above goes on.
+	readers := []*modemtest.Modem{newEmulator(t, "234100000000071"), newEmulator(t, "234100000000072")}
+	const rounds, perRound = 5, 8
+	var work sync.WaitGroup
+	var campaignOut string
+	work.Go(func() {
+		campaignOut, _ = texting("campaign", []string{"TEXTING_API_KEY=k3y"}, fx.args("--json")[2:]...)
+	})
+	var readTexts []string
+	work.Go(func() {
+		ts := time.Now().Add(-time.Minute).Truncate(time.Second)
+		for r := range rounds {
+			for d, m := range readers {
+				for i := range perRound {
+					text := fmt.Sprintf("read %d-%d-%d", r, d, i)
+					if err := m.Store(deliverPDU(t, fmt.Sprintf("+4477009%02d%03d", 50+d, r*perRound+i), text, ts)); err != nil {
+						report("emulator: %v", err)
+					}
+					readTexts = append(readTexts, text)
+				}
+			}
+			out, ok := texting(fmt.Sprintf("read-in-%d", r), nil, "read-in", "--json", "--port", readers[0].Path(), "--port", readers[1].Path())
+			var res struct {
+				Ports []struct {
+					Stored, Deleted int
+					Errors          []string
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &res); ok && (err != nil || len(res.Ports) != 2) {
+				report("read-in %d: %v %s", r, err, out)
+			}
+			for _, p := range res.Ports {
+				if p.Stored != perRound || p.Deleted != perRound || len(p.Errors) != 0 {
+					report("read-in %d: %+v", r, p)
+				}
+			}
+		}
+	})
+	work.Wait()
+	close(stop)
+	load.Wait()
+	if err := serveCmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := serveCmd.Wait(); err != nil {
+		report("serve: %v", err)
+	}
+	logged, _ := os.ReadFile(serveLog)
+	if l := lockLine(<-serveRest + string(logged)); l != "" {
+		report("serve: %s", l)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+
+	// Every row is there.
+	db, err := store.Open(context.Background(), fx.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ins, err := db.Messages(context.Background(), store.MessageFilter{Direction: store.In})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]int{}
+	for _, m := range ins {
+		stored[m.Text]++
+		if m.Text == "STOP" {
+			stored[m.Number]++
+		}
+	}
+	want := append([]string(nil), readTexts...)
+	nStops := 0
+	for c := range clients {
+		want = append(want, goodTexts[c]...)
+		want = append(want, stops[c]...)
+		nStops += len(stops[c])
+	}
+	for _, w := range want {
+		if stored[w] != 1 {
+			t.Errorf("%q stored %d times, want once", w, stored[w])
+		}
+	}
+	if len(ins) != len(want) {
+		t.Errorf("%d inbound texts stored, want %d (%d read in, %d callbacks, %d of them STOP)",
+			len(ins), len(want), len(readTexts), len(want)-len(readTexts), nStops)
+	}
+	for _, m := range readers {
+		if left := len(m.Inbox()); left != 0 {
+			t.Errorf("%d texts left on a SIM", left)
+		}
+	}
+	var sum struct {
+		Groups []struct{ Sent int } `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(campaignOut), &sum); err != nil {
+		t.Errorf("campaign summary: %v\n%s", err, campaignOut)
+	}
+	sent := 0
+	for _, g := range sum.Groups {
+		sent += g.Sent
+	}
+	texted := fx.texted()
+	for _, n := range fx.people {
+		if texted[n] != 1 {
+			t.Errorf("%s texted %d times by the campaign", n, texted[n])
+		}
+	}
+	if sent != recipients {
+		t.Errorf("campaign summary says %d sent, want %d", sent, recipients)
+	}
+	confirmations := map[string]int{}
+	for _, s := range prov.Sent() {
+		confirmations[s.Number]++
+		if confirmations[s.Number] > 1 {
+			t.Errorf("%s got the opt-out confirmation %d times", s.Number, confirmations[s.Number])
+		}
+	}
+	// The STOP confirmations: several processes dispatched them at once
+	// (campaign run, read-ins, serve); each went once or still waits.
+	ars, err := db.Messages(context.Background(), store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arSent := 0
+	for _, m := range ars {
+		switch m.State {
+		case store.StateSent, store.StateDelivered:
+			arSent++
+		case store.StateQueued:
+		default:
+			t.Errorf("auto-reply %d to %s is %s: %s", m.ID, m.Number, m.State, m.Error)
+		}
+	}
+	if len(ars) != nStops || arSent != len(prov.Sent()) {
+		t.Errorf("%d auto-replies queued for %d STOPs; %d marked sent, %d accepted by the gateway", len(ars), nStops, arSent, len(prov.Sent()))
+	}
+	t.Logf("%d callbacks (%d STOP), %d texts read in, %d campaign texts, %d confirmations sent, %d operator tags",
+		len(want)-len(readTexts), nStops, len(readTexts), sent, len(prov.Sent()), tagged)
+}
+
+// TestInvariantDailyLimitAcrossProcesses (invariant 4): processes that share
+// a SIM (a gateway account is used by serve, read-in's auto-replies and the
+// campaign run at once) claim its texts at the same time; together they
+// never pass its daily limit, and the losers just see "over the limit" or
+// "not queued", never a lock error. Several rounds, each on a fresh SIM,
+// give a check-then-act race many chances to show.
+func TestInvariantDailyLimitAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "t.db")
+	const rounds, limit, texts, workers = 6, 7, 20, 6
+	var handles []*store.DB
+	for range 4 { // four processes' connection pools
+		db, err := store.Open(ctx, dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		handles = append(handles, db)
+	}
+	db := handles[0]
+	nw, err := db.AddNetwork(ctx, store.Network{Name: "O2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
+	for round := range rounds {
+		sim, err := db.AddSIM(ctx, store.SIM{NetworkID: nw.ID, Active: true, DailyLimit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []store.Message
+		for i := range texts {
+			kind := []string{store.KindCampaign, store.KindAutoreply, store.KindManual, store.KindFollowup}[i%4]
+			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: fmt.Sprintf("+447700900%03d", i),
+				Text: "x", Kind: kind, Parts: 1})
+		}
+		ids, err := db.Queue(ctx, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var claimed atomic.Int32
+		start := make(chan struct{})
+		for w := range workers {
+			wg.Go(func() {
+				h := handles[w%len(handles)]
+				<-start
+				for k := range ids {
+					id := ids[(k+w*5)%len(ids)] // each worker starts elsewhere
+					err := h.MarkSending(ctx, store.Claim{ID: id, SIMID: sim.ID, Owner: fmt.Sprintf("worker-%d", w), Text: "x",
+						Parts: 1, Limit: limit, DayStart: dayStart})
+					switch {
+					case err == nil:
+						claimed.Add(1)
+						if err := h.MarkSent(ctx, id, "ref"); err != nil {
+							t.Errorf("mark sent %d: %v", id, err)
+						}
+					case errors.Is(err, store.ErrOverLimit), errors.Is(err, store.ErrNotQueued):
+					default:
+						t.Errorf("round %d, worker %d, text %d: %v", round, w, id, err)
+					}
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		used, err := db.SentToday(ctx, time.Local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if claimed.Load() != limit || used[sim.ID] != limit {
+			t.Fatalf("round %d: %d texts claimed, %d parts used today; want exactly the limit, %d", round, claimed.Load(), used[sim.ID], limit)
+		}
+	}
 }
