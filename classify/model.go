@@ -313,8 +313,36 @@ func (m *Model) Predict(text string) (category string, confidence float64) {
 		probs = buf[:len(m.classes)]
 	}
 	c, p := m.raw(x, probs)
-	return m.classes[c], m.calib.apply(p)
+	return m.classes[c], m.calib.apply(p) * m.familiar(x)
 }
+
+// familiar is how much of x the model has learned anything about: the share
+// of its (unit-length) weight on features that carry a weight. A text made
+// of words and letter runs the operator never sorted ("zebra xylophone
+// quantum") gets its category from the bias and a stray n-gram or two; the
+// calibration, measured on texts like the training ones, would vouch for it
+// all the same. Below minFamiliar the confidence is scaled down with it.
+func (m *Model) familiar(x vector) float64 {
+	C := len(m.classes)
+	known := 0.0
+	for k, f := range x.idx {
+		for _, w := range m.weights[int(f)*C : int(f)*C+C] {
+			if w != 0 {
+				v := float64(x.val[k])
+				known += v * v
+				break
+			}
+		}
+	}
+	if known >= minFamiliar {
+		return 1
+	}
+	return known / minFamiliar
+}
+
+// minFamiliar is the share of a text's features the model must know for its
+// confidence to stand as calibrated.
+const minFamiliar = 0.6
 
 // groupFolds assigns each example a fold from 0 to k-1, the same fold for
 // every example with the same normalised text, spreading the distinct texts
@@ -357,10 +385,13 @@ func (c calibration) apply(p float64) float64 {
 		return float64(c.conf[i])
 	}
 	if i == 0 {
+		// Below every score the cross-validation saw (a text unlike any the
+		// operator sorted): trust the raw probability, never more than the
+		// lowest step, rather than carry a good record down to it.
 		if len(c.conf) == 0 {
 			return 0
 		}
-		return float64(c.conf[0])
+		return min(float64(c.conf[0]), p)
 	}
 	return float64(c.conf[i-1])
 }
@@ -397,9 +428,7 @@ func fitCalibration(scores, correct []float64) calibration {
 	for i := len(c.conf) - 2; i >= 0; i-- {
 		c.conf[i] = min(c.conf[i], c.conf[i+1])
 	}
-	// The first step covers everything below it.
-	if len(c.from) > 0 {
-		c.from[0] = 0
-	}
+	// The first step begins at the lowest score the cross-validation saw;
+	// below it nothing was measured, and apply does not extrapolate.
 	return c
 }

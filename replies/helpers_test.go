@@ -3,6 +3,7 @@ package replies
 import (
 	"context"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -126,8 +127,13 @@ func (f *fixture) teach(examples map[string][]string) {
 	}
 	var items []item
 	n := 0
-	for cat, texts := range examples {
-		for _, text := range texts {
+	cats := make([]string, 0, len(examples))
+	for cat := range examples {
+		cats = append(cats, cat)
+	}
+	sort.Strings(cats) // the same ids, so the same model, on every run
+	for _, cat := range cats {
+		for _, text := range examples[cat] {
 			n++
 			out := f.receive(fmt.Sprintf("+4477009%05d", n), text)
 			items = append(items, item{out.ID, cat})
