@@ -93,54 +93,89 @@ type Planner struct {
 
 // normalise returns the E.164 form of every number in groups ("" for the
 // invalid ones): remembered forms from the store, the others through
-// phone.Normalize on every CPU.
-func (p *Planner) normalise(ctx context.Context, groups []Group) (map[string]string, error) {
-	seen := map[string]bool{}
-	var raws []string
+// phone.Normalize on every CPU. found is the valid ones met for the first
+// time, to remember (nil unless p.Remember).
+func (p *Planner) normalise(ctx context.Context, groups []Group) (all, found map[string]string, err error) {
+	total := 0
+	for _, g := range groups {
+		total += len(g.Entries)
+	}
+	seen := make(map[string]struct{}, total)
+	raws := make([]string, 0, total)
 	for _, g := range groups {
 		for _, e := range g.Entries {
-			if !seen[e.Number] {
-				seen[e.Number] = true
+			if _, ok := seen[e.Number]; !ok {
+				seen[e.Number] = struct{}{}
 				raws = append(raws, e.Number)
 			}
 		}
 	}
-	forms, err := p.DB.NumberForms(ctx, p.Region, raws)
+	all, err = p.DB.NumberForms(ctx, p.Region, raws)
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, nil, fmt.Errorf("plan: %w", err)
 	}
-	var todo []string
-	for _, r := range raws {
-		if _, ok := forms[r]; !ok {
-			todo = append(todo, r)
+	todo := raws
+	if len(all) > 0 {
+		todo = make([]string, 0, len(raws)-len(all))
+		for _, r := range raws {
+			if _, ok := all[r]; !ok {
+				todo = append(todo, r)
+			}
 		}
 	}
+	// Each worker takes one contiguous share of todo.
 	out := make([]string, len(todo))
 	workers := min(runtime.GOMAXPROCS(0), len(todo)/1000+1)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(todo); i += workers {
+		lo, hi := w*len(todo)/workers, (w+1)*len(todo)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
 				out[i], _ = phone.Normalize(todo[i], p.Region)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	found := map[string]string{}
+	if p.Remember {
+		found = make(map[string]string, len(todo))
+	}
 	for i, r := range todo {
-		forms[r] = out[i]
-		if out[i] != "" {
+		all[r] = out[i]
+		if found != nil && out[i] != "" {
 			found[r] = out[i]
 		}
 	}
-	if p.Remember {
-		if err := p.DB.SaveNumberForms(ctx, p.Region, found); err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
-		}
+	return all, found, nil
+}
+
+// rendered is a group's text for one name, as the plan counts it.
+type rendered struct {
+	text  string // {name} rendered
+	first string // FirstName of the name
+	parts int    // with the greeting of planning time
+}
+
+// renderer renders each group's text once per distinct name: a data source
+// repeats first names, and the parts count is the costly step.
+type renderer struct {
+	greeting string
+	done     map[renderKey]rendered
+}
+
+type renderKey struct {
+	group int
+	name  string
+}
+
+func (r *renderer) render(group int, body, name string) rendered {
+	k := renderKey{group, name}
+	if v, ok := r.done[k]; ok {
+		return v
 	}
-	return forms, nil
+	text := RenderName(body, name)
+	v := rendered{text: text, first: FirstName(name), parts: Parts(RenderGreeting(text, r.greeting))}
+	r.done[k] = v
+	return v
 }
 
 // Plan plans groups for the SIMs given (the connected ones). Modem SIMs take
@@ -153,22 +188,47 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 		loc = time.Local
 	}
 	now := p.DB.Now()
-	plan := &Plan{}
 
 	// Normalise every number once (remembered forms first, the rest in
-	// parallel), and note repeats within the document.
-	forms, err := p.normalise(ctx, groups)
+	// parallel). The new forms are saved while the plan is made.
+	forms, found, err := p.normalise(ctx, groups)
 	if err != nil {
 		return nil, err
 	}
+	var saved chan error
+	if len(found) > 0 {
+		saved = make(chan error, 1)
+		go func() { saved <- p.DB.SaveNumberForms(ctx, p.Region, found) }()
+	}
+	plan, err := p.plan(ctx, groups, sims, forms, now, loc)
+	if saved != nil {
+		if err := <-saved; err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// plan is Plan once the numbers are normalised: forms maps every number of
+// groups to its E.164 form ("" when invalid).
+func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, forms map[string]string, now time.Time, loc *time.Location) (*Plan, error) {
+	plan := &Plan{}
+	// Note repeats within the document.
 	type rec struct {
 		group, idx int
 		number     string
 		raw, name  string
 	}
-	var recs []rec
-	var numbers []string
-	first := map[string]bool{}
+	total := 0
+	for _, g := range groups {
+		total += len(g.Entries)
+	}
+	recs := make([]rec, 0, total)
+	numbers := make([]string, 0, total)
+	first := make(map[string]bool, total)
 	for gi, g := range groups {
 		gp := GroupPlan{Group: g.Name, Recipients: len(g.Entries), Skipped: map[string]int{}}
 		for _, r := range SkipReasons() {
@@ -244,7 +304,8 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 	if p.Greet != nil {
 		greeting = p.Greet(now.In(loc))
 	}
-	taken := map[string]bool{} // planned already: a number repeated in the document gets one text
+	rd := renderer{greeting: greeting, done: map[renderKey]rendered{}}
+	taken := make(map[string]bool, len(candidates)) // planned already: a number repeated in the document gets one text
 	for _, r := range recs {
 		g := &plan.Groups[r.group]
 		if g.Error != "" {
@@ -258,8 +319,8 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 			g.Skipped[SkipDuplicate]++
 			continue
 		}
-		text := RenderName(g.Template.Body, r.name)
-		parts := Parts(RenderGreeting(text, greeting))
+		t := rd.render(r.group, g.Template.Body, r.name)
+		parts := t.parts
 		s := cap.pick(parts, last[r.number])
 		if s == nil {
 			g.Skipped[SkipNoCapacity]++
@@ -269,7 +330,7 @@ func (p *Planner) Plan(ctx context.Context, groups []Group, sims []store.SIM) (*
 		s.Planned += parts
 		s.left -= parts
 		taken[r.number] = true
-		g.Texts = append(g.Texts, PlannedText{Number: r.number, Raw: r.raw, Name: FirstName(r.name), Text: text, Parts: parts, SIMID: s.SIM.ID})
+		g.Texts = append(g.Texts, PlannedText{Number: r.number, Raw: r.raw, Name: t.first, Text: t.text, Parts: parts, SIMID: s.SIM.ID})
 		g.Parts += parts
 	}
 	for _, s := range cap.sims {

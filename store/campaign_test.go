@@ -126,4 +126,19 @@ func TestNumberForms(t *testing.T) {
 	if got, _ := db.NumberForms(ctx, "US", []string{"07700900002"}); len(got) != 0 {
 		t.Fatalf("a form remembered for GB used for US: %v", got)
 	}
+	// A second save replaces a form and adds the new ones, whatever the
+	// characters JSON has to escape.
+	odd := map[string]string{"07700900002": "+447700900009", `"0770" \ <9>&`: "+447700900003", "07700 900004 ☎": "+447700900004"}
+	if err := db.SaveNumberForms(ctx, "GB", odd); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.NumberForms(ctx, "GB", []string{"07700 900001", "07700900002", `"0770" \ <9>&`, "07700 900004 ☎"})
+	if err != nil || len(got) != 4 || got["07700 900001"] != "+447700900001" {
+		t.Fatalf("NumberForms = %v, %v", got, err)
+	}
+	for raw, e := range odd {
+		if got[raw] != e {
+			t.Errorf("form of %q = %q, want %q", raw, got[raw], e)
+		}
+	}
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package phone
+
+func init() { raceBuild = true }
