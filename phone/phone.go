@@ -392,15 +392,41 @@ func testLength(number string, m *phonenumbers.PhoneMetadata) phonenumbers.Valid
 	return phonenumbers.INVALID_LENGTH
 }
 
-// usable reports whether n can be texted: a valid number, or one of the
-// right length for its country. The length rule keeps the ranges reserved for
-// drama and documentation (07700 900xxx in the UK), which operators use for
-// tests, and new ranges the metadata does not know yet.
+// usable reports whether n can be texted: a valid number, or one of the full
+// length its country's numbers have. The length rule keeps the ranges
+// reserved for drama and documentation (07700 900xxx in the UK), which
+// operators use for tests, and new ranges the metadata does not know yet;
+// a number a digit short ("0745 000000") is still refused.
 //
 // The length check is cheap and settles nearly every number; the full
 // validation (regular expressions per number type) runs only for the rest.
 func usable(n *phonenumbers.PhoneNumber) bool {
-	return phonenumbers.IsPossibleNumberWithReason(n) == phonenumbers.IS_POSSIBLE || phonenumbers.IsValidNumber(n)
+	if phonenumbers.IsPossibleNumberWithReason(n) == phonenumbers.IS_POSSIBLE && fullLength(n) {
+		return true
+	}
+	return phonenumbers.IsValidNumber(n)
+}
+
+// fullLength reports whether n's national number has the longest length
+// numbers of its country have.
+func fullLength(n *phonenumbers.PhoneNumber) bool {
+	q := quickMeta()
+	if q == nil {
+		return false
+	}
+	cc := int(n.GetCountryCode())
+	r := q.region[phonenumbers.GetRegionCodeForCountryCode(cc)]
+	if r == nil {
+		r = q.nonGeo[cc]
+	}
+	if r == nil {
+		return false
+	}
+	longest := 0
+	for _, l := range r.meta.GetGeneralDesc().GetPossibleLength() {
+		longest = max(longest, int(l))
+	}
+	return len(phonenumbers.GetNationalSignificantNumber(n)) == longest
 }
 
 func regionOf(n *phonenumbers.PhoneNumber, fallback string) string {

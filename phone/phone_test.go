@@ -28,6 +28,9 @@ func TestNormalize(t *testing.T) {
 		{"us number", "+1 415 555 2671", "GB", "+14155552671", false},
 		{"landline", "0115 496 0000", "GB", "+441154960000", false},
 		{"too short", "123", "GB", "", true},
+		{"a digit short of a mobile", "0745000000", "GB", "", true},
+		{"a digit short of a landline", "0115000000", "GB", "", true},
+		{"drama range kept", "07700 900999", "GB", "+447700900999", false},
 		{"letters", "07700 9OO123", "GB", "", true},
 		{"empty", "  ", "GB", "", true},
 		{"too long", "07700 9001234567", "GB", "", true},
@@ -169,7 +172,7 @@ func TestQuickParseTable(t *testing.T) {
 		{"8 (912) 345-67-89", "RU", true},
 		{"9 11 1234 5678", "AR", true},
 		{"011 15 1234 5678", "AR", true},
-		{"0 21 12345678", "BR", true},
+		{"0 21 23456789", "BR", true},
 		{"021 12 3456 7890", "BR", true},
 		// Left to Parse.
 		{"+999 1234 5678", "GB", false},
