@@ -124,20 +124,28 @@ func (db *DB) QueuedFor(ctx context.Context, simID int64, kinds []string, now ti
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
+	return db.queryQueued(ctx, "queued texts", q, args)
+}
+
+// queryQueued runs q and scans its rows as Queued texts.
+func (db *DB) queryQueued(ctx context.Context, what, q string, args []any) ([]Queued, error) {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("queued texts: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Queued
 	for rows.Next() {
 		m, err := scanQueued(rows)
 		if err != nil {
-			return nil, fmt.Errorf("queued texts: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // QueuedTexts returns every queued text, oldest first.
@@ -392,20 +400,7 @@ func (db *DB) Outbox(ctx context.Context, states []string) ([]Queued, error) {
 	for i, s := range states {
 		args[i] = s
 	}
-	rows, err := db.sql.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []Queued
-	for rows.Next() {
-		m, err := scanQueued(rows)
-		if err != nil {
-			return nil, fmt.Errorf("outbox: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.queryQueued(ctx, "outbox", q, args)
 }
 
 // Resend puts an unknown or failed text back in the queue: the operator's
