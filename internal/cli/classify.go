@@ -3,23 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/replies"
-	"github.com/texting-centre/texting/store"
 )
 
 // classifyEvalOptions holds what `texting classify eval` needs.
 type classifyEvalOptions struct {
-	Out    io.Writer
-	DB     *store.DB
-	Config config.Config
-	Logger *slog.Logger
-	JSON   bool
+	cmdEnv
+	JSON bool
 }
 
 func newCmdClassify(f *Factory) *cobra.Command {
@@ -39,15 +32,9 @@ func newCmdClassify(f *Factory) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			db, err := f.Store(ctx)
-			if err != nil {
+			if err := opts.load(ctx, f); err != nil {
 				return err
 			}
-			cfg, err := f.Config(ctx)
-			if err != nil {
-				return err
-			}
-			opts.Out, opts.DB, opts.Config, opts.Logger = f.Out, db, cfg, f.Logger
 			return classifyEval(ctx, opts)
 		},
 	}

@@ -3,14 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/campaign"
-	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
@@ -18,11 +15,8 @@ import (
 
 // readInOptions holds what `texting read-in` needs.
 type readInOptions struct {
-	Out    io.Writer
-	DB     *store.DB
-	Config config.Config
-	Logger *slog.Logger
-	Trace  bool
+	cmdEnv
+	Trace bool
 
 	Ports []string // --port, repeatable
 	JSON  bool
@@ -46,15 +40,10 @@ func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			db, err := f.Store(ctx)
-			if err != nil {
+			if err := opts.load(ctx, f); err != nil {
 				return err
 			}
-			cfg, err := f.Config(ctx)
-			if err != nil {
-				return err
-			}
-			opts.Out, opts.DB, opts.Config, opts.Logger, opts.Trace = f.Out, db, cfg, f.Logger, f.TraceModem
+			opts.Trace = f.TraceModem
 			opts.SendWaiting = func(ctx context.Context, ports []string) (string, error) {
 				return sendAutoReplies(ctx, f, ports)
 			}

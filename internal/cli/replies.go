@@ -3,26 +3,19 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/replies"
-	"github.com/texting-centre/texting/store"
 )
 
 // repliesOptions holds what the `texting replies` subcommands need.
 type repliesOptions struct {
-	Out    io.Writer
-	DB     *store.DB
-	Config config.Config
-	Logger *slog.Logger
-	JSON   bool
+	cmdEnv
+	JSON bool
 }
 
 func newCmdReplies(f *Factory) *cobra.Command {
@@ -33,18 +26,7 @@ func newCmdReplies(f *Factory) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	opts := &repliesOptions{}
-	prepare := func(ctx context.Context) error {
-		db, err := f.Store(ctx)
-		if err != nil {
-			return err
-		}
-		cfg, err := f.Config(ctx)
-		if err != nil {
-			return err
-		}
-		opts.Out, opts.DB, opts.Config, opts.Logger = f.Out, db, cfg, f.Logger
-		return nil
-	}
+	prepare := func(ctx context.Context) error { return opts.load(ctx, f) }
 	tag := &cobra.Command{
 		Use:   "tag ID CATEGORY",
 		Short: "Categorise a received text, and every uncategorised text that is the same",

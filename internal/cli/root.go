@@ -241,3 +241,26 @@ func plainFlagError(err error) string {
 	}
 	return msg
 }
+
+// cmdEnv is what most commands work with: where their data goes, the
+// database, the resolved configuration and the debug log.
+type cmdEnv struct {
+	Out    io.Writer
+	DB     *store.DB
+	Config config.Config
+	Logger *slog.Logger
+}
+
+// load opens the database and resolves the configuration into e.
+func (e *cmdEnv) load(ctx context.Context, f *Factory) error {
+	db, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return err
+	}
+	e.Out, e.DB, e.Config, e.Logger = f.Out, db, cfg, f.Logger
+	return nil
+}
