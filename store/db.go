@@ -60,6 +60,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("open database %s: directory %s does not exist", path, dir)
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("open database %s: it is a directory; give the path of a file in it", path)
+	}
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -209,8 +209,17 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 		} else {
 			status = "(to review)"
 		}
+		text, number := m.Text, m.Number
+		if m.HasFlag(store.FlagUndecodable) {
+			text = "(undecodable PDU; kept raw in the database)"
+		} else if m.HasFlag(store.FlagIncomplete) {
+			text = "(incomplete) " + text
+		}
+		if number == "" {
+			number = "?"
+		}
 		_, err := fmt.Fprintf(w, "%-16s  %-3s  %-10s  %-14s  %-22s  %s\n", shortTime(m.At), m.Direction,
-			clipText(m.SIM, 10), m.Number, clipText(status, 22), clipText(m.Text, 60))
+			clipText(m.SIM, 10), number, clipText(status, 22), clipText(text, 60))
 		return err
 	})
 	if err == nil && n == 0 {
