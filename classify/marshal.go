@@ -15,7 +15,7 @@ import (
 // version, then the feature space's size in bits.
 const modelMagic = "TCCM"
 
-const modelVersion = 1
+const modelVersion = 2 // 2: calibration no longer extrapolated below its lowest score
 
 // MarshalBinary encodes the model, so that a trained model can be cached
 // (e.g. in the database) instead of trained again.
