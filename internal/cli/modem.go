@@ -59,21 +59,42 @@ func splitPortList(s string) []string {
 	return out
 }
 
+// modemPortsRunE resolves the ports (--port, else the configuration, else
+// discovery) and the engine options, then runs runF (tests) or run.
+func modemPortsRunE(f *Factory, opts *modemPortsOptions, runF, run func(context.Context, *modemPortsOptions) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		if len(opts.Ports) == 0 {
+			ports, err := portsFromConfig(ctx, f)
+			if err != nil {
+				return err
+			}
+			opts.Ports = ports
+		}
+		opts.Out, opts.Modem = f.Out, modemOptions(f)
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return run(ctx, opts)
+	}
+}
+
 // modemOptions are the engine options every modem command uses.
 func modemOptions(f *Factory) []modem.Option {
 	return []modem.Option{modem.WithLogger(f.Logger), modem.WithTrace(f.TraceModem)}
 }
 
-// modemListOptions holds what `texting modem list` needs.
-type modemListOptions struct {
+// modemPortsOptions holds what `texting modem list` and `texting modem
+// status` need.
+type modemPortsOptions struct {
 	Out   io.Writer
 	Ports []string // --port, else the configuration; empty: discovery
 	JSON  bool
 	Modem []modem.Option
 }
 
-func newCmdModemList(f *Factory, runF func(context.Context, *modemListOptions) error) *cobra.Command {
-	opts := &modemListOptions{}
+func newCmdModemList(f *Factory, runF func(context.Context, *modemPortsOptions) error) *cobra.Command {
+	opts := &modemPortsOptions{}
 	cmd := &cobra.Command{
 		Use:   "list [--port PATH]... [--json]",
 		Short: "List the dongles found (or the ports given), their SIM (IMSI) and signal",
@@ -82,21 +103,7 @@ func newCmdModemList(f *Factory, runF func(context.Context, *modemListOptions) e
 			"model and signal. A port that is busy, has no SIM or asks for a PIN says so; a\n" +
 			"stick in CD-ROM or HiLink mode is listed with how to switch it to modem mode.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if len(opts.Ports) == 0 {
-				ports, err := portsFromConfig(ctx, f)
-				if err != nil {
-					return err
-				}
-				opts.Ports = ports
-			}
-			opts.Out, opts.Modem = f.Out, modemOptions(f)
-			if runF != nil {
-				return runF(ctx, opts)
-			}
-			return modemList(ctx, opts)
-		},
+		RunE: modemPortsRunE(f, opts, runF, modemList),
 	}
 	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "probe this port (repeatable) instead of modem.ports or discovery")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -109,7 +116,7 @@ type modemListJSON struct {
 }
 
 // modemList probes and prints the candidates.
-func modemList(ctx context.Context, opts *modemListOptions) error {
+func modemList(ctx context.Context, opts *modemPortsOptions) error {
 	var cands []modem.Candidate
 	if len(opts.Ports) > 0 {
 		cands = modem.Probe(ctx, opts.Ports, opts.Modem...)
@@ -157,16 +164,8 @@ func signalBars(n int) string {
 	return strings.Repeat("▮", n) + strings.Repeat("▯", 5-n)
 }
 
-// modemStatusOptions holds what `texting modem status` needs.
-type modemStatusOptions struct {
-	Out   io.Writer
-	Ports []string
-	JSON  bool
-	Modem []modem.Option
-}
-
-func newCmdModemStatus(f *Factory, runF func(context.Context, *modemStatusOptions) error) *cobra.Command {
-	opts := &modemStatusOptions{}
+func newCmdModemStatus(f *Factory, runF func(context.Context, *modemPortsOptions) error) *cobra.Command {
+	opts := &modemPortsOptions{}
 	cmd := &cobra.Command{
 		Use:   "status [--port PATH]... [--json]",
 		Short: "Show each dongle's IMEI, IMSI, operator, signal and SIM storage",
@@ -175,21 +174,7 @@ func newCmdModemStatus(f *Factory, runF func(context.Context, *modemStatusOption
 			"and its SIM. All dongles are asked in parallel. The exit status is 1 when any\n" +
 			"port failed (busy, no SIM, PIN, not answering); the others are still shown.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if len(opts.Ports) == 0 {
-				ports, err := portsFromConfig(ctx, f)
-				if err != nil {
-					return err
-				}
-				opts.Ports = ports
-			}
-			opts.Out, opts.Modem = f.Out, modemOptions(f)
-			if runF != nil {
-				return runF(ctx, opts)
-			}
-			return modemStatus(ctx, opts)
-		},
+		RunE: modemPortsRunE(f, opts, runF, modemStatus),
 	}
 	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "show this port (repeatable) instead of modem.ports or discovery")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -204,7 +189,7 @@ type modemStatusJSON struct {
 }
 
 // modemStatus opens every port in parallel and prints what each tells.
-func modemStatus(ctx context.Context, opts *modemStatusOptions) error {
+func modemStatus(ctx context.Context, opts *modemPortsOptions) error {
 	ports := opts.Ports
 	if len(ports) == 0 {
 		cands, err := modem.Discover(ctx, opts.Modem...)
