@@ -203,11 +203,41 @@ func (m *Model) View() string {
 	if m.full {
 		helpView = m.help.FullHelpView(m.fullHelp())
 	} else {
-		g := m.c.Keys.Global
-		helpView = m.help.ShortHelpView(append(m.screens[m.active].ShortHelp(), g.Next, g.Help, g.Quit))
+		helpView = m.shortHelp()
 	}
 	parts := []string{m.tabs(), body, common.Truncate(status, m.width), helpView}
 	return strings.Join(parts, "\n")
+}
+
+// shortHelp is the one-line footer: the screen's bindings and tab, then
+// "? help" and "q quit", which always show. When the line is wider than the
+// terminal the least important bindings go first: tab (the tab bar names the
+// screens), then the screen's own from the last, since screens list them
+// most important first.
+//
+// While the screen takes the keys itself (a text field has focus) tab, ? and
+// q are typed or move between fields, so the footer offers ctrl+c to quit
+// instead of claiming them.
+func (m *Model) shortHelp() string {
+	g := m.c.Keys.Global
+	s := m.screens[m.active]
+	opt := s.ShortHelp()
+	fixed := []key.Binding{g.Help, g.Quit}
+	if s.Captures(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}) {
+		fixed = []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
+	}
+	if !s.Captures(tea.KeyMsg{Type: tea.KeyTab}) {
+		opt = append(opt, g.Next)
+	}
+	h := m.help
+	h.Width = 0 // measured here, not cut with "…" by bubbles/help
+	for {
+		line := h.ShortHelpView(append(opt[:len(opt):len(opt)], fixed...))
+		if lipgloss.Width(line) <= m.width || len(opt) == 0 {
+			return common.Truncate(line, m.width)
+		}
+		opt = opt[:len(opt)-1]
+	}
 }
 
 func oneLineErr(err error) string {

@@ -182,3 +182,35 @@ func TestKeysArrivingTogether(t *testing.T) {
 		t.Fatalf("queue not emptied:\n%s", v)
 	}
 }
+
+// TestFooterFits: on every screen, at 100 and at 60 columns, the short help
+// fits the width and still ends with the help and quit keys (ctrl+c where a
+// text field has the keys).
+func TestFooterFits(t *testing.T) {
+	for _, w := range []int{100, 60} {
+		m, _ := newApp(t, w, 30)
+		for i := 0; i < 11; i++ {
+			if i > 0 {
+				press(t, m, "alt+1")
+				for j := 0; j < i; j++ {
+					if m.Active().Captures(tuitest.Key("tab")) {
+						press(t, m, "esc")
+					}
+					press(t, m, "tab")
+				}
+			}
+			lines := strings.Split(strings.TrimRight(tuitest.Plain(m.View()), "\n"), "\n")
+			foot := lines[len(lines)-1]
+			if n := len([]rune(foot)); n > w {
+				t.Errorf("%s at %d: footer %d wide: %q", m.Active().Title(), w, n, foot)
+			}
+			want := "? help • q quit"
+			if m.Active().Captures(tuitest.Key("q")) {
+				want = "ctrl+c quit"
+			}
+			if !strings.HasSuffix(foot, want) {
+				t.Errorf("%s at %d: footer %q does not end with %q", m.Active().Title(), w, foot, want)
+			}
+		}
+	}
+}
