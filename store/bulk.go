@@ -7,13 +7,19 @@ import (
 )
 
 // InsertMessages stores many messages in one transaction (imports, demo
-// history, benchmark databases). Messages with a DedupeKey already stored
-// are skipped.
+// history, benchmark databases) through one prepared statement. Messages with
+// a DedupeKey already stored are skipped.
 func (db *DB) InsertMessages(ctx context.Context, msgs []Message) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, insertMessageSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := db.Now()
 		for _, m := range msgs {
-			if _, _, err := db.insertMessage(ctx, tx, m); err != nil {
-				return err
+			if _, err := stmt.ExecContext(ctx, messageArgs(m, now)...); err != nil {
+				return mapErr(err)
 			}
 		}
 		return nil

@@ -166,23 +166,7 @@ func (t *Intake) Now() time.Time { return t.db.Now() }
 
 // InsertMessage stores m like DB.InsertMessage, in this transaction.
 func (t *Intake) InsertMessage(ctx context.Context, m Message) (id int64, duplicate bool, err error) {
-	if m.At.IsZero() {
-		m.At = t.db.Now()
-	}
-	if m.Parts == 0 {
-		m.Parts = 1
-	}
-	var conf any
-	if m.HasConf {
-		conf = m.Confidence
-	}
-	err = t.queryRow(ctx, `INSERT INTO messages (direction, sim_id, number, text, at, kind, template_id, group_name,
-		name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-		m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
-		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(m.CategoryBy), conf, m.Norm,
-		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey)).Scan(&id)
+	err = t.queryRow(ctx, insertMessageSQL+` RETURNING id`, messageArgs(m, t.db.Now())...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) && m.DedupeKey != "" {
 		err = t.queryRow(ctx, `SELECT id FROM messages WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id)
 		duplicate = true

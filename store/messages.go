@@ -147,8 +147,27 @@ func (db *DB) InsertMessage(ctx context.Context, m Message) (id int64, duplicate
 }
 
 func (db *DB) insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, bool, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, insertMessageSQL+` RETURNING id`, messageArgs(m, db.Now())...).Scan(&id)
+	if err == sql.ErrNoRows && m.DedupeKey != "" {
+		err = tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id)
+		return id, true, err
+	}
+	return id, false, mapErr(err)
+}
+
+// insertMessageSQL stores one message unless its dedupe key is stored
+// already; messageArgs gives its arguments.
+const insertMessageSQL = `INSERT INTO messages (direction, sim_id, number, text, at, kind, template_id, group_name,
+	name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (dedupe_key) DO NOTHING`
+
+// messageArgs are insertMessageSQL's arguments for m; a zero At is now and
+// zero Parts is one.
+func messageArgs(m Message, now time.Time) []any {
 	if m.At.IsZero() {
-		m.At = db.Now()
+		m.At = now
 	}
 	if m.Parts == 0 {
 		m.Parts = 1
@@ -157,19 +176,9 @@ func (db *DB) insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, 
 	if m.HasConf {
 		conf = m.Confidence
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO messages (direction, sim_id, number, text, at, kind, template_id, group_name,
-		name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-		m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
+	return []any{m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
 		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(m.CategoryBy), conf, m.Norm,
-		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey)).Scan(&id)
-	if err == sql.ErrNoRows && m.DedupeKey != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id)
-		return id, true, err
-	}
-	return id, false, mapErr(err)
+		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey)}
 }
 
 func nullID(id int64) any {
