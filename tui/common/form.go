@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/tui/keys"
@@ -125,9 +126,29 @@ func (f *Form) SetWidth(w int) {
 		case AreaField:
 			fl.area.SetWidth(max(10, w-2))
 		case TextField, SecretField:
-			fl.input.Width = max(10, w-f.labelWidth()-8)
+			iw, _ := f.inputWidth(fl)
+			fl.input.Width = iw
 		}
 	}
+}
+
+// minInput is the narrowest a one-line field is drawn beside its hint;
+// narrower than that the hint goes on a line of its own below the field.
+const minInput = 24
+
+// inputWidth is the width of a one-line field's input, and whether its hint
+// fits beside it (else it is drawn below).
+func (f *Form) inputWidth(fl *Field) (w int, beside bool) {
+	// the cursor mark (2), the label and a space, the input and its
+	// cursor cell (1)
+	full := f.width - 2 - f.labelWidth() - 1 - 1
+	if fl.Hint == "" {
+		return max(10, full), true
+	}
+	if iw := full - 2 - lipgloss.Width(fl.Hint); iw >= minInput {
+		return iw, true
+	}
+	return max(10, full), false
 }
 
 func (f *Form) labelWidth() int {
@@ -284,7 +305,13 @@ func (f *Form) View() string {
 			}
 			b.WriteString(mark + Pad(label, lw) + " " + v)
 			if fl.Hint != "" {
-				b.WriteString("  " + st.Subtle.Render(fl.Hint))
+				_, beside := f.inputWidth(fl)
+				if fl.Kind == ToggleField || fl.Kind == ChoiceField || beside {
+					b.WriteString("  " + st.Subtle.Render(fl.Hint))
+				} else {
+					indent := strings.Repeat(" ", 2+lw+1)
+					b.WriteString("\n" + indent + st.Subtle.Render(Truncate(fl.Hint, max(1, f.width-len(indent)))))
+				}
 			}
 			b.WriteString("\n")
 		}

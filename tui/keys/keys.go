@@ -46,6 +46,9 @@ type Actions struct {
 	GSMTwins          key.Binding
 	Preview           key.Binding
 	Campaign          key.Binding
+	Send              key.Binding // the send screen's ctrl+s
+	Write             key.Binding // back into the send screen's form
+	Leave             key.Binding // out of a form, so the global keys work
 }
 
 // KeyMap is every binding of the program.
@@ -101,6 +104,9 @@ func Default() *KeyMap {
 			GSMTwins:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "smart quotes → GSM")),
 			Preview:   key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "preview")),
 			Campaign:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "dry-run campaign")),
+			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+			Write:     key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "write")),
+			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave form")),
 		},
 	}
 	digits := "1234567890"

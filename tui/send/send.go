@@ -103,14 +103,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case m.blurred:
-			if key.Matches(msg, m.c.Keys.Actions.Edit) {
+			if key.Matches(msg, m.c.Keys.Actions.Write) {
 				return m, m.Init()
 			}
 			return m, nil
-		case msg.String() == "esc":
+		case key.Matches(msg, m.c.Keys.Actions.Leave):
 			m.blurred = true
 			return m, nil
-		case key.Matches(msg, m.c.Keys.Actions.Save):
+		case key.Matches(msg, m.c.Keys.Actions.Send):
 			return m, m.send()
 		}
 		m.result = ""
@@ -146,17 +146,24 @@ func (m *Model) send() tea.Cmd {
 	}
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the form's keys while it is being
+// edited, the way back into it once esc left it.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	return []key.Binding{k.Actions.Save, k.Actions.NextField, k.Actions.GSMTwins}
+	if m.blurred {
+		return []key.Binding{k.Actions.Write}
+	}
+	return []key.Binding{k.Actions.Send, k.Actions.NextField, k.Actions.Leave, k.Actions.GSMTwins}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	jump := key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1-0", "other screens (digits are typed here)"))
-	return [][]key.Binding{{k.Actions.Save, k.Actions.NextField, k.Actions.PrevField, k.Actions.GSMTwins, jump}}
+	if m.blurred {
+		return [][]key.Binding{{k.Actions.Write}}
+	}
+	return [][]key.Binding{{k.Actions.Send, k.Actions.NextField, k.Actions.PrevField, k.Actions.Leave, k.Actions.GSMTwins, jump}}
 }
 
 // View implements common.Screen.
@@ -167,7 +174,7 @@ func (m *Model) View() string {
 	if m.blurred {
 		hint = "  e or enter to write"
 	}
-	b.WriteString(st.Title.Render("Send a text") + st.Subtle.Render(hint) + "\n\n")
+	b.WriteString(common.Truncate(st.Title.Render("Send a text")+st.Subtle.Render(hint), m.width) + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
 	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
 	if len(numbers) > 0 {

@@ -69,3 +69,46 @@ func TestSendScreen(t *testing.T) {
 		t.Fatal("after esc q must be the root's")
 	}
 }
+
+// TestSendHintsAndHelp: the fields' hints are whole at 100 columns (below
+// the field where they do not fit beside it) and the help follows the form's
+// state.
+func TestSendHintsAndHelp(t *testing.T) {
+	c, _ := tuitest.Setup(t)
+	for _, w := range []int{100, 60} {
+		m := send.New(c)
+		m.SetSize(w, 26)
+		tuitest.Run(t, m, m.Init(), nil)
+		v := tuitest.Plain(m.View())
+		for _, hint := range []string{"numbers, comma-separated", "e.g. O2 3; empty: the person's last SIM"} {
+			if !strings.Contains(v, hint) {
+				t.Errorf("at %d the hint %q is cut:\n%s", w, hint, v)
+			}
+		}
+		for _, line := range strings.Split(v, "\n") {
+			if n := len([]rune(line)); n > w {
+				t.Errorf("at %d a line is %d wide: %q", w, n, line)
+			}
+		}
+	}
+	m := send.New(c)
+	tuitest.Run(t, m, m.Init(), nil)
+	help := func() string {
+		var s []string
+		for _, b := range m.ShortHelp() {
+			s = append(s, b.Help().Key+" "+b.Help().Desc)
+		}
+		return strings.Join(s, " • ")
+	}
+	if h := help(); !strings.Contains(h, "ctrl+s send") || !strings.Contains(h, "esc leave form") {
+		t.Fatalf("help while editing: %q", h)
+	}
+	tuitest.Type(t, m, nil, "esc")
+	if h := help(); h != "e write" {
+		t.Fatalf("help after esc: %q", h)
+	}
+	tuitest.Type(t, m, nil, "e")
+	if !m.Captures(tuitest.Key("q")) || !strings.Contains(help(), "ctrl+s send") {
+		t.Fatalf("e did not go back into the form: %q", help())
+	}
+}
