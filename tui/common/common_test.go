@@ -67,3 +67,23 @@ func TestListPaging(t *testing.T) {
 		t.Fatalf("offset %d after an empty page", l.Offset)
 	}
 }
+
+func TestCellKeepsAGap(t *testing.T) {
+	tests := []struct {
+		name, in string
+		w        int
+		want     string
+	}{
+		{"short", "ok", 5, "ok   "},
+		{"one short of the width", "abcd", 5, "abcd "},
+		{"exactly the width", "abcde", 5, "abc… "},
+		{"longer", "Followup reply", 13, "Followup re… "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := common.Cell(tt.in, tt.w); got != tt.want {
+				t.Fatalf("Cell(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+			}
+		})
+	}
+}

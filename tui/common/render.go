@@ -33,6 +33,10 @@ func Pad(s string, w int) string {
 	return s
 }
 
+// Cell is a table column w cells wide: s cut to w-1 cells and padded, so
+// that at least one space always separates it from the next column.
+func Cell(s string, w int) string { return Pad(Truncate(s, w-1), w) }
+
 // PadLeft is Pad aligned right.
 func PadLeft(s string, w int) string {
 	s = Truncate(s, w)

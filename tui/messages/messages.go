@@ -213,8 +213,8 @@ func (m *Model) View() string {
 		sub = f
 	}
 	textW := max(10, m.width-2-10-15-12-13)
-	cols := st.Header.Render("  " + common.Pad("When", 10) + common.Pad("Number", 15) + common.Pad("SIM", 12) +
-		common.Pad(map[bool]string{false: "Category", true: "State"}[m.out], 13) + "Text")
+	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 12) +
+		common.Cell(map[bool]string{false: "Category", true: "State"}[m.out], 13) + "Text")
 	rows := make([]string, len(m.list.Rows))
 	for i, t := range m.list.Rows {
 		info := t.Category
@@ -223,8 +223,8 @@ func (m *Model) View() string {
 		} else if info == "" {
 			info = "to review"
 		}
-		rows[i] = common.Pad(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Pad(t.Number, 15) + common.Pad(t.SIM, 12) +
-			common.Pad(info, 13) + common.Truncate(common.OneLine(t.Text), textW)
+		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(t.Number, 15) + common.Cell(t.SIM, 12) +
+			common.Cell(info, 13) + common.Truncate(common.OneLine(t.Text), textW)
 	}
 	body := common.Rows(st, rows, m.list.Cursor, m.width)
 	if len(rows) == 0 && !m.list.Loading {

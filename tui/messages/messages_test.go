@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/messages"
 	"github.com/texting-centre/texting/tui/tuitest"
@@ -66,5 +67,25 @@ func TestPagingInSQL(t *testing.T) {
 	tuitest.Type(t, m, nil, "up")
 	if v := tuitest.Plain(m.View()); !strings.Contains(v, "3–4 of more") {
 		t.Fatalf("back up a page:\n%s", v)
+	}
+}
+
+// TestColumnsKeepAGap: a category longer than its column is cut with a
+// space before the text.
+func TestColumnsKeepAGap(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	rows, err := c.DB.MessagePage(c.Context(), store.MessageFilter{Direction: store.In, Limit: 1}, "")
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("%v %v", rows, err)
+	}
+	if _, err := be.Tag(c.Context(), rows[0].ID, "Followup reply"); err != nil {
+		t.Fatal(err)
+	}
+	m := messages.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Followup re… "+rows[0].Text) {
+		t.Fatalf("no gap after the category:\n%s", v)
 	}
 }

@@ -254,10 +254,10 @@ func (m *Model) View() string {
 		title string
 		w     int
 	}{{"Port", 10}, {"SIM", 11}, {"State", 11}, {"Signal", 10}, {"IMSI", 16}, {"Store", 6}, {"Today", 8},
-		{"Last sent", 10}, {"Last recv", 10}, {"Err", 4}}
+		{"Last sent", 10}, {"Last recv", 10}, {"Err", 5}}
 	var hb strings.Builder
 	for _, c := range cols {
-		hb.WriteString(common.Pad(c.title, c.w))
+		hb.WriteString(common.Cell(c.title, c.w))
 	}
 	lines := make([]string, len(m.rows))
 	now := m.c.Now()
@@ -294,9 +294,9 @@ func (m *Model) View() string {
 		if md.SignalDBM != 0 {
 			signal += fmt.Sprintf(" %d", md.SignalDBM)
 		}
-		lines[i] = common.Pad(strings.TrimPrefix(md.Port, "/dev/"), 10) + common.Pad(sim, 11) + stateStyle.Render(common.Pad(state, 11)) + common.Pad(signal, 10) +
-			common.Pad(md.IMSI, 16) + st.Usage(md.StorageUsed, md.StorageTotal).Render(common.Pad(storage, 6)) + todayStyle.Render(common.Pad(today, 8)) +
-			common.Pad(lastS, 10) + common.Pad(lastR, 10) + common.Pad(errs, 4)
+		lines[i] = common.Cell(strings.TrimPrefix(md.Port, "/dev/"), 10) + common.Cell(sim, 11) + stateStyle.Render(common.Cell(state, 11)) + common.Cell(signal, 10) +
+			common.Cell(md.IMSI, 16) + st.Usage(md.StorageUsed, md.StorageTotal).Render(common.Cell(storage, 6)) + todayStyle.Render(common.Cell(today, 8)) +
+			common.Cell(lastS, 10) + common.Cell(lastR, 10) + common.Cell(errs, 5)
 		if i == m.cursor {
 			detail = st.Label.Render("Port ") + md.Port + st.Label.Render("  operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
 			if r.Health.Tried > 0 {

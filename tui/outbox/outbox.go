@@ -184,13 +184,13 @@ func (m *Model) View() string {
 	head := st.Title.Render("Outbox") + st.Subtle.Render("  queued, sending, failed and unknown-outcome texts  "+m.list.Position())
 	sub := m.filter.View(st)
 	textW := max(10, (m.width-2-10-15-11-9)/2)
-	cols := st.Header.Render("  " + common.Pad("When", 10) + common.Pad("Number", 15) + common.Pad("SIM", 11) +
-		common.Pad("State", 9) + common.Pad("Text", textW+1) + "Reason")
+	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 11) +
+		common.Cell("State", 9) + common.Cell("Text", textW+1) + "Reason")
 	rows := make([]string, len(m.list.Rows))
 	for i, t := range m.list.Rows {
 		state := t.State
-		rows[i] = common.Pad(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Pad(t.Number, 15) + common.Pad(t.SIM, 11) +
-			common.Pad(state, 9) + common.Pad(common.OneLine(t.Text), textW) + " " + common.OneLine(t.Error)
+		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(t.Number, 15) + common.Cell(t.SIM, 11) +
+			common.Cell(state, 9) + common.Pad(common.OneLine(t.Text), textW) + " " + common.OneLine(t.Error)
 	}
 	body := common.Rows(st, rows, m.list.Cursor, m.width)
 	if len(rows) == 0 && !m.list.Loading {

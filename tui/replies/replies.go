@@ -327,7 +327,7 @@ func (m *Model) View() string {
 			if g.Count > 1 {
 				count = fmt.Sprintf("×%d", g.Count)
 			}
-			rows[i] = common.PadLeft(count, 5) + " " + common.Pad(common.When(g.Latest.At, m.c.Now(), m.c.Loc), 10) +
+			rows[i] = common.PadLeft(count, 5) + " " + common.Cell(common.When(g.Latest.At, m.c.Now(), m.c.Loc), 10) +
 				common.Truncate(common.OneLine(g.Latest.Text), textW)
 		}
 		left = st.Header.Render(common.Pad("   count when      text", listW)) + "\n" + common.Rows(st, rows, m.list.Cursor, listW)

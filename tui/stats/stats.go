@@ -139,7 +139,7 @@ func (m *Model) View() string {
 		hidden = len(sims) - room
 		sims = sims[:room]
 	}
-	head := common.Pad("Day", dateW)
+	head := common.Cell("Day", dateW)
 	for _, s := range sims {
 		head += common.PadLeft(s.Label(), cellW-1) + " "
 	}
@@ -159,7 +159,7 @@ func (m *Model) View() string {
 	}
 	barW := max(4, m.width-dateW-len(sims)*cellW-totW-2)
 	for i, day := range d.days {
-		line := common.Pad(day.Date.Format("Mon 02 Jan"), dateW)
+		line := common.Cell(day.Date.Format("Mon 02 Jan"), dateW)
 		for _, s := range sims {
 			sd := day.SIMs[s.ID]
 			cell := "·"
@@ -183,7 +183,7 @@ func (m *Model) View() string {
 			st.Subtle.Render(fmt.Sprintf(" %d parts", d.used[s.ID])) + "\n")
 	}
 
-	b.WriteString("\n" + st.Header.Render(common.Pad("Template", 14)+common.PadLeft("Sent", 7)+common.PadLeft("People", 8)+
+	b.WriteString("\n" + st.Header.Render(common.Cell("Template", 14)+common.PadLeft("Sent", 7)+common.PadLeft("People", 8)+
 		common.PadLeft("Replied", 9)+common.PadLeft("Opt-out", 9)+"  Replies by category (people, 30 days)") + "\n")
 	if len(d.templates) == 0 {
 		b.WriteString(st.Subtle.Render("No campaign texts in the last 30 days.") + "\n")
@@ -201,7 +201,7 @@ func (m *Model) View() string {
 		if t.OptOutRate() >= 0.05 {
 			rate = st.Bad
 		}
-		b.WriteString(common.Pad(t.Template, 14) + common.PadLeft(fmt.Sprint(t.Texts), 7) + common.PadLeft(fmt.Sprint(t.Recipients), 8) +
+		b.WriteString(common.Cell(t.Template, 14) + common.PadLeft(fmt.Sprint(t.Texts), 7) + common.PadLeft(fmt.Sprint(t.Recipients), 8) +
 			common.PadLeft(fmt.Sprint(t.Replied), 9) + rate.Render(common.PadLeft(common.Percent(t.OptOutRate()), 9)) + "  " +
 			common.Truncate(strings.Join(cats, " · "), max(10, m.width-49)) + "\n")
 	}

@@ -283,7 +283,7 @@ func (m *Model) View() string {
 		rows := make([]string, len(m.list.Rows))
 		for i, t := range m.list.Rows {
 			c := pdu.Counting(t.Body)
-			rows[i] = common.Pad(t.Name, 16) + st.Subtle.Render(fmt.Sprintf("%d part%s", c.Parts, map[bool]string{true: "", false: "s"}[c.Parts == 1]))
+			rows[i] = common.Cell(t.Name, 16) + st.Subtle.Render(fmt.Sprintf("%d part%s", c.Parts, map[bool]string{true: "", false: "s"}[c.Parts == 1]))
 		}
 		left = st.Title.Render("Templates") + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all))) + "\n" + common.Rows(st, rows, m.list.Cursor, leftW)
 		if len(m.all) == 0 {
