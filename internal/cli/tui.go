@@ -287,41 +287,26 @@ func (b *tuiBackend) Resend(ctx context.Context, id int64) error { return b.db.R
 
 func (b *tuiBackend) MarkFailed(ctx context.Context, id int64) error { return b.db.Fail(ctx, id, "") }
 
-func (b *tuiBackend) RunCampaign(ctx context.Context, dryRun bool) (string, error) {
+func (b *tuiBackend) RunCampaign(ctx context.Context, dryRun bool) (common.CampaignResult, error) {
 	if b.cfg.APIURL == "" {
-		return "", errors.New("no data source: set api.url (texting config set api.url URL)")
+		return common.CampaignResult{}, errors.New("no data source: set api.url (texting config set api.url URL)")
 	}
 	env, closeFleet, err := b.fleet(ctx)
 	if err != nil {
-		return "", err
+		return common.CampaignResult{}, err
 	}
 	defer closeFleet()
 	sum, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{
 		Source: campaign.Source{URL: b.cfg.APIURL, Key: b.cfg.APIKey}, DryRun: dryRun || !b.cfg.Run})
 	if sum == nil {
-		return "", err
+		return common.CampaignResult{}, err
 	}
-	var parts []string
+	res := common.CampaignResult{DryRun: sum.DryRun}
 	for _, g := range sum.Groups {
-		s := fmt.Sprintf("%s: %d recipients", g.Group, g.Recipients)
-		if sum.DryRun {
-			s += fmt.Sprintf(", %d parts planned", g.Parts)
-		} else {
-			s += fmt.Sprintf(", %d sent", g.Sent)
-		}
-		if g.Error != "" {
-			s += " (" + g.Error + ")"
-		}
-		parts = append(parts, s)
+		res.Groups = append(res.Groups, common.CampaignGroup{Group: g.Group, Recipients: g.Recipients,
+			ToSend: g.Queued, Parts: g.Parts, Sent: g.Sent, Skipped: g.Skipped, Error: g.Error})
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "nothing to send")
-	}
-	prefix := "campaign: "
-	if sum.DryRun {
-		prefix = "dry run: "
-	}
-	return prefix + strings.Join(parts, "; "), err
+	return res, err
 }
 
 // CampaignNames pulls the data source and returns the names of the group

@@ -38,7 +38,7 @@ type Backend interface {
 	// MarkFailed gives up on a queued or unknown-outcome text.
 	MarkFailed(ctx context.Context, id int64) error
 	// RunCampaign runs (or, with dryRun, plans) a campaign and sums it up.
-	RunCampaign(ctx context.Context, dryRun bool) (string, error)
+	RunCampaign(ctx context.Context, dryRun bool) (CampaignResult, error)
 	// CampaignNames returns the recipients' names the data source holds for
 	// the group a template is sent to, for the worst-case preview.
 	CampaignNames(ctx context.Context, group string) ([]string, error)
@@ -55,6 +55,23 @@ type Tagged struct {
 type Suggestion struct {
 	Category   string
 	Confidence float64
+}
+
+// CampaignResult is a campaign run, or a dry run's plan, group by group.
+type CampaignResult struct {
+	DryRun bool
+	Groups []CampaignGroup
+}
+
+// CampaignGroup is one group of a CampaignResult.
+type CampaignGroup struct {
+	Group      string
+	Recipients int
+	ToSend     int            // texts planned (dry run) or queued
+	Parts      int            // SMS parts planned (dry run)
+	Sent       int            // texts sent (a real run)
+	Skipped    map[string]int // recipients left out, by reason ("opted_out")
+	Error      string         // why the group was not sent, "" when it was
 }
 
 // ModemStatus is one dongle as the fleet board shows it.

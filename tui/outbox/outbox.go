@@ -4,6 +4,8 @@ package outbox
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,6 +32,10 @@ type (
 		what string
 		err  error
 	}
+	campaignMsg struct {
+		res common.CampaignResult
+		err error
+	}
 )
 
 // Model is the outbox screen.
@@ -38,6 +44,7 @@ type Model struct {
 	list    common.List[store.Message]
 	filter  common.Filter
 	confirm *store.Message // the text to mark failed, while asking
+	plan    *common.CampaignResult // the dry run's result, shown until the next key
 	width   int
 	height  int
 }
@@ -89,7 +96,19 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, tea.Batch(cmd, common.Err(msg.err))
 		}
 		return m, tea.Batch(cmd, common.Status(msg.what))
+	case campaignMsg:
+		if msg.err != nil {
+			return m, common.Err(fmt.Errorf("dry run: %w", msg.err))
+		}
+		m.plan = &msg.res
+		return m, common.Status("")
 	case tea.KeyMsg:
+		if m.plan != nil {
+			m.plan = nil
+			if msg.String() == "esc" || msg.String() == "enter" {
+				return m, nil
+			}
+		}
 		return m, m.key(msg)
 	}
 	return m, nil
@@ -142,8 +161,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Actions.Campaign):
 		be, ctx := m.c.Backend, m.c.Context()
 		return tea.Batch(common.Status("planning a dry run of the campaign…"), func() tea.Msg {
-			s, err := be.RunCampaign(ctx, true)
-			return doneMsg{s, err}
+			res, err := be.RunCampaign(ctx, true)
+			return campaignMsg{res, err}
 		})
 	case key.Matches(msg, k.List.Filter):
 		return m.filter.Start()
@@ -182,6 +201,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) View() string {
 	st := m.c.Styles
 	head := st.Title.Render("Outbox") + st.Subtle.Render("  queued, sending, failed and unknown-outcome texts  "+m.list.Position())
+	if m.plan != nil {
+		return common.Truncate(head, m.width) + "\n\n" + m.planView(max(4, m.height-2))
+	}
 	sub := m.filter.View(st)
 	textW := max(10, (m.width-2-10-15-11-9)/2)
 	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 11) +
@@ -196,6 +218,7 @@ func (m *Model) View() string {
 	if len(rows) == 0 && !m.list.Loading {
 		body = st.Good.Render("  The outbox is empty: everything went.")
 	}
+
 	foot := ""
 	if m.confirm != nil {
 		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", m.confirm.Number))
@@ -203,4 +226,74 @@ func (m *Model) View() string {
 		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
 	}
 	return common.Truncate(head, m.width) + "\n" + sub + "\n" + cols + "\n" + body + foot
+}
+
+// planView is the campaign's result in at most h lines: per group the
+// recipients, what goes and who is skipped and why.
+func (m *Model) planView(h int) string {
+	st := m.c.Styles
+	p := m.plan
+	title := "Campaign run"
+	if p.DryRun {
+		title = "Dry run of the campaign: nothing was sent"
+	}
+	lines := []string{st.Title.Render(title)}
+	if len(p.Groups) == 0 {
+		lines = append(lines, "  nothing to send")
+	}
+	for i, g := range p.Groups {
+		need := 2
+		if g.Error != "" {
+			need++
+		}
+		if len(lines)+need > h-2 {
+			lines = append(lines, st.Subtle.Render(fmt.Sprintf("  … and %s more", plural(len(p.Groups)-i, "group"))))
+			break
+		}
+		what := plural(g.Recipients, "recipient")
+		if p.DryRun {
+			what += " · " + fmt.Sprintf("%d to send", g.ToSend) + " (" + plural(g.Parts, "part") + ")"
+		} else {
+			what += " · " + fmt.Sprintf("%d sent", g.Sent)
+		}
+		lines = append(lines, "  "+st.Accent.Render(g.Group)+"  "+what)
+		var skipped []string
+		total := 0
+		for _, r := range sortedKeys(g.Skipped) {
+			if n := g.Skipped[r]; n > 0 {
+				total += n
+				skipped = append(skipped, fmt.Sprintf("%d %s", n, strings.ReplaceAll(r, "_", " ")))
+			}
+		}
+		detail := "    nobody skipped"
+		if total > 0 {
+			detail = fmt.Sprintf("    %d skipped: %s", total, strings.Join(skipped, ", "))
+		}
+		if g.Error != "" {
+			lines = append(lines, st.Bad.Render("    ✗ "+common.OneLine(g.Error)))
+		}
+		lines = append(lines, st.Subtle.Render(detail))
+	}
+	lines = append(lines, st.Subtle.Render("any key goes back to the outbox"))
+	for i, l := range lines {
+		lines[i] = common.Truncate(l, m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// plural is "1 part", "2 parts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

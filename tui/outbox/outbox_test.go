@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/outbox"
 	"github.com/texting-centre/texting/tui/tuitest"
 )
@@ -55,5 +56,44 @@ func TestFilterOutbox(t *testing.T) {
 	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "Winter sale") || strings.Contains(v, "See you Friday") {
 		t.Fatalf("filter not applied:\n%s", v)
+	}
+}
+
+// TestDryRunResult: the dry run shows per group the recipients, what goes
+// and who is skipped, in lines that fit, with the right plurals; any key
+// goes back to the list.
+func TestDryRunResult(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.Campaign = common.CampaignResult{DryRun: true, Groups: []common.CampaignGroup{
+		{Group: "Group A", Recipients: 5, ToSend: 1, Parts: 1, Skipped: map[string]int{"opted_out": 3, "duplicate": 1, "invalid": 0}},
+		{Group: "Group B", Recipients: 1, ToSend: 1, Parts: 2, Skipped: map[string]int{"opted_out": 0}},
+	}}
+	m := outbox.New(c)
+	m.SetSize(60, 20)
+	tuitest.Run(t, m, m.Init(), nil)
+	var root []tea.Msg
+	tuitest.Type(t, m, func(msg tea.Msg) { root = append(root, msg) }, "c")
+	v := tuitest.Plain(m.View())
+	for _, want := range []string{
+		"Dry run of the campaign: nothing was sent",
+		"Group A  5 recipients · 1 to send (1 part)",
+		"4 skipped: 1 duplicate, 3 opted out",
+		"Group B  1 recipient · 1 to send (2 parts)",
+		"nobody skipped",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("result lacks %q:\n%s", want, v)
+		}
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if n := len([]rune(line)); n > 60 {
+			t.Errorf("line %d wide: %q", n, line)
+		}
+	}
+	tuitest.Golden(t, "dry_run", m.View())
+	tuitest.Type(t, m, nil, "esc")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "Dry run") || !strings.Contains(v, "queued") {
+		t.Fatalf("esc did not go back to the list:\n%s", v)
 	}
 }

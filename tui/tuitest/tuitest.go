@@ -86,7 +86,8 @@ type Backend struct {
 
 	Suggestion common.Suggestion
 	ModemList  []common.ModemStatus
-	Result     string // what ReadIn, Send and RunCampaign answer
+	Result     string // what ReadIn and Send answer
+	Campaign   common.CampaignResult
 	Names      []string
 	Fail       error // when set, every action fails with it
 }
@@ -161,9 +162,9 @@ func (b *Backend) Resend(ctx context.Context, id int64) error { return b.record(
 // MarkFailed records the id.
 func (b *Backend) MarkFailed(ctx context.Context, id int64) error { return b.record("MarkFailed", id) }
 
-// RunCampaign answers Result.
-func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (string, error) {
-	return b.Result, b.record("RunCampaign", dryRun)
+// RunCampaign answers Campaign.
+func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (common.CampaignResult, error) {
+	return b.Campaign, b.record("RunCampaign", dryRun)
 }
 
 // CampaignNames answers Names.
