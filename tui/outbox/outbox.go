@@ -43,7 +43,7 @@ type Model struct {
 	c       *common.Common
 	list    common.List[store.Message]
 	filter  common.Filter
-	confirm *store.Message // the text to mark failed, while asking
+	confirm *store.Message         // the text to mark failed, while asking
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
 	width   int
 	height  int
