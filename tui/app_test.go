@@ -214,3 +214,26 @@ func TestFooterFits(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusForgottenOnReturn: what a screen's last action did does not stay
+// on it after other screens acted and it was shown again.
+func TestStatusForgottenOnReturn(t *testing.T) {
+	m, be := newApp(t, 100, 30)
+	be.Result = "/dev/ttyUSB2: 2 stored"
+	press(t, m, "1", "u")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✓ undone: 2 texts back in the queue") {
+		t.Fatalf("no undo result:\n%s", v)
+	}
+	press(t, m, "alt+4", "r")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✓ /dev/ttyUSB2: 2 stored") {
+		t.Fatalf("no read-in result:\n%s", v)
+	}
+	press(t, m, "alt+1")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "undone") {
+		t.Fatalf("stale status on Replies:\n%s", v)
+	}
+	press(t, m, "alt+4")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "2 stored") {
+		t.Fatalf("stale read-in result on Modems:\n%s", v)
+	}
+}

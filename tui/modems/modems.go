@@ -76,8 +76,15 @@ func (m *Model) Title() string { return Title }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
-// Init probes the dongles and reads the SIMs' figures.
+// Init probes the dongles and reads the SIMs' figures; the result of an
+// earlier read-in or test text is forgotten.
 func (m *Model) Init() tea.Cmd {
+	m.result, m.failed = "", false
+	return m.reload()
+}
+
+// reload is Init keeping the result line, after a read-in.
+func (m *Model) reload() tea.Cmd {
 	m.loading = true
 	be, db, ctx, now := m.c.Backend, m.c.DB, m.c.Context(), m.c.Now()
 	loc := m.c.Loc
@@ -116,7 +123,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			m.result = "read-in failed: " + msg.err.Error()
 		}
-		return m, m.Init()
+		return m, m.reload()
 	case testMsg:
 		m.reading = false
 		m.result, m.failed = "test text: "+msg.summary, msg.err != nil

@@ -66,7 +66,10 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Init implements common.Screen.
-func (m *Model) Init() tea.Cmd { return m.load(m.list.Reload()) }
+func (m *Model) Init() tea.Cmd {
+	m.plan = nil
+	return m.load(m.list.Reload())
+}
 
 // Captures implements common.Screen.
 func (m *Model) Captures(msg tea.KeyMsg) bool {

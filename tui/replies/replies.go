@@ -86,8 +86,11 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetPageSize(h - 4)
 }
 
-// Init loads the categories and the first page.
+// Init loads the categories and the first page. What the last action did
+// is forgotten: the screen is being shown again, perhaps after other screens
+// (or other processes) changed the queue.
 func (m *Model) Init() tea.Cmd {
+	m.last = ""
 	return tea.Batch(m.loadCategories(), m.load(m.list.Reload()))
 }
 

@@ -62,6 +62,7 @@ func (m *Model) SetSize(w, h int) {
 // Init focuses the first field.
 func (m *Model) Init() tea.Cmd {
 	m.blurred = false
+	m.result, m.failed = "", false
 	return m.form.Init()
 }
 
