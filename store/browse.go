@@ -225,9 +225,16 @@ type SIMHealth struct {
 	SIMID        int64
 	LastSent     time.Time // newest text that left (sent or delivered); zero for never
 	LastReceived time.Time // newest text that came in; zero for never
-	Tried        int       // texts that left or failed since the window start
-	Failed       int       // of which failed
+	Tried        int       // texts that left or that the dongle or gateway refused, since the window start
+	Failed       int       // of which the dongle or gateway refused
 }
+
+// sendFailure picks, of the failed texts, those a dongle or the gateway
+// refused. The others are not the SIM's fault: what Fail (the operator giving up
+// on a text, error "" before it recorded a reason) and MarkSending (the
+// recipient opted out while it was queued) leave in the error column. A
+// refusal by a dongle or the gateway always carries its error.
+const sendFailure = `error <> '' AND error NOT IN ('marked failed by the operator', 'recipient opted out before it was sent')`
 
 // ErrorRate is the share of tried texts that failed, 0 when none were tried.
 func (h SIMHealth) ErrorRate() float64 {
@@ -254,9 +261,9 @@ func (db *DB) SIMsHealth(ctx context.Context, since time.Time) (map[int64]SIMHea
 			(SELECT at FROM messages INDEXED BY messages_sim WHERE sim_id = ?1 AND direction = 'in'
 				ORDER BY at DESC LIMIT 1),
 			(SELECT COUNT(*) FROM messages INDEXED BY messages_sim WHERE sim_id = ?1 AND direction = 'out' AND at >= ?2
-				AND state IN ('sent', 'delivered', 'expired', 'failed', 'unknown')),
+				AND (state IN ('sent', 'delivered', 'expired', 'unknown') OR (state = 'failed' AND `+sendFailure+`))),
 			(SELECT COUNT(*) FROM messages INDEXED BY messages_sim WHERE sim_id = ?1 AND direction = 'out' AND at >= ?2
-				AND state = 'failed')`, id, since.Unix()).Scan(&sent, &recv, &h.Tried, &h.Failed)
+				AND state = 'failed' AND `+sendFailure+`)`, id, since.Unix()).Scan(&sent, &recv, &h.Tried, &h.Failed)
 		if err != nil {
 			return nil, fmt.Errorf("sim health: %w", err)
 		}

@@ -137,8 +137,12 @@ func TestMessagePageAndHealth(t *testing.T) {
 	}
 	states := []string{store.StateSent, store.StateFailed, store.StateDelivered, store.StateQueued}
 	for i, st := range states {
-		mustInsert(t, db, store.Message{Direction: store.Out, SIMID: sim.ID, Number: "+447700900001",
-			Text: fmt.Sprint("Out ", st), At: t0.Add(time.Duration(i) * time.Minute), Kind: store.KindManual, State: st})
+		m := store.Message{Direction: store.Out, SIMID: sim.ID, Number: "+447700900001",
+			Text: fmt.Sprint("Out ", st), At: t0.Add(time.Duration(i) * time.Minute), Kind: store.KindManual, State: st}
+		if st == store.StateFailed {
+			m.Error = "+CMS ERROR: 38" // a send failure carries the dongle's error
+		}
+		mustInsert(t, db, m)
 	}
 	mustInsert(t, db, store.Message{Direction: store.In, SIMID: sim.ID, Number: "+447700900001", Text: "in one",
 		At: t0.Add(30 * time.Minute), Kind: store.KindInbound})
@@ -224,5 +228,43 @@ func TestTemplatesStats(t *testing.T) {
 	none, err := db.TemplatesStats(ctx, t0.Add(2*time.Hour))
 	if err != nil || len(none) != 0 {
 		t.Fatalf("outside the window: %+v, %v", none, err)
+	}
+}
+
+// TestHealthCountsOnlySendFailures: texts the operator marked failed, or
+// that failed because the recipient opted out, are not the SIM's errors.
+func TestHealthCountsOnlySendFailures(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	storetest.FixClock(db, t0.Add(time.Hour))
+	nw, err := db.AddNetwork(ctx, store.Network{Name: "O2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := db.AddSIM(ctx, store.SIM{NetworkID: nw.ID, Active: true, DailyLimit: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := func(i int, state, errText string) int64 {
+		return mustInsert(t, db, store.Message{Direction: store.Out, SIMID: sim.ID, Number: "+447700900001",
+			Text: fmt.Sprint("Out ", i), At: t0.Add(time.Duration(i) * time.Minute), Kind: store.KindManual, State: state, Error: errText})
+	}
+	out(0, store.StateSent, "")
+	out(1, store.StateSent, "")
+	out(2, store.StateFailed, "+CMS ERROR: 28")
+	out(3, store.StateFailed, "")                                       // an operator's, before Fail kept a reason
+	out(4, store.StateFailed, "recipient opted out before it was sent") // never tried
+	if err := db.Fail(ctx, out(5, store.StateQueued, ""), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Fail(ctx, out(6, store.StateUnknown, ""), ""); err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.SIMsHealth(ctx, t0.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := h[sim.ID]; sh.Tried != 3 || sh.Failed != 1 {
+		t.Fatalf("tried %d failed %d, want 3 and 1", sh.Tried, sh.Failed)
 	}
 }
