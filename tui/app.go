@@ -251,8 +251,9 @@ func oneLineErr(err error) string {
 type Tabbed interface{ Tab() string }
 
 // tabs is the tab bar: every screen with its number, the active one
-// highlighted. When the terminal is narrow the names shorten, the active
-// one staying whole.
+// highlighted. Screens past the tenth have no digit: "tab" says how they are
+// reached. When the terminal is narrow the names shorten, the active one
+// staying whole.
 func (m *Model) tabs() string {
 	st := m.c.Styles
 	brand := st.Brand.Render("Texting Centre") + "  "
@@ -271,13 +272,21 @@ func (m *Model) tabs() string {
 					name = ""
 				}
 			}
-			if i < 10 {
+			switch {
+			case i < 10:
 				name = strings.TrimSpace(string("1234567890"[i]) + " " + name)
+			case i != m.active && level < 2:
+				name = "tab " + name
+			}
+			tab, active := st.Tab, st.ActiveTab
+			if i == len(m.screens)-1 {
+				// nothing follows the last: no space after it
+				tab, active = tab.UnsetPaddingRight(), active.UnsetMarginRight()
 			}
 			if i == m.active {
-				parts = append(parts, st.ActiveTab.Render(name))
+				parts = append(parts, active.Render(name))
 			} else {
-				parts = append(parts, st.Tab.Render(name))
+				parts = append(parts, tab.Render(name))
 			}
 		}
 		bar := strings.Join(parts, "")

@@ -237,3 +237,17 @@ func TestStatusForgottenOnReturn(t *testing.T) {
 		t.Fatalf("stale read-in result on Modems:\n%s", v)
 	}
 }
+
+// TestTabBarNames: at 100 columns the bar fits, names the reply types as the
+// screen calls them and says how the screen without a digit is reached.
+func TestTabBarNames(t *testing.T) {
+	m, _ := newApp(t, 100, 30)
+	bar := strings.Split(tuitest.Plain(m.View()), "\n")[0]
+	if n := len([]rune(bar)); n > 100 || !strings.Contains(bar, "9 Types") || !strings.HasSuffix(bar, "tab Networks") {
+		t.Fatalf("tab bar (%d wide): %q", n, bar)
+	}
+	press(t, m, "alt+9")
+	if head := strings.Split(tuitest.Plain(m.View()), "\n")[1]; !strings.HasPrefix(head, "Reply types") {
+		t.Fatalf("screen 9 is headed %q", head)
+	}
+}

@@ -89,7 +89,7 @@ func BenchmarkKeystroke(b *testing.B) {
 // commands Init starts, run to the end) and draws it.
 func BenchmarkScreens(b *testing.B) {
 	db := benchDB(b)
-	names := []string{"Replies", "Conversations", "Inbox/Sent", "Outbox", "Templates", "Stats", "Categories", "SIMs", "Networks"}
+	names := []string{"Replies", "Conversations", "Inbox/Sent", "Outbox", "Templates", "Stats", "Reply types", "SIMs", "Networks"}
 	for _, name := range names {
 		b.Run(name, func(b *testing.B) {
 			m := benchApp(b, db)

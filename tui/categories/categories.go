@@ -12,8 +12,9 @@ import (
 	"github.com/texting-centre/texting/tui/crud"
 )
 
-// Title is the screen's name.
-const Title = "Categories"
+// Title is the screen's name: the tab bar has room for "Types" only, so the
+// screen is called by what its categories are, reply types.
+const Title = "Reply types"
 
 // New returns the categories screen.
 func New(c *common.Common) *crud.Model[store.Category] {
