@@ -234,7 +234,7 @@ type SIMHealth struct {
 // on a text, error "" before it recorded a reason) and MarkSending (the
 // recipient opted out while it was queued) leave in the error column. A
 // refusal by a dongle or the gateway always carries its error.
-const sendFailure = `error <> '' AND error NOT IN ('marked failed by the operator', 'recipient opted out before it was sent')`
+const sendFailure = `error <> '' AND error NOT LIKE '` + operatorFailed + `%' AND error <> '` + optedOutBeforeSend + `'`
 
 // ErrorRate is the share of tried texts that failed, 0 when none were tried.
 func (h SIMHealth) ErrorRate() float64 {

@@ -238,7 +238,7 @@ func (db *DB) MarkSending(ctx context.Context, c Claim) error {
 			}
 			if n > 0 {
 				_, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'failed', error = ? WHERE id = ?`,
-					"recipient opted out before it was sent", c.ID)
+					optedOutBeforeSend, c.ID)
 				optedOut = true
 				return err
 			}
@@ -415,11 +415,20 @@ func (db *DB) Resend(ctx context.Context, id int64) error {
 // it did not go out and must not go. It no longer counts as sent.
 func (db *DB) Fail(ctx context.Context, id int64, reason string) error {
 	if reason == "" {
-		reason = "marked failed by the operator"
+		reason = operatorFailed
+	} else {
+		reason = operatorFailed + ": " + reason
 	}
 	return db.operatorChange(ctx, id, []string{StateUnknown, StateQueued}, `UPDATE messages SET state = 'failed',
 		owner = '', error = ? WHERE id = ?`, reason, id)
 }
+
+// The error texts of failures that were not a modem's or gateway's: the
+// fleet's error rate leaves them out.
+const (
+	operatorFailed     = "marked failed by the operator"
+	optedOutBeforeSend = "recipient opted out before it was sent"
+)
 
 func (db *DB) operatorChange(ctx context.Context, id int64, from []string, update string, args ...any) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
