@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/texting-centre/texting/gateway"
 	"github.com/texting-centre/texting/store"
@@ -39,7 +40,9 @@ func (g *GatewaySender) Send(ctx context.Context, t Outgoing) (Result, error) {
 			return Result{}, &SendError{Class: ClassUnknown, Err: err}
 		}
 	case errors.Is(err, gateway.ErrRejected):
-		return Result{}, &SendError{Class: ClassSIM, Err: err}
+		// The account's own problems (credentials, credit, sender) park it;
+		// anything else the provider refuses with is taken as passing.
+		return Result{}, &SendError{Class: rejectedClass(err), Err: err}
 	case errors.Is(err, gateway.ErrNotSent):
 		return Result{}, &SendError{Class: ClassTransient, Err: err}
 	default:
@@ -52,4 +55,21 @@ func (g *GatewaySender) Send(ctx context.Context, t Outgoing) (Result, error) {
 		return Result{}, &SendError{Class: ClassRecipient, Err: fmt.Errorf("gateway refused %s: %s", t.Number, res[0].Reason)}
 	}
 	return Result{Ref: res[0].ProviderRef, Parts: parts}, nil
+}
+
+// rejectedClass sorts an `ERROR:` answer: about the account (credentials,
+// credit, sender ID) it is the SIM's problem and parks it until the operator
+// acts; anything else ("Service temporarily unavailable") is retried later.
+func rejectedClass(err error) Class {
+	var re *gateway.RejectedError
+	if !errors.As(err, &re) {
+		return ClassSIM
+	}
+	r := strings.ToLower(re.Reason)
+	for _, w := range []string{"user", "password", "login", "credit", "balance", "account", "sender", "from", "suspend", "disabled"} {
+		if strings.Contains(r, w) {
+			return ClassSIM
+		}
+	}
+	return ClassTransient
 }

@@ -244,6 +244,10 @@ func (c *Client) post(ctx context.Context, apiURL string, form url.Values) (answ
 	case resp.StatusCode == http.StatusNotFound:
 		// No script at that URL, so nothing ran: a configuration error.
 		return answer{}, fmt.Errorf("%w: the provider answered %s: check the account's API URL", ErrNotSent, resp.Status)
+	case resp.StatusCode == http.StatusServiceUnavailable:
+		// The provider (or its front) turned the request away before its
+		// script ran: nothing was sent, and it may be tried again later.
+		return answer{}, fmt.Errorf("%w: the provider answered %s", ErrNotSent, resp.Status)
 	case resp.StatusCode != http.StatusOK:
 		return answer{}, fmt.Errorf("%w: %w: HTTP status %s", ErrUnknownOutcome, ErrBadAnswer, resp.Status)
 	case len(body) > maxAnswerBytes:

@@ -317,7 +317,10 @@ func TestSendHTTPError(t *testing.T) {
 	p := newProvider(t)
 	p.SetFault(gatewaytest.FaultUnavailable)
 	_, err := newClient(t).Send(context.Background(), p.Account(user, ""), []string{"+61412345678"}, "Hi", "m1", 1)
-	checkErr(t, err, gateway.ErrUnknownOutcome, gateway.ErrBadAnswer)
+	checkErr(t, err, gateway.ErrNotSent)
+	if n := len(p.Sent()); n != 0 {
+		t.Fatalf("the double sent %d texts under a 503", n)
+	}
 }
 
 func TestSendNotSent(t *testing.T) {
