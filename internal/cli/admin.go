@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -155,7 +156,7 @@ func toSIMJSON(s store.SIM) simJSON {
 type simFlags struct {
 	network, phone, imsi, url, user, password, sender, notes string
 	ref, limit                                               int
-	inactive, active                                         bool
+	inactive, active, unpark                                 bool
 }
 
 func (o *simFlags) register(cmd *cobra.Command, forSet bool) {
@@ -177,6 +178,7 @@ func (o *simFlags) register(cmd *cobra.Command, forSet bool) {
 	fl.BoolVar(&o.inactive, "inactive", false, "do not send from this SIM")
 	if forSet {
 		fl.BoolVar(&o.active, "active", false, "send from this SIM again")
+		fl.BoolVar(&o.unpark, "unpark", false, "lift a park (after its cause is fixed); changing the gateway credentials lifts it too")
 	}
 }
 
@@ -254,6 +256,11 @@ func (o *simFlags) apply(ctx context.Context, f *Factory, db *store.DB, cmd *cob
 		s.Active = false
 	} else if fl.Changed("active") && o.active {
 		s.Active = true
+	}
+	// A SIM parked for its own problem (credit, credentials) goes back to
+	// work when the operator says so or fixes what parked it.
+	if o.unpark || (s.ID != 0 && (fl.Changed("url") || fl.Changed("user") || fl.Changed("password") || fl.Changed("sender"))) {
+		s.ParkedUntil, s.ParkReason = time.Time{}, ""
 	}
 	if s.GatewayURL != "" && (s.GatewayUser == "" || s.GatewayPassword == "") {
 		return fmt.Errorf("a gateway account needs --url, --user and --password")

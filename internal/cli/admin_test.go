@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/texting-centre/texting/store"
 )
@@ -201,5 +202,49 @@ func TestTwoBinariesAtOnce(t *testing.T) {
 	var nets []networkJSON
 	if err := json.Unmarshal(out, &nets); err != nil || len(nets) != 2*each {
 		t.Fatalf("%d networks after two writers, want %d (%v)", len(nets), 2*each, err)
+	}
+}
+
+func TestSIMSetUnparks(t *testing.T) {
+	path := seedAdmin(t)
+	ctx := context.Background()
+	park := func(label string) {
+		db, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		s, err := db.FindSIM(ctx, label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ParkSIM(ctx, s.ID, time.Now().Add(24*time.Hour), "refused by the provider: Username or password is incorrect"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parked := func(label string) bool {
+		r := runCLI(t, path, nil, "sim", "list", "--json")
+		var sims []simJSON
+		if err := json.Unmarshal([]byte(r.out), &sims); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sims {
+			if s.Label == label {
+				return s.ParkedUntil != nil
+			}
+		}
+		t.Fatalf("no SIM %s", label)
+		return false
+	}
+	park("SMSBCAST")
+	if r := runCLI(t, path, nil, "sim", "set", "SMSBCAST", "--limit", "500"); r.code != 0 || !parked("SMSBCAST") {
+		t.Fatalf("an unrelated change lifted the park (exit %d %s)", r.code, r.err)
+	}
+	if r := runCLI(t, path, nil, "sim", "set", "SMSBCAST", "--password", "new-secret"); r.code != 0 || parked("SMSBCAST") {
+		t.Fatalf("new credentials did not lift the park (exit %d %s)", r.code, r.err)
+	}
+	park("O2 1")
+	if r := runCLI(t, path, nil, "sim", "set", "O2 1", "--unpark"); r.code != 0 || parked("O2 1") {
+		t.Fatalf("--unpark did not lift the park (exit %d %s)", r.code, r.err)
 	}
 }
