@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/texting-centre/texting/phone"
@@ -129,6 +130,18 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 			if err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			if m.State == store.StateQueued {
+				// A manual text goes when the operator says, not whenever a
+				// later run finds it queued: one that could not go now is
+				// failed, and `texting outbox resend` sends it on purpose.
+				why := m.Error
+				if why == "" {
+					why = "its SIM is over today's limit, parked or not connected"
+				}
+				if err := e.DB.Fail(context.WithoutCancel(ctx), id, "not sent now: "+why); err == nil {
+					m.State, m.Error = store.StateFailed, "not sent now: "+why+" (texting outbox resend "+strconv.FormatInt(id, 10)+" sends it again)"
+				}
 			}
 			r := &results[at[j]]
 			r.SIM, r.State, r.Parts, r.Error = m.SIM, m.State, m.Parts, m.Error

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,5 +191,45 @@ func TestSendAndFollowupCommands(t *testing.T) {
 		if _, ok := fs[k]; !ok {
 			t.Errorf("follow-up summary has no %q", k)
 		}
+	}
+}
+
+// TestManualTextThatCannotGoIsFailed: a manual text that cannot leave now
+// (its SIM is parked) is failed and said so, and a later run does
+// not send it behind the operator's back; `outbox resend` does, on purpose.
+func TestManualTextThatCannotGoIsFailed(t *testing.T) {
+	fx := newCampaignFixture(t, 0, 5*time.Millisecond)
+	port := []string{"--port", fx.ports[0]}
+	if r := runCLI(t, fx.dbPath, nil, append([]string{"send", "--to", "07700900111", "--text", "first"}, port...)...); r.code != 0 {
+		t.Fatalf("first send: exit %d %s %s", r.code, r.out, r.err)
+	}
+	db, err := store.Open(context.Background(), fx.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := db.FindSIM(context.Background(), "O2 - UK 1")
+	if err == nil {
+		err = db.ParkSIM(context.Background(), sim.ID, time.Now().Add(time.Hour), "test: no credit")
+	}
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, fx.dbPath, nil, append([]string{"send", "--to", "07700900111", "--text", "second", "--sim", "O2 - UK 1", "--json"}, port...)...)
+	var res []map[string]any
+	if r.code != 1 || json.Unmarshal([]byte(r.out), &res) != nil || len(res) != 1 || res[0]["state"] != "failed" ||
+		!strings.Contains(fmt.Sprint(res[0]["error"]), "outbox resend") {
+		t.Fatalf("second send: exit %d, out %s, err %s", r.code, r.out, r.err)
+	}
+	runCLI(t, fx.dbPath, nil, "sim", "set", "O2 - UK 1", "--unpark")
+	if r := runCLI(t, fx.dbPath, nil, append([]string{"send", "--to", "07700900112", "--text", "third"}, port...)...); r.code != 0 {
+		t.Fatalf("third send: exit %d %s %s", r.code, r.out, r.err)
+	}
+	var texts []string
+	for _, s := range fx.emus[0].Sent() {
+		texts = append(texts, s.Msg.Text)
+	}
+	if strings.Join(texts, ",") != "first,third" {
+		t.Fatalf("the dongle sent %q; the failed manual text must not go on its own", texts)
 	}
 }
