@@ -154,6 +154,19 @@ type Config struct {
 	GreetingCountry   string
 }
 
+// Check resolves stored (with the environment) as Load would and reports
+// the first problem, including those between keys (follow-up days in the
+// wrong order): `texting config set` refuses a value that would break every
+// later command.
+func Check(stored map[string]string, getenv func(string) string) error {
+	vals, err := Resolve(stored, getenv)
+	if err != nil {
+		return err
+	}
+	_, err = fromValues(vals)
+	return err
+}
+
 // SettingsReader is the part of the store Load needs.
 type SettingsReader interface {
 	Settings(ctx context.Context) (map[string]string, error)

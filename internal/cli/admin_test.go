@@ -127,6 +127,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown setting", "", []string{"config", "set", "colour", "blue"}, "unknown setting"},
 		{"bad setting value", "", []string{"config", "set", "quiet.hours", "late"}, "quiet hours"},
 		{"bad region", "", []string{"config", "set", "region", "XX"}, "region code"},
+		{"follow-up days out of order", "", []string{"config", "set", "followup.min_days", "7"}, "after followup.max_days"},
+		{"negative value", "", []string{"config", "set", "followup.min_days", "-1"}, "whole number"},
 		{"gateway without password", "", []string{"sim", "add", "--network", "SMSBCAST", "--url", "https://x.example/a", "--user", "u"}, "--password"},
 		{"bad stats days", "", []string{"stats", "--days", "0"}, "--days"},
 		{"bad since", "", []string{"messages", "--since", "yesterday"}, "--since"},

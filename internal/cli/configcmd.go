@@ -125,8 +125,18 @@ func newCmdConfig(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stored, err := db.Settings(ctx)
+			if err != nil {
+				return err
+			}
+			stored[args[0]] = v
+			if err := config.Check(stored, func(string) string { return "" }); err != nil {
+				return err
+			}
 			return db.SetSetting(ctx, args[0], v)
 		}}
+	// A value may start with a dash ("-1"): it is an argument, not a flag.
+	set.Flags().SetInterspersed(false)
 	cmd.AddCommand(list, get, set)
 	return cmd
 }
