@@ -83,7 +83,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
 	db := &DB{sql: sdb, path: path, Now: time.Now}
-	if err := db.migrate(ctx); err != nil {
+	// Processes that open a brand-new file at the same moment race to make
+	// it a WAL database, and SQLite answers the loser "busy" at once, without
+	// its busy timeout: try again for a little while before giving up.
+	err = db.migrate(ctx)
+	for wait := 20 * time.Millisecond; isBusy(err) && wait < 3*time.Second; wait *= 2 {
+		select {
+		case <-ctx.Done():
+			sdb.Close()
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		err = db.migrate(ctx)
+	}
+	if err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, describe(err))
 	}
