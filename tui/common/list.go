@@ -145,6 +145,14 @@ func (l *List[T]) HandleKey(k keys.List, msg tea.KeyMsg) (req PageRequest, load,
 	return req, load, true
 }
 
+// ClearFilter empties the filter field and returns the request for the
+// first page of the unfiltered list.
+func (l *List[T]) ClearFilter(f *Filter) PageRequest {
+	f.Input.SetValue("")
+	l.Filter = ""
+	return l.Request(0, 0)
+}
+
 // Position describes where the page is: "21–40" and whether more follow.
 func (l *List[T]) Position() string {
 	if len(l.Rows) == 0 {

@@ -174,9 +174,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.List.Filter):
 		return m.filter.Start()
 	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		m.filter.Input.SetValue("")
-		m.list.Filter = ""
-		return m.load(m.list.Request(0, 0))
+		return m.load(m.list.ClearFilter(&m.filter))
 	default:
 		req, load, handled := m.list.HandleKey(k.List, msg)
 		if load {
@@ -224,8 +222,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
 		{k.Actions.Reply, k.Actions.Save, k.Actions.GSMTwins},
-		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
-		{k.List.Filter, k.List.Refresh, k.List.Back},
+		k.List.Moves(),
+		k.List.Filtering(),
 	}
 }
 

@@ -23,6 +23,12 @@ type List struct {
 	Back                             key.Binding
 }
 
+// Moves are the list's movement keys, one row of the full help.
+func (l List) Moves() []key.Binding { return []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Home} }
+
+// Filtering are the list's filter and refresh keys, one row of the full help.
+func (l List) Filtering() []key.Binding { return []key.Binding{l.Filter, l.Refresh, l.Back} }
+
 // Replies bindings categorise the review queue.
 type Replies struct {
 	Pick   key.Binding // 1…9: the numbered categories

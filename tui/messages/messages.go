@@ -153,9 +153,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.List.Filter):
 		return m.filter.Start()
 	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		m.filter.Input.SetValue("")
-		m.list.Filter = ""
-		return m.load(m.list.Request(0, 0))
+		return m.load(m.list.ClearFilter(&m.filter))
 	case key.Matches(msg, k.Actions.Edit):
 		if t, ok := m.list.Selected(); ok {
 			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: t.Number} }
@@ -179,8 +177,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
 		{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM},
-		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
-		{k.List.Filter, k.List.Refresh, k.List.Back},
+		k.List.Moves(),
+		k.List.Filtering(),
 	}
 }
 

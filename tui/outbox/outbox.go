@@ -170,9 +170,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.List.Filter):
 		return m.filter.Start()
 	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		m.filter.Input.SetValue("")
-		m.list.Filter = ""
-		return m.load(m.list.Request(0, 0))
+		return m.load(m.list.ClearFilter(&m.filter))
 	default:
 		if req, load, _ := m.list.HandleKey(k.List, msg); load {
 			return m.load(req)
@@ -195,8 +193,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
 		{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign},
-		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Home},
-		{k.List.Filter, k.List.Refresh, k.List.Back},
+		k.List.Moves(),
+		k.List.Filtering(),
 	}
 }
 
