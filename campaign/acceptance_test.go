@@ -11,6 +11,7 @@ import (
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/modem/modemtest"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -54,7 +55,7 @@ func dongles(t testing.TB, db *store.DB, limits []int, opts ...modemtest.Option)
 	return out
 }
 
-func connect(t testing.TB, db *store.DB, ds []*dongle) *campaign.Fleet {
+func connect(t testing.TB, db *store.DB, ds []*dongle) *outbox.Fleet {
 	t.Helper()
 	var ports []string
 	for _, d := range ds {
@@ -62,7 +63,7 @@ func connect(t testing.TB, db *store.DB, ds []*dongle) *campaign.Fleet {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	f, err := campaign.ConnectFleet(ctx, db, campaign.FleetOptions{Ports: ports, ModemOptions: fastModem, NoGateway: true})
+	f, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{Ports: ports, ModemOptions: fastModem, NoGateway: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 	}
 	fleet := connect(t, db, ds)
 	env := newEnv(t, db, fleet.Senders...)
-	sum, err := campaign.RunFollowups(ctx, env, false)
+	sum, err := campaign.RunFollowups(ctx, env, campaign.FollowupOptions{})
 	if err != nil || sum.Sent != 1 {
 		t.Fatalf("follow-ups: %+v, %v", sum, err)
 	}
@@ -253,7 +254,7 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 		t.Fatalf("follow-up received %v from the campaign SIM, %d from the other", got, len(ds[0].emu.Sent()))
 	}
 	move(time.Minute)
-	res, err := campaign.SendManual(ctx, env, []string{"07700 900002", "bogus"}, "Call me", ds[0].sim.Label())
+	res, err := outbox.SendManual(ctx, env, []string{"07700 900002", "bogus"}, "Call me", ds[0].sim.Label())
 	if err == nil {
 		t.Fatal("an invalid number gave no error")
 	}
@@ -262,54 +263,5 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 	}
 	if got := received(t, ds[0].emu)["+447700900002"]; len(got) != 1 || got[0] != "Call me" {
 		t.Fatalf("manual text received %v", got)
-	}
-}
-
-// TestModemErrorsThroughTheDispatcher drives the modem adapter with the
-// emulator's faults: each error class lands the text in the right state, and
-// texts move to the other dongle when theirs cannot send.
-func TestModemErrorsThroughTheDispatcher(t *testing.T) {
-	tests := []struct {
-		name      string
-		fault     modemtest.Fault
-		wantState string
-		otherSent int // texts the healthy dongle sent
-		parked    bool
-	}{
-		{"CMS 500 after the text went out: unknown", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, store.StateUnknown, 0, false},
-		{"silence after the PDU: unknown", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, store.StateUnknown, 0, false},
-		{"unassigned number: failed", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, store.StateFailed, 0, false},
-		{"SIM barred: parked, texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 10", Times: -1}, store.StateSent, 2, true},
-		{"network busy every time: texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42", Times: -1}, store.StateSent, 2, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			db, _ := openDB(t, thursday)
-			ds := dongles(t, db, []int{10, 10})
-			fleet := connect(t, db, ds)
-			ds[0].emu.AddFault(tc.fault)
-			// Two campaign texts on the faulty dongle's SIM; the first meets the fault.
-			ids := queueTexts(t, db, ds[0].sim.ID, store.KindCampaign, 2, "Hi {greeting}")
-			if _, err := dispatcher(db).Dispatch(ctx, fleet.Senders); err != nil {
-				t.Fatal(err)
-			}
-			m, err := db.Message(ctx, ids[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m.State != tc.wantState {
-				t.Fatalf("first text %s (%s), want %s", m.State, m.Error, tc.wantState)
-			}
-			if got := len(received(t, ds[1].emu)); got != tc.otherSent {
-				t.Fatalf("the healthy dongle sent %d texts, want %d", got, tc.otherSent)
-			}
-			if second, _ := db.Message(ctx, ids[1]); second.State != store.StateSent {
-				t.Fatalf("second text %s (%s)", second.State, second.Error)
-			}
-			if s, _ := db.SIM(ctx, ds[0].sim.ID); s.Parked(thursday) != tc.parked {
-				t.Fatalf("parked = %v (%s), want %v", s.Parked(thursday), s.ParkReason, tc.parked)
-			}
-		})
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // Reasons a campaign text gets no follow-up (now, or at all).
@@ -89,23 +91,31 @@ type FollowupSummary struct {
 	Recovered   int            `json:"recovered_unknown"`
 }
 
+// FollowupOptions are the follow-up run's own inputs.
+type FollowupOptions struct {
+	// DryRun decides and reports: nothing is queued, sent or recorded.
+	DryRun bool
+	// Progress is told what the run does (default: nothing).
+	Progress Progress
+}
+
 // RunFollowups is `texting followup run`: for each campaign text sent
 // between followup.min_days and followup.max_days calendar days ago (local
 // time) that has no follow-up yet, decide by the rules and queue the
 // follow-up on the campaign text's own SIM, then send. A follow-up whose SIM
 // is not connected, parked or full today waits for a later run.
-func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, error) {
-	dry := dryRun || !e.Config.Run
+func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*FollowupSummary, error) {
+	dry := o.DryRun || !e.Config.Run
 	sum := &FollowupSummary{DryRun: dry, Skipped: map[string]int{}}
 	for _, r := range FollowupReasons() {
 		sum.Skipped[r] = 0
 	}
 	var run store.Run
 	if !dry {
-		stop := e.keepAlive(ctx)
+		stop := e.StartKeepAlive(ctx)
 		defer stop()
 		var err error
-		run, err = e.DB.StartRun(ctx, store.RunFollowup, "", e.Owner.String(), e.alive(ctx))
+		run, err = e.DB.StartRun(ctx, store.RunFollowup, "", e.Owner.String(), e.Alive(ctx))
 		if err != nil {
 			return sum, err
 		}
@@ -124,11 +134,11 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 		}
 		return sum, err
 	}
-	prog := e.progress()
+	prog := progressOf(o.Progress)
 	prog.Phase("planning follow-ups")
 	now := e.DB.Now()
-	local := now.In(e.loc())
-	today := dayStart(local)
+	local := now.In(e.Location())
+	today := outbox.DayStart(local)
 	from := today.AddDate(0, 0, -e.Config.FollowupMaxDays)
 	to := today.AddDate(0, 0, -e.Config.FollowupMinDays+1)
 	cands, err := e.DB.FollowupCandidates(ctx, from, to)
@@ -144,12 +154,11 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 	for _, t := range templates {
 		tByID[t.ID] = t
 	}
-	p := &Planner{DB: e.DB, Loc: e.loc()}
-	c, err := p.capacity(ctx, e.sims(), now, e.loc())
+	c, err := outbox.MeasureCapacity(ctx, e.DB, e.SIMs(), now, e.Location())
 	if err != nil {
 		return finish(err)
 	}
-	greeting := greetNow(e)
+	greeting := e.GreetNow()
 	var msgs []store.Message
 	for _, cand := range cands {
 		t, ok := tByID[cand.Campaign.TemplateID]
@@ -158,19 +167,18 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 			sum.Skipped[dec.Reason]++
 			continue
 		}
-		text := RenderName(dec.Body, cand.Campaign.Name)
-		parts := Parts(RenderGreeting(text, greeting))
-		s := c.byID[cand.Campaign.SIMID]
+		text := template.RenderName(dec.Body, cand.Campaign.Name)
+		parts := template.Parts(template.RenderGreeting(text, greeting))
+		s := c.Room(cand.Campaign.SIMID)
 		if s == nil {
 			sum.Skipped[NoFollowupSIMUnavailable]++
 			continue
 		}
-		if s.left < parts {
+		if !s.Fits(parts) {
 			sum.Skipped[NoFollowupNoCapacity]++
 			continue
 		}
-		s.left -= parts
-		s.Planned += parts
+		s.Take(parts)
 		if dec.Action == store.FollowupAlternative {
 			sum.Alternative++
 		} else {
@@ -182,8 +190,8 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 	}
 	sum.Quiet = e.Config.Quiet.In(local)
 	plan := &Plan{Groups: []GroupPlan{{Group: "follow-ups", Recipients: len(cands), Parts: 0}}}
-	for _, s := range c.sims {
-		plan.SIMs = append(plan.SIMs, s.SIMPlan)
+	for _, s := range c.Rooms() {
+		plan.SIMs = append(plan.SIMs, simPlan(s))
 		plan.Groups[0].Parts += s.Planned
 	}
 	prog.Planned(plan, len(msgs))
@@ -198,7 +206,7 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 		sum.Queued = len(msgs)
 	}
 	prog.Phase("sending follow-ups")
-	tally := func(ev Event) {
+	tally := func(ev outbox.Event) {
 		if ev.Kind != store.KindFollowup || ev.RunID != run.ID {
 			return
 		}
@@ -212,7 +220,7 @@ func RunFollowups(ctx context.Context, e *Env, dryRun bool) (*FollowupSummary, e
 			sum.Unknown++
 		}
 	}
-	res, err := e.dispatcher([]string{store.KindFollowup}, tally).Dispatch(ctx, e.Senders)
+	res, err := dispatcher(e, prog, []string{store.KindFollowup}, tally).Dispatch(ctx, e.Senders)
 	sum.Recovered = len(res.Recovered)
 	sum.Waiting = sum.Queued - sum.Sent - sum.Failed - sum.Unknown
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -93,11 +94,11 @@ func TestFollowupRules(t *testing.T) {
 				}
 			}
 			fs, fo := &fakeSender{sim: sim}, &fakeSender{sim: other}
-			senders := []campaign.Sender{fs, fo}
+			senders := []outbox.Sender{fs, fo}
 			if tc.simGone {
-				senders = []campaign.Sender{fo}
+				senders = []outbox.Sender{fo}
 			}
-			sum, err := campaign.RunFollowups(ctx, newEnv(t, db, senders...), false)
+			sum, err := campaign.RunFollowups(ctx, newEnv(t, db, senders...), campaign.FollowupOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestFollowupRules(t *testing.T) {
 				t.Fatalf("follow-up row %+v, %v", m, err)
 			}
 			// Once only: the next day's run sends nothing more.
-			again, err := campaign.RunFollowups(ctx, newEnv(t, db, senders...), false)
+			again, err := campaign.RunFollowups(ctx, newEnv(t, db, senders...), campaign.FollowupOptions{})
 			if err != nil || again.Candidates != 0 || len(fs.texts()) != 1 {
 				t.Fatalf("second run: %+v, %v, %d sent", again, err, len(fs.texts()))
 			}

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/store/storetest"
 )
@@ -26,16 +26,16 @@ type fakeSender struct {
 	sim   store.SIM
 	delay time.Duration
 	// fail, when set, decides the error of the nth call (1-based).
-	fail func(n int, t campaign.Outgoing) error
+	fail func(n int, t outbox.Outgoing) error
 
 	mu    sync.Mutex
 	calls int
-	sent  []campaign.Outgoing
+	sent  []outbox.Outgoing
 }
 
 func (f *fakeSender) SIM() store.SIM { return f.sim }
 
-func (f *fakeSender) Send(ctx context.Context, t campaign.Outgoing) (campaign.Result, error) {
+func (f *fakeSender) Send(ctx context.Context, t outbox.Outgoing) (outbox.Result, error) {
 	if f.delay > 0 {
 		time.Sleep(f.delay)
 	}
@@ -44,17 +44,17 @@ func (f *fakeSender) Send(ctx context.Context, t campaign.Outgoing) (campaign.Re
 	f.calls++
 	if f.fail != nil {
 		if err := f.fail(f.calls, t); err != nil {
-			return campaign.Result{}, err
+			return outbox.Result{}, err
 		}
 	}
 	f.sent = append(f.sent, t)
-	return campaign.Result{Ref: "1"}, nil
+	return outbox.Result{Ref: "1"}, nil
 }
 
-func (f *fakeSender) texts() []campaign.Outgoing {
+func (f *fakeSender) texts() []outbox.Outgoing {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]campaign.Outgoing(nil), f.sent...)
+	return append([]outbox.Outgoing(nil), f.sent...)
 }
 
 func addSIM(t testing.TB, db *store.DB, network string, limit int) store.SIM {
@@ -94,11 +94,11 @@ func testConfig(t testing.TB, db *store.DB) config.Config {
 	return c
 }
 
-func newEnv(t testing.TB, db *store.DB, senders ...campaign.Sender) *campaign.Env {
+func newEnv(t testing.TB, db *store.DB, senders ...outbox.Sender) *outbox.Env {
 	t.Helper()
-	return &campaign.Env{
+	return &outbox.Env{
 		DB: db, Config: testConfig(t, db), Senders: senders, Loc: time.UTC,
-		Greet: greeting.At, Owner: campaign.ThisProcess(),
+		Greet: greeting.At, Owner: outbox.ThisProcess(),
 	}
 }
 

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // Reasons a recipient is skipped, as counted in plans and summaries.
@@ -172,8 +173,8 @@ func (r *renderer) render(group int, body, name string) rendered {
 	if v, ok := r.done[k]; ok {
 		return v
 	}
-	text := RenderName(body, name)
-	v := rendered{text: text, first: FirstName(name), parts: Parts(RenderGreeting(text, r.greeting))}
+	text := template.RenderName(body, name)
+	v := rendered{text: text, first: template.FirstName(name), parts: template.Parts(template.RenderGreeting(text, r.greeting))}
 	r.done[k] = v
 	return v
 }
@@ -289,14 +290,14 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 			g.Error = fmt.Sprintf("no template named %q: group skipped", g.Group)
 			continue
 		}
-		if err := CheckTemplate(t.Body); err != nil {
+		if err := template.Check(t.Body); err != nil {
 			g.Error = fmt.Sprintf("template %q: %v: group skipped", t.Name, err)
 			continue
 		}
 		g.Template = t
 	}
 
-	cap, err := p.capacity(ctx, sims, now, loc)
+	cap, err := outbox.MeasureCapacity(ctx, p.DB, sims, now, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -321,104 +322,24 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 		}
 		t := rd.render(r.group, g.Template.Body, r.name)
 		parts := t.parts
-		s := cap.pick(parts, last[r.number])
+		s := cap.Pick(parts, last[r.number])
 		if s == nil {
 			g.Skipped[SkipNoCapacity]++
 			plan.NoCapacity++
 			continue
 		}
-		s.Planned += parts
-		s.left -= parts
+		s.Take(parts)
 		taken[r.number] = true
 		g.Texts = append(g.Texts, PlannedText{Number: r.number, Raw: r.raw, Name: t.first, Text: t.text, Parts: parts, SIMID: s.SIM.ID})
 		g.Parts += parts
 	}
-	for _, s := range cap.sims {
-		plan.SIMs = append(plan.SIMs, s.SIMPlan)
+	for _, s := range cap.Rooms() {
+		plan.SIMs = append(plan.SIMs, simPlan(s))
 	}
 	return plan, nil
 }
 
-type simCap struct {
-	SIMPlan
-	left int // Left minus what the plan has given it so far
-	idx  int
-}
-
-type capacity struct {
-	sims  []*simCap // modems least used first, then gateways
-	byID  map[int64]*simCap
-	modem int // how many of sims are modems
-}
-
-// capacity gathers what each SIM has used and has left today.
-func (p *Planner) capacity(ctx context.Context, sims []store.SIM, now time.Time, loc *time.Location) (*capacity, error) {
-	local := now.In(loc)
-	today, err := p.DB.SentParts(ctx, dayStart(local), dayStart(local).AddDate(0, 0, 1))
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	used12, err := p.DB.SentParts(ctx, dayStart(local).AddDate(0, 0, -(store.UsageWindow-1)), now.Add(time.Second))
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	queued, err := p.DB.QueuedParts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	c := &capacity{byID: map[int64]*simCap{}}
-	for _, s := range sims {
-		if !s.Active || s.Parked(now) {
-			continue
-		}
-		sc := &simCap{SIMPlan: SIMPlan{SIM: s, Used12: used12[s.ID], Today: today[s.ID], Queued: queued[s.ID]}}
-		sc.Left = max(0, s.DailyLimit-sc.Today-sc.Queued)
-		sc.left = sc.Left
-		c.sims = append(c.sims, sc)
-		c.byID[s.ID] = sc
-	}
-	sort.SliceStable(c.sims, func(i, j int) bool {
-		a, b := c.sims[i], c.sims[j]
-		if a.SIM.IsGateway() != b.SIM.IsGateway() {
-			return !a.SIM.IsGateway()
-		}
-		if a.Used12 != b.Used12 {
-			return a.Used12 < b.Used12
-		}
-		return a.SIM.ID < b.SIM.ID
-	})
-	for i, s := range c.sims {
-		s.idx = i
-		if !s.SIM.IsGateway() {
-			c.modem++
-		}
-	}
-	return c, nil
-}
-
-// pick chooses the SIM for a text of parts: the sticky SIM when it has room,
-// else the modem SIM with the least use (over 12 days plus this plan) that
-// has room, else a gateway with room; nil when none has.
-func (c *capacity) pick(parts int, sticky int64) *simCap {
-	if s := c.byID[sticky]; s != nil && s.left >= parts {
-		return s
-	}
-	var best *simCap
-	for _, s := range c.sims[:c.modem] {
-		if s.left < parts {
-			continue
-		}
-		if best == nil || s.Used12+s.Planned < best.Used12+best.Planned {
-			best = s
-		}
-	}
-	if best != nil {
-		return best
-	}
-	for _, s := range c.sims[c.modem:] {
-		if s.left >= parts {
-			return s
-		}
-	}
-	return nil
+// simPlan is the plan's view of a SIM's room.
+func simPlan(r *outbox.Room) SIMPlan {
+	return SIMPlan{SIM: r.SIM, Used12: r.Used12, Today: r.Today, Queued: r.Queued, Left: r.Left, Planned: r.Planned}
 }

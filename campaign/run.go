@@ -1,17 +1,18 @@
+// Package campaign pulls the campaign data source, plans who gets which text
+// from which SIM (dedupe, opt-outs, daily limits, sticky SIMs), and runs
+// campaigns and follow-ups on top of the outbox, which sends them.
 package campaign
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // Progress is told what a run is doing, for a progress bar or a log. Calls
@@ -24,7 +25,7 @@ type Progress interface {
 	// of texts the run will try (planned plus those left queued before).
 	Planned(p *Plan, total int)
 	// Event reports one text's outcome.
-	Event(e Event)
+	Event(e outbox.Event)
 }
 
 // NoProgress discards progress.
@@ -37,87 +38,23 @@ func (NoProgress) Phase(string) {}
 func (NoProgress) Planned(*Plan, int) {}
 
 // Event implements Progress.
-func (NoProgress) Event(Event) {}
+func (NoProgress) Event(outbox.Event) {}
 
-// Env is what campaign, follow-up and manual sends share: the database, the
-// configuration, the connected SIMs, the clock's location, the greeting and
-// who this process is.
-type Env struct {
-	DB      *store.DB
-	Config  config.Config
-	Senders []Sender
-	// Loc is local time (default time.Local).
-	Loc *time.Location
-	// Greet renders {greeting} (default: none).
-	Greet    func(time.Time) string
-	Owner    Owner
-	Logger   *slog.Logger
-	Progress Progress
-}
-
-func (e *Env) loc() *time.Location {
-	if e.Loc == nil {
-		return time.Local
-	}
-	return e.Loc
-}
-
-func (e *Env) log() *slog.Logger {
-	if e.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return e.Logger
-}
-
-func (e *Env) progress() Progress {
-	if e.Progress == nil {
+// progressOf is p, or NoProgress when p is nil.
+func progressOf(p Progress) Progress {
+	if p == nil {
 		return NoProgress{}
 	}
-	return e.Progress
+	return p
 }
 
-func (e *Env) sims() []store.SIM {
-	out := make([]store.SIM, len(e.Senders))
-	for i, s := range e.Senders {
-		out[i] = s.SIM()
-	}
-	return out
-}
-
-// dispatcher builds the dispatcher of this environment; its events go to
-// tally and, for the kinds the progress counts, to the progress.
-func (e *Env) dispatcher(kinds []string, tally func(Event)) *Dispatcher {
-	p := e.progress()
-	if len(kinds) == 1 && kinds[0] == store.KindManager {
-		p = NoProgress{} // the managers' summary is not one of the run's texts
-	}
-	var mu sync.Mutex
-	return &Dispatcher{
-		DB: e.DB, Owner: e.Owner, Loc: e.loc(), Quiet: e.Config.Quiet, Greet: e.Greet, Kinds: kinds, Logger: e.log(),
-		Events: func(ev Event) {
-			mu.Lock()
-			defer mu.Unlock()
-			if tally != nil {
-				tally(ev)
-			}
-			p.Event(ev)
-		},
-	}
-}
-
-// keepAlive starts this process's heartbeat; the returned function stops it.
-func (e *Env) keepAlive(ctx context.Context) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		KeepAlive(ctx, e.DB, e.Owner, e.log())
-	}()
-	return func() { cancel(); <-done }
-}
-
-func (e *Env) alive(ctx context.Context) func(string) bool {
-	return Liveness{DB: e.DB, Self: e.Owner, Now: e.DB.Now}.Alive(ctx)
+// dispatcher is e's dispatcher for kinds (nil: all); its events go to tally,
+// then to prog.
+func dispatcher(e *outbox.Env, prog Progress, kinds []string, tally func(outbox.Event)) *outbox.Dispatcher {
+	return e.Dispatcher(kinds, func(ev outbox.Event) {
+		tally(ev)
+		prog.Event(ev)
+	})
 }
 
 // CampaignOptions are the campaign run's own inputs.
@@ -125,6 +62,8 @@ type CampaignOptions struct {
 	Source Source
 	// DryRun plans and reports: nothing is queued, sent, posted or recorded.
 	DryRun bool
+	// Progress is told what the run does (default: nothing).
+	Progress Progress
 }
 
 // Summary is a campaign run's report; its JSON form is the stable output of
@@ -178,16 +117,16 @@ type SIMSummary struct {
 // RunCampaign is `texting campaign run`: pull and validate the data source,
 // plan, show the plan, queue and send group by group, post the numbers sent
 // back after each group, text the managers one summary and record the run.
-func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, error) {
-	prog := e.progress()
+func RunCampaign(ctx context.Context, e *outbox.Env, o CampaignOptions) (*Summary, error) {
+	prog := progressOf(o.Progress)
 	dry := o.DryRun || !e.Config.Run
 	sum := &Summary{DryRun: dry, Source: o.Source.String(), Groups: []GroupSummary{}, SIMs: []SIMSummary{}, Errors: []string{}}
 	var run store.Run
 	if !dry {
-		stop := e.keepAlive(ctx)
+		stop := e.StartKeepAlive(ctx)
 		defer stop()
 		var err error
-		run, err = e.DB.StartRun(ctx, store.RunCampaign, o.Source.String(), e.Owner.String(), e.alive(ctx))
+		run, err = e.DB.StartRun(ctx, store.RunCampaign, o.Source.String(), e.Owner.String(), e.Alive(ctx))
 		if err != nil {
 			return sum, err
 		}
@@ -214,8 +153,8 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 		return finish(err)
 	}
 	prog.Phase("planning")
-	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.loc(), Greet: e.Greet, Remember: !dry}
-	plan, err := planner.Plan(ctx, groups, e.sims())
+	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.Location(), Greet: e.Greet, Remember: !dry}
+	plan, err := planner.Plan(ctx, groups, e.SIMs())
 	if err != nil {
 		return finish(err)
 	}
@@ -224,7 +163,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 		leftover = len(q)
 	}
 	sum.fromPlan(plan)
-	sum.Quiet = e.Config.Quiet.In(e.DB.Now().In(e.loc()))
+	sum.Quiet = e.Config.Quiet.In(e.DB.Now().In(e.Location()))
 	prog.Planned(plan, plan.Texts()+leftover)
 	if dry {
 		return finish(nil)
@@ -250,7 +189,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 	sentBy := map[string]int{} // per group, this run's and carried-over texts
 	simSent := map[int64]int{}
 	stopped := map[int64]string{}
-	tally := func(ev Event) {
+	tally := func(ev outbox.Event) {
 		if ev.Kind != store.KindCampaign {
 			return
 		}
@@ -276,7 +215,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 			}
 		}
 	}
-	d := e.dispatcher(nil, tally)
+	d := dispatcher(e, prog, nil, tally)
 	allPosted, postedAny := true, false
 	dispatch := func(phase string) error {
 		prog.Phase(phase)
@@ -305,7 +244,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 			if perr := o.Source.PostBack(context.WithoutCancel(ctx), group, out); perr != nil {
 				allPosted = false
 				sum.Errors = append(sum.Errors, perr.Error())
-				e.log().Warn("post back", "group", group, "err", perr)
+				e.Log().Warn("post back", "group", group, "err", perr)
 			}
 		}
 		return err
@@ -344,7 +283,7 @@ func RunCampaign(ctx context.Context, e *Env, o CampaignOptions) (*Summary, erro
 	// texts a day from cron when the source had nobody new.
 	if len(e.Config.Managers) > 0 && total > 0 {
 		prog.Phase("texting managers")
-		n, err := e.textManagers(ctx, managerText(plan, sentBy))
+		n, err := textManagers(ctx, e, managerText(plan, sentBy))
 		sum.Managers = n
 		if err != nil {
 			sum.Errors = append(sum.Errors, err.Error())
@@ -386,19 +325,19 @@ func managerText(plan *Plan, sent map[string]int) string {
 }
 
 // textManagers queues and sends text to every manager phone.
-func (e *Env) textManagers(ctx context.Context, text string) (int, error) {
+func textManagers(ctx context.Context, e *outbox.Env, text string) (int, error) {
 	if len(e.Senders) == 0 {
 		return 0, errors.New("manager summary: no SIM connected")
 	}
 	var msgs []store.Message
 	var errs []error
 	for _, m := range e.Config.Managers {
-		r, err := e.routeOne(ctx, m, "", Parts(text))
+		r, err := e.Route(ctx, m, "", template.Parts(text))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("manager summary to %s: %w", m, err))
 			continue
 		}
-		msgs = append(msgs, store.Message{Direction: store.Out, SIMID: r.SIMID, Number: r.Number, Text: text, Kind: store.KindManager, Parts: Parts(text)})
+		msgs = append(msgs, store.Message{Direction: store.Out, SIMID: r.SIMID, Number: r.Number, Text: text, Kind: store.KindManager, Parts: template.Parts(text)})
 	}
 	if len(msgs) == 0 {
 		return 0, errors.Join(errs...)
@@ -406,7 +345,7 @@ func (e *Env) textManagers(ctx context.Context, text string) (int, error) {
 	if _, err := e.DB.Queue(ctx, msgs); err != nil {
 		return 0, err
 	}
-	res, err := e.dispatcher([]string{store.KindManager}, nil).Dispatch(ctx, e.Senders)
+	res, err := e.Dispatcher([]string{store.KindManager}, nil).Dispatch(ctx, e.Senders)
 	return res.Sent, errors.Join(append(errs, err)...)
 }
 
@@ -428,9 +367,9 @@ func (s *Summary) fromPlan(p *Plan) {
 
 // fillSIMs replaces the planned left-today figures with what the SIMs have
 // really left after sending.
-func (s *Summary) fillSIMs(ctx context.Context, e *Env, sent map[int64]int, stopped map[int64]string) {
-	local := e.DB.Now().In(e.loc())
-	today, err := e.DB.SentParts(ctx, dayStart(local), dayStart(local).AddDate(0, 0, 1))
+func (s *Summary) fillSIMs(ctx context.Context, e *outbox.Env, sent map[int64]int, stopped map[int64]string) {
+	local := e.DB.Now().In(e.Location())
+	today, err := e.DB.SentParts(ctx, outbox.DayStart(local), outbox.DayStart(local).AddDate(0, 0, 1))
 	if err != nil {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -79,7 +80,7 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 		"Group B": {{"+447700900005", "Jo"}, {"07700900001", "Again"}, {"07700900006"}},
 		"Group C": {{"07700900007", "Nobody"}},
 	}))
-	var fakes []campaign.Sender
+	var fakes []outbox.Sender
 	var fs []*fakeSender
 	for _, s := range sims {
 		f := &fakeSender{sim: s}
@@ -275,8 +276,8 @@ func TestRunCampaignStickySIM(t *testing.T) {
 func TestRunCampaignRefusesASecondLiveRun(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	self := campaign.ThisProcess()
-	other := campaign.Owner{Host: self.Host, PID: os.Getppid(), Start: ""} // our parent: alive
+	self := outbox.ThisProcess()
+	other := outbox.Owner{Host: self.Host, PID: os.Getppid(), Start: ""} // our parent: alive
 	if _, err := db.StartRun(ctx, store.RunCampaign, "", other.String(), func(string) bool { return true }); err != nil {
 		t.Fatal(err)
 	}

@@ -237,3 +237,11 @@ func (s Source) PostBack(ctx context.Context, group string, numbers []string) er
 	}
 	return nil
 }
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 12 {
+		return string(r[:12]) + "…"
+	}
+	return s
+}

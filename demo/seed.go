@@ -10,11 +10,11 @@ import (
 	"math/rand"
 	"time"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // The demo's SIM cards: their IMSIs are what the emulated dongles report, so
@@ -149,7 +149,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 			case r == 5 && day == 1:
 				state = store.StateUnknown
 			}
-			text := campaign.RenderGreeting(campaign.RenderName(tpl.Body, name), greeting.At(at))
+			text := template.RenderGreeting(template.RenderName(tpl.Body, name), greeting.At(at))
 			reason := ""
 			switch {
 			case state == store.StateFailed && sim.IsGateway():
@@ -196,7 +196,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 			if cat == "Call back" {
 				body = tpl.AltFollowup
 			}
-			ftext := campaign.RenderGreeting(campaign.RenderName(body, name), greeting.At(fat))
+			ftext := template.RenderGreeting(template.RenderName(body, name), greeting.At(fat))
 			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: ftext, At: fat,
 				Kind: store.KindFollowup, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: store.StateDelivered,
 				Parts: partsOf(ftext)})

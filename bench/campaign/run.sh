@@ -10,5 +10,5 @@ if [ ! -f "$db" ]; then
   go run ./bench/gendb -db "$db" -messages 1000000 -sims 20 -days 365
 fi
 TEXTING_BENCH_DB="$db" go test -run '^$' -bench 'BenchmarkPlan100k' -benchtime 5x ./campaign/
-go test -run '^$' -bench 'BenchmarkDongleScaling' -benchtime 2x ./campaign/
-go test -run '^$' -bench 'BenchmarkDispatchOverhead' -benchtime 5x ./campaign/
+go test -run '^$' -bench 'BenchmarkDongleScaling' -benchtime 2x ./outbox/
+go test -run '^$' -bench 'BenchmarkDispatchOverhead' -benchtime 5x ./outbox/

@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // The administration commands: the same CRUD as the TUI's SIM cards,
@@ -553,14 +553,14 @@ func newCmdTemplate(f *Factory) *cobra.Command {
 		if fl.Changed("name") {
 			t.Name = newName
 		}
-		if err := campaign.CheckTemplate(t.Body); err != nil {
+		if err := template.Check(t.Body); err != nil {
 			return fmt.Errorf("--body: %w", err)
 		}
 		for flag, b := range map[string]string{"--followup": t.Followup, "--alt-followup": t.AltFollowup} {
 			if strings.TrimSpace(b) == "" {
 				continue
 			}
-			if err := campaign.CheckTemplate(b); err != nil {
+			if err := template.Check(b); err != nil {
 				return fmt.Errorf("%s: %w", flag, err)
 			}
 		}

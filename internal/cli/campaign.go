@@ -17,6 +17,7 @@ import (
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -72,8 +73,8 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaig
 // sendSetup is what every sending command builds: the domain environment
 // over the connected fleet.
 type sendSetup struct {
-	Env   *campaign.Env
-	Fleet *campaign.Fleet
+	Env   *outbox.Env
+	Fleet *outbox.Fleet
 }
 
 // newSendSetup resolves the configuration, connects the dongles (ports from
@@ -95,7 +96,7 @@ func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, 
 	if err != nil {
 		return nil, fmt.Errorf("setting greeting.country: %w", err)
 	}
-	fleet, err := campaign.ConnectFleet(ctx, db, campaign.FleetOptions{
+	fleet, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{
 		Ports:        ports,
 		ModemOptions: []modem.Option{modem.WithLogger(f.Logger), modem.WithTrace(f.TraceModem)},
 		Logger:       f.Logger,
@@ -107,9 +108,9 @@ func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, 
 	for _, p := range fleet.Problems {
 		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
 	}
-	env := &campaign.Env{
+	env := &outbox.Env{
 		DB: db, Config: cfg, Senders: fleet.Senders, Loc: time.Local, Greet: g.At,
-		Owner: campaign.ThisProcess(), Logger: f.Logger,
+		Owner: outbox.ThisProcess(), Logger: f.Logger,
 	}
 	return &sendSetup{Env: env, Fleet: fleet}, nil
 }
@@ -135,8 +136,7 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 		return errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
 	}
 	prog := newRunProgress(f.Err, !opts.JSON, f.Out)
-	s.Env.Progress = prog
-	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun})
+	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && len(sum.Groups) > 0 {
 		if opts.JSON {
@@ -312,7 +312,7 @@ func printCampaignPlan(w io.Writer, plan *campaign.Plan) {
 }
 
 // Event implements campaign.Progress.
-func (p *runProgress) Event(e campaign.Event) {
+func (p *runProgress) Event(e outbox.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch e.State {

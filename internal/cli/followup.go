@@ -66,8 +66,7 @@ func followupRun(ctx context.Context, f *Factory, opts *followupRunOptions) erro
 		return errors.New("followup run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
 	}
 	prog := newRunProgress(f.Err, false, nil)
-	s.Env.Progress = prog
-	sum, err := campaign.RunFollowups(ctx, s.Env, opts.DryRun)
+	sum, err := campaign.RunFollowups(ctx, s.Env, campaign.FollowupOptions{DryRun: opts.DryRun, Progress: prog})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0) {
 		if opts.JSON {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -155,7 +155,7 @@ func sendAutoReplies(ctx context.Context, f *Factory, ports []string) (string, e
 		return "", err
 	}
 	defer s.Fleet.Close()
-	d, err := campaign.SendWaiting(ctx, s.Env, store.KindAutoreply)
+	d, err := outbox.SendWaiting(ctx, s.Env, store.KindAutoreply)
 	return fmt.Sprintf("auto-replies: %d sent, %d failed, %d unknown, %d waiting", d.Sent, d.Failed, d.Unknown,
 		n-d.Sent-d.Failed-d.Unknown), err
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -60,10 +60,10 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := campaign.SendManual(ctx, s.Env, to, opts.Text, opts.SIM)
+	res, err := outbox.SendManual(ctx, s.Env, to, opts.Text, opts.SIM)
 	if opts.JSON {
 		if res == nil {
-			res = []campaign.SendResult{}
+			res = []outbox.SendResult{}
 		}
 		if werr := writeJSON(f.Out, res); werr != nil {
 			return werr

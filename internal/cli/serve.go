@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/gateway"
 	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -158,14 +158,14 @@ func sendGatewayAutoReplies(ctx context.Context, opts *serveOptions, every time.
 		if err != nil || n == 0 {
 			continue
 		}
-		fl, err := campaign.ConnectFleet(ctx, opts.DB, campaign.FleetOptions{NoModems: true, Logger: opts.Logger})
+		fl, err := outbox.ConnectFleet(ctx, opts.DB, outbox.FleetOptions{NoModems: true, Logger: opts.Logger})
 		if err != nil {
 			opts.Logger.Warn("serve auto-replies", "err", err)
 			continue
 		}
-		env := &campaign.Env{DB: opts.DB, Config: opts.Config, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
-			Owner: campaign.ThisProcess(), Logger: opts.Logger}
-		d, err := campaign.SendWaiting(ctx, env, store.KindAutoreply)
+		env := &outbox.Env{DB: opts.DB, Config: opts.Config, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
+			Owner: outbox.ThisProcess(), Logger: opts.Logger}
+		d, err := outbox.SendWaiting(ctx, env, store.KindAutoreply)
 		fl.Close()
 		if err != nil {
 			opts.Logger.Warn("serve auto-replies", "err", err)

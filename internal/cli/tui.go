@@ -20,6 +20,7 @@ import (
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui"
@@ -189,7 +190,7 @@ func (b *tuiBackend) sendAutoReplies(ctx context.Context) string {
 		return "auto-replies wait: " + err.Error()
 	}
 	defer closeFleet()
-	d, err := campaign.SendWaiting(ctx, env, store.KindAutoreply)
+	d, err := outbox.SendWaiting(ctx, env, store.KindAutoreply)
 	if err != nil {
 		b.logger.Warn("tui auto-replies", "err", err)
 	}
@@ -237,12 +238,12 @@ func (b *tuiBackend) info(ctx context.Context, port string) (modem.Info, error) 
 // fleet connects the dongles and gateway accounts for one action and
 // returns the domain environment over them. The TUI holds no port between
 // actions, so cron's runs and read-ins are never locked out by it.
-func (b *tuiBackend) fleet(ctx context.Context) (*campaign.Env, func() error, error) {
+func (b *tuiBackend) fleet(ctx context.Context) (*outbox.Env, func() error, error) {
 	g, err := greeting.NewForCountry(b.cfg.GreetingCountry)
 	if err != nil {
 		return nil, nil, fmt.Errorf("setting greeting.country: %w", err)
 	}
-	fl, err := campaign.ConnectFleet(ctx, b.db, campaign.FleetOptions{
+	fl, err := outbox.ConnectFleet(ctx, b.db, outbox.FleetOptions{
 		Ports:        b.cfg.ModemPorts,
 		ModemOptions: b.modemOptions(),
 		Logger:       b.logger,
@@ -253,8 +254,8 @@ func (b *tuiBackend) fleet(ctx context.Context) (*campaign.Env, func() error, er
 	for _, p := range fl.Problems {
 		b.logger.Warn("tui fleet", "problem", p)
 	}
-	env := &campaign.Env{DB: b.db, Config: b.cfg, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
-		Owner: campaign.ThisProcess(), Logger: b.logger}
+	env := &outbox.Env{DB: b.db, Config: b.cfg, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
+		Owner: outbox.ThisProcess(), Logger: b.logger}
 	return env, fl.Close, nil
 }
 
@@ -268,7 +269,7 @@ func (b *tuiBackend) Send(ctx context.Context, numbers []string, text, simRef st
 		return "", err
 	}
 	defer closeFleet()
-	res, err := campaign.SendManual(ctx, env, numbers, text, simRef)
+	res, err := outbox.SendManual(ctx, env, numbers, text, simRef)
 	var parts []string
 	for _, r := range res {
 		s := fmt.Sprintf("%s %s", r.Number, r.State)

@@ -12,9 +12,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 	"github.com/texting-centre/texting/tui/common"
 )
 
@@ -208,7 +208,7 @@ func (m *Model) problems() []string {
 		if i > 0 && strings.TrimSpace(body) == "" {
 			continue
 		}
-		if err := campaign.CheckTemplate(body); err != nil {
+		if err := template.Check(body); err != nil {
 			out = append(out, label+": "+err.Error())
 		}
 	}
@@ -312,7 +312,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 	st := m.c.Styles
 	now := m.c.Now().In(m.c.Loc)
 	render := func(b, who string) string {
-		return campaign.RenderGreeting(campaign.RenderName(b, who), m.c.Greeting(now))
+		return template.RenderGreeting(template.RenderName(b, who), m.c.Greeting(now))
 	}
 	sample := render(body, SampleName)
 	var b strings.Builder
@@ -326,7 +326,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 				worst, worstName = c, n
 			}
 		}
-		line := fmt.Sprintf("Worst case over %d names: %q → %d part", len(names), campaign.FirstName(worstName), worst.Parts)
+		line := fmt.Sprintf("Worst case over %d names: %q → %d part", len(names), template.FirstName(worstName), worst.Parts)
 		if worst.Parts != 1 {
 			line += "s"
 		}

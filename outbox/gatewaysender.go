@@ -1,4 +1,4 @@
-package campaign
+package outbox
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/texting-centre/texting/gateway"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // GatewaySender sends through an SMS gateway account (a gateway SIM).
@@ -30,7 +31,7 @@ func (g *GatewaySender) Account() gateway.Account {
 func (g *GatewaySender) Send(ctx context.Context, t Outgoing) (Result, error) {
 	parts := t.Parts
 	if parts <= 0 {
-		parts = Parts(t.Text)
+		parts = template.Parts(t.Text)
 	}
 	res, err := g.Client.Send(ctx, g.Account(), []string{t.Number}, t.Text, strconv.FormatInt(t.ID, 10), parts)
 	switch {

@@ -1,4 +1,4 @@
-package campaign_test
+package outbox_test
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/gateway"
 	"github.com/texting-centre/texting/gateway/gatewaytest"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -48,8 +48,8 @@ func TestGatewaySenderThroughTheDispatcher(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := queueTexts(t, db, sim.ID, store.KindFollowup, 1, "{greeting}, Ann")[0]
-			snd := &campaign.GatewaySender{Client: &gateway.Client{Timeout: 2 * time.Second}, Card: sim}
-			if _, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{snd}); err != nil {
+			snd := &outbox.GatewaySender{Client: &gateway.Client{Timeout: 2 * time.Second}, Card: sim}
+			if _, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd}); err != nil {
 				t.Fatal(err)
 			}
 			m, err := db.Message(ctx, id)

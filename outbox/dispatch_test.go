@@ -1,4 +1,4 @@
-package campaign_test
+package outbox_test
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 )
 
-func dispatcher(db *store.DB) *campaign.Dispatcher {
-	return &campaign.Dispatcher{DB: db, Owner: campaign.ThisProcess(), Loc: time.UTC, Quiet: config.QuietHours{Off: true}, Greet: greeting.At}
+func dispatcher(db *store.DB) *outbox.Dispatcher {
+	return &outbox.Dispatcher{DB: db, Owner: outbox.ThisProcess(), Loc: time.UTC, Quiet: config.QuietHours{Off: true}, Greet: greeting.At}
 }
 
 func queueTexts(t *testing.T, db *store.DB, simID int64, kind string, n int, text string) []int64 {
@@ -36,7 +36,7 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 	sim := addSIM(t, db, "O2", 5)
 	queueTexts(t, db, sim.ID, store.KindCampaign, 8, "{greeting}, Ann")
 	snd := &fakeSender{sim: sim}
-	res, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{snd})
+	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 	}
 	// Next morning the rest goes, greeted for the time it goes.
 	move(24*time.Hour - 3*time.Hour) // Friday 07:00
-	res, err = dispatcher(db).Dispatch(ctx, []campaign.Sender{snd})
+	res, err = dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil || res.Sent != 3 {
 		t.Fatalf("next day: sent %d, %v", res.Sent, err)
 	}
@@ -75,13 +75,13 @@ func TestDispatchErrorClasses(t *testing.T) {
 		wantFrom  string // the SIM that sent it in the end ("" for none)
 		parked    bool
 	}{
-		{"transient moves a campaign text to another SIM", campaign.Classified(campaign.ClassTransient, errors.New("network busy")), store.KindCampaign, store.StateSent, "B 1", false},
-		{"transient keeps a follow-up on its SIM", campaign.Classified(campaign.ClassTransient, errors.New("network busy")), store.KindFollowup, store.StateQueued, "", false},
-		{"SIM problem parks the SIM", campaign.Classified(campaign.ClassSIM, errors.New("no credit")), store.KindCampaign, store.StateSent, "B 1", true},
-		{"recipient problem fails the text", campaign.Classified(campaign.ClassRecipient, errors.New("unassigned number")), store.KindCampaign, store.StateFailed, "", false},
-		{"unknown outcome", campaign.Classified(campaign.ClassUnknown, errors.New("no final result")), store.KindCampaign, store.StateUnknown, "", false},
+		{"transient moves a campaign text to another SIM", outbox.Classified(outbox.ClassTransient, errors.New("network busy")), store.KindCampaign, store.StateSent, "B 1", false},
+		{"transient keeps a follow-up on its SIM", outbox.Classified(outbox.ClassTransient, errors.New("network busy")), store.KindFollowup, store.StateQueued, "", false},
+		{"SIM problem parks the SIM", outbox.Classified(outbox.ClassSIM, errors.New("no credit")), store.KindCampaign, store.StateSent, "B 1", true},
+		{"recipient problem fails the text", outbox.Classified(outbox.ClassRecipient, errors.New("unassigned number")), store.KindCampaign, store.StateFailed, "", false},
+		{"unknown outcome", outbox.Classified(outbox.ClassUnknown, errors.New("no final result")), store.KindCampaign, store.StateUnknown, "", false},
 		{"an unclassified error is unknown", errors.New("something odd"), store.KindCampaign, store.StateUnknown, "", false},
-		{"a long text cut short is unknown", &campaign.SendError{Class: campaign.ClassTransient, Ref: "4", Err: errors.New("part 2 failed")}, store.KindCampaign, store.StateUnknown, "", false},
+		{"a long text cut short is unknown", &outbox.SendError{Class: outbox.ClassTransient, Ref: "4", Err: errors.New("part 2 failed")}, store.KindCampaign, store.StateUnknown, "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,9 +89,9 @@ func TestDispatchErrorClasses(t *testing.T) {
 			db, _ := openDB(t, thursday)
 			a, b := addSIM(t, db, "A", 100), addSIM(t, db, "B", 100)
 			id := queueTexts(t, db, a.ID, tc.kind, 1, "hello")[0]
-			sa := &fakeSender{sim: a, fail: func(n int, _ campaign.Outgoing) error { return tc.err }}
+			sa := &fakeSender{sim: a, fail: func(n int, _ outbox.Outgoing) error { return tc.err }}
 			sb := &fakeSender{sim: b}
-			if _, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{sa, sb}); err != nil {
+			if _, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{sa, sb}); err != nil {
 				t.Fatal(err)
 			}
 			m, err := db.Message(ctx, id)
@@ -127,7 +127,7 @@ func TestDispatchQuietHoursHoldCampaignsNotManualTexts(t *testing.T) {
 	man := queueTexts(t, db, sim.ID, store.KindManual, 1, "m")[0]
 	d := dispatcher(db)
 	d.Quiet, _ = config.ParseQuietHours("21:00-08:00")
-	if _, err := d.Dispatch(ctx, []campaign.Sender{&fakeSender{sim: sim}}); err != nil {
+	if _, err := d.Dispatch(ctx, []outbox.Sender{&fakeSender{sim: sim}}); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]string{camp: store.StateQueued, fol: store.StateQueued, man: store.StateSent} {
@@ -142,13 +142,13 @@ func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
 	db, _ := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 100)
 	ids := queueTexts(t, db, sim.ID, store.KindCampaign, 2, "x")
-	self := campaign.ThisProcess()
-	dead := campaign.Owner{Host: self.Host, PID: 1 << 22, Start: "1"} // beyond pid_max: no such process
+	self := outbox.ThisProcess()
+	dead := outbox.Owner{Host: self.Host, PID: 1 << 22, Start: "1"} // beyond pid_max: no such process
 	if err := db.MarkSending(ctx, store.Claim{ID: ids[0], SIMID: sim.ID, Owner: dead.String(), Text: "x", Limit: -1}); err != nil {
 		t.Fatal(err)
 	}
 	snd := &fakeSender{sim: sim}
-	res, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{snd})
+	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestDispatchSkipsTextsOptedOutAfterQueueing(t *testing.T) {
 		t.Fatal(err)
 	}
 	snd := &fakeSender{sim: sim}
-	res, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{snd})
+	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil || res.Sent != 1 || res.Failed != 1 {
 		t.Fatalf("sent %d failed %d, %v", res.Sent, res.Failed, err)
 	}
@@ -191,7 +191,7 @@ func TestDispatchMovesCampaignTextsOfDisconnectedSIMs(t *testing.T) {
 	queueTexts(t, db, gone.ID, store.KindCampaign, 3, "c")
 	fol := queueTexts(t, db, gone.ID, store.KindFollowup, 1, "f")[0]
 	snd := &fakeSender{sim: here}
-	res, err := dispatcher(db).Dispatch(ctx, []campaign.Sender{snd})
+	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil || res.Sent != 3 {
 		t.Fatalf("sent %d, %v; want the 3 campaign texts", res.Sent, err)
 	}

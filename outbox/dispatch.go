@@ -1,4 +1,9 @@
-package campaign
+// Package outbox sends what waits in the messages table: the dispatcher
+// (queued → sending → sent / failed / unknown), the senders for dongles and
+// gateway accounts, the fleet that connects them, process liveness (whose
+// `sending` rows are whose), manual texts and the texts left waiting. Every
+// outgoing text, whoever queued it, leaves through here.
+package outbox
 
 import (
 	"context"
@@ -10,6 +15,7 @@ import (
 
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
 // allKinds are the kinds of outgoing text the dispatcher sends.
@@ -372,11 +378,11 @@ func (st *dispatchState) sendOne(ctx context.Context, s Sender, sim store.SIM, q
 	if greet == nil {
 		greet = func(time.Time) string { return "" }
 	}
-	text = RenderGreeting(text, greet(local))
-	parts := Parts(text)
+	text = template.RenderGreeting(text, greet(local))
+	parts := template.Parts(text)
 	claim := store.Claim{
 		ID: q.ID, SIMID: sim.ID, Owner: d.Owner.String(), Text: text, Parts: parts,
-		Limit: sim.DailyLimit, DayStart: dayStart(local), CheckOptOut: optOutKind(q.Kind),
+		Limit: sim.DailyLimit, DayStart: DayStart(local), CheckOptOut: optOutKind(q.Kind),
 	}
 	switch err := d.DB.MarkSending(ctx, claim); {
 	case err == nil:
@@ -460,7 +466,7 @@ func (d *Dispatcher) parkFor() time.Duration {
 	return DefaultParkFor
 }
 
-// dayStart returns local midnight of t's day.
-func dayStart(t time.Time) time.Time {
+// DayStart returns local midnight of t's day.
+func DayStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }

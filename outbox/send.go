@@ -1,4 +1,4 @@
-package campaign
+package outbox
 
 import (
 	"context"
@@ -9,51 +9,51 @@ import (
 
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/template"
 )
 
-// route is where one text goes.
-type route struct {
+// Route is where one text goes.
+type Route struct {
 	Number string // E.164
 	SIMID  int64
 }
 
-// routeOne picks the SIM for a one-off text to number: the SIM named by
+// Route picks the SIM for a one-off text to number: the SIM named by
 // simRef (it must be connected), else the SIM the person last texted with
 // when it is connected and has room (sticky SIM), else the least used
 // connected SIM with room.
-func (e *Env) routeOne(ctx context.Context, number, simRef string, parts int) (route, error) {
+func (e *Env) Route(ctx context.Context, number, simRef string, parts int) (Route, error) {
 	n, err := phone.Normalize(number, e.Config.Region)
 	if err != nil {
-		return route{}, err
+		return Route{}, err
 	}
 	if simRef != "" {
 		s, err := e.DB.FindSIM(ctx, simRef)
 		if err != nil {
-			return route{}, err
+			return Route{}, err
 		}
 		for _, snd := range e.Senders {
 			if snd.SIM().ID == s.ID {
-				return route{n, s.ID}, nil
+				return Route{n, s.ID}, nil
 			}
 		}
-		return route{}, fmt.Errorf("SIM %s is not connected (connected: %s)", s.Label(), e.labels())
+		return Route{}, fmt.Errorf("SIM %s is not connected (connected: %s)", s.Label(), e.labels())
 	}
 	if len(e.Senders) == 0 {
-		return route{}, errors.New("no SIM connected")
+		return Route{}, errors.New("no SIM connected")
 	}
 	last, err := e.DB.LastSIMs(ctx, []string{n})
 	if err != nil {
-		return route{}, err
+		return Route{}, err
 	}
-	p := &Planner{DB: e.DB, Loc: e.loc()}
-	c, err := p.capacity(ctx, e.sims(), e.DB.Now(), e.loc())
+	c, err := MeasureCapacity(ctx, e.DB, e.SIMs(), e.DB.Now(), e.Location())
 	if err != nil {
-		return route{}, err
+		return Route{}, err
 	}
-	if s := c.pick(parts, last[n]); s != nil {
-		return route{n, s.SIM.ID}, nil
+	if s := c.Pick(parts, last[n]); s != nil {
+		return Route{n, s.SIM.ID}, nil
 	}
-	return route{}, fmt.Errorf("no connected SIM has %d part(s) left today (%s)", parts, e.labels())
+	return Route{}, fmt.Errorf("no connected SIM has %d part(s) left today (%s)", parts, e.labels())
 }
 
 func (e *Env) labels() string {
@@ -89,22 +89,22 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 	if len(numbers) == 0 {
 		return nil, errors.New("send: no number given")
 	}
-	if strings.Contains(text, PlaceholderName) || strings.Contains(text, PlaceholderGreeting) {
-		if err := CheckTemplate(text); err != nil {
+	if strings.Contains(text, template.PlaceholderName) || strings.Contains(text, template.PlaceholderGreeting) {
+		if err := template.Check(text); err != nil {
 			return nil, fmt.Errorf("send: %w", err)
 		}
 	}
-	stop := e.keepAlive(ctx)
+	stop := e.StartKeepAlive(ctx)
 	defer stop()
-	text = RenderName(text, "")
-	parts := Parts(RenderGreeting(text, greetNow(e)))
+	text = template.RenderName(text, "")
+	parts := template.Parts(template.RenderGreeting(text, e.GreetNow()))
 	results := make([]SendResult, len(numbers))
 	var msgs []store.Message
 	var at []int
 	var errs []error
 	for i, num := range numbers {
 		results[i] = SendResult{Number: num, State: "not queued", Parts: parts}
-		r, err := e.routeOne(ctx, num, simRef, parts)
+		r, err := e.Route(ctx, num, simRef, parts)
 		if err != nil {
 			results[i].Error = err.Error()
 			errs = append(errs, fmt.Errorf("send to %s: %w", num, err))
@@ -122,7 +122,7 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 		for j, id := range ids {
 			results[at[j]].ID = id
 		}
-		if _, err := e.dispatcher([]string{store.KindManual}, nil).Dispatch(ctx, e.Senders); err != nil {
+		if _, err := e.Dispatcher([]string{store.KindManual}, nil).Dispatch(ctx, e.Senders); err != nil {
 			errs = append(errs, err)
 		}
 		for j, id := range ids {
@@ -153,18 +153,11 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 	return results, errors.Join(errs...)
 }
 
-func greetNow(e *Env) string {
-	if e.Greet == nil {
-		return ""
-	}
-	return e.Greet(e.DB.Now().In(e.loc()))
-}
-
 // SendWaiting sends the texts of the given kinds that are waiting in the
 // outbox (auto-replies queued by a read-in or a gateway callback, say)
 // through e.Senders, each from its own SIM, and reports what happened.
 func SendWaiting(ctx context.Context, e *Env, kinds ...string) (Dispatched, error) {
-	stop := e.keepAlive(ctx)
+	stop := e.StartKeepAlive(ctx)
 	defer stop()
-	return e.dispatcher(kinds, nil).Dispatch(ctx, e.Senders)
+	return e.Dispatcher(kinds, nil).Dispatch(ctx, e.Senders)
 }

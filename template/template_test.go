@@ -1,8 +1,8 @@
-package campaign
+package template
 
 import "testing"
 
-func TestCheckTemplate(t *testing.T) {
+func TestCheck(t *testing.T) {
 	tests := []struct {
 		name, body string
 		ok         bool
@@ -17,9 +17,9 @@ func TestCheckTemplate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckTemplate(tt.body)
+			err := Check(tt.body)
 			if (err == nil) != tt.ok {
-				t.Fatalf("CheckTemplate(%q) = %v, want ok=%v", tt.body, err, tt.ok)
+				t.Fatalf("Check(%q) = %v, want ok=%v", tt.body, err, tt.ok)
 			}
 		})
 	}

@@ -1,6 +1,8 @@
-// Package campaign pulls the campaign data source, plans who gets which text
-// from which SIM, runs the outbox dispatcher and sends the follow-ups.
-package campaign
+// Package template renders a text template: {name} when a text is queued,
+// {greeting} when it is sent, the placeholder check made when a template is
+// saved, and the SMS parts a text takes. It is a leaf: the TUI, the campaign
+// planner and the outbox all use it without pulling in each other.
+package template
 
 import (
 	"fmt"
@@ -15,10 +17,10 @@ const (
 	PlaceholderGreeting = "{greeting}"
 )
 
-// CheckTemplate refuses a template body with an unknown or unclosed
+// Check refuses a template body with an unknown or unclosed
 // placeholder, naming it, so a typo such as "{nmae}" is caught when the
 // template is saved rather than texted to a thousand people.
-func CheckTemplate(body string) error {
+func Check(body string) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("template body is empty")
 	}
