@@ -117,187 +117,271 @@ type SIMSummary struct {
 // RunCampaign is `texting campaign run`: pull and validate the data source,
 // plan, show the plan, queue and send group by group, post the numbers sent
 // back after each group, text the managers one summary and record the run.
+// A dry run stops after the plan and records nothing.
 func RunCampaign(ctx context.Context, e *outbox.Env, o CampaignOptions) (*Summary, error) {
-	prog := progressOf(o.Progress)
-	dry := o.DryRun || !e.Config.Run
-	sum := &Summary{DryRun: dry, Source: o.Source.String(), Groups: []GroupSummary{}, SIMs: []SIMSummary{}, Errors: []string{}}
-	var run store.Run
-	if !dry {
+	r := newCampaignRun(e, o)
+	if !r.dry {
 		stop := e.StartKeepAlive(ctx)
 		defer stop()
-		var err error
-		run, err = e.DB.StartRun(ctx, store.RunCampaign, o.Source.String(), e.Owner.String(), e.Alive(ctx))
-		if err != nil {
-			return sum, err
+		if err := r.lock(ctx); err != nil {
+			return r.sum, err
 		}
-		sum.RunID = run.ID
 	}
-	finish := func(err error) (*Summary, error) {
-		if dry {
-			return sum, err
-		}
-		outcome := store.OutcomeOK
-		if err != nil {
-			outcome = "failed: " + err.Error()
-		}
-		c := context.WithoutCancel(ctx)
-		if ferr := e.DB.FinishRun(c, run.ID, sum.counts(), outcome); ferr != nil {
-			err = errors.Join(err, ferr)
-		}
-		return sum, err
-	}
+	return r.sum, r.record(ctx, r.phases(ctx))
+}
 
-	prog.Phase("fetching")
-	groups, err := o.Source.Fetch(ctx)
-	if err != nil {
-		return finish(err)
+// campaignRun is one campaign run on its way through its phases.
+type campaignRun struct {
+	e    *outbox.Env
+	o    CampaignOptions
+	prog Progress
+	dry  bool
+	run  store.Run // the runs row; zero for a dry run
+	sum  *Summary
+	plan *Plan
+
+	// What the sending phases tally, from the dispatcher's events.
+	d       *outbox.Dispatcher
+	raw     map[string]string // E.164 → as the data source wrote it, for the post-back
+	byGroup map[string]*GroupSummary
+	sentBy  map[string]int   // per group, this run's and carried-over texts
+	simSent map[int64]int    // parts per SIM
+	stopped map[int64]string // why a SIM stopped sending
+
+	allPosted, postedAny bool
+}
+
+func newCampaignRun(e *outbox.Env, o CampaignOptions) *campaignRun {
+	dry := o.DryRun || !e.Config.Run
+	return &campaignRun{
+		e: e, o: o, prog: progressOf(o.Progress), dry: dry,
+		sum: &Summary{DryRun: dry, Source: o.Source.String(), Groups: []GroupSummary{}, SIMs: []SIMSummary{}, Errors: []string{}},
 	}
-	prog.Phase("planning")
-	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.Location(), Greet: e.Greet, Remember: !dry}
+}
+
+// phases runs everything between the lock and the record; its error is the
+// run's outcome.
+func (r *campaignRun) phases(ctx context.Context) error {
+	groups, err := r.pull(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.makePlan(ctx, groups); err != nil {
+		return err
+	}
+	if r.dry {
+		return nil
+	}
+	r.startSending(groups)
+	// Texts left queued by an earlier run go first.
+	if err := r.dispatch(ctx, "sending texts left from earlier runs"); err != nil {
+		return err
+	}
+	for _, g := range r.plan.Groups {
+		if len(g.Texts) == 0 || ctx.Err() != nil {
+			continue
+		}
+		if err := r.queue(ctx, g); err != nil {
+			return err
+		}
+		if err := r.dispatch(ctx, "sending "+g.Group); err != nil {
+			return err
+		}
+	}
+	r.sum.PostedBack = r.allPosted && r.postedAny
+	if err := ctx.Err(); err != nil {
+		r.sum.fillSIMs(ctx, r.e, r.simSent, r.stopped)
+		return fmt.Errorf("campaign run stopped: %w", err)
+	}
+	r.summarise(ctx)
+	return nil
+}
+
+// lock starts the run's row, which refuses a second live campaign run.
+func (r *campaignRun) lock(ctx context.Context) error {
+	run, err := r.e.DB.StartRun(ctx, store.RunCampaign, r.o.Source.String(), r.e.Owner.String(), r.e.Alive(ctx))
+	if err != nil {
+		return err
+	}
+	r.run, r.sum.RunID = run, run.ID
+	return nil
+}
+
+// record finishes the run's row with the summary's counts and the outcome
+// (nothing for a dry run) and returns err joined with any error doing so.
+func (r *campaignRun) record(ctx context.Context, err error) error {
+	if r.dry {
+		return err
+	}
+	outcome := store.OutcomeOK
+	if err != nil {
+		outcome = "failed: " + err.Error()
+	}
+	if ferr := r.e.DB.FinishRun(context.WithoutCancel(ctx), r.run.ID, r.sum.counts(), outcome); ferr != nil {
+		err = errors.Join(err, ferr)
+	}
+	return err
+}
+
+// pull fetches and validates the data source.
+func (r *campaignRun) pull(ctx context.Context) ([]Group, error) {
+	r.prog.Phase("fetching")
+	return r.o.Source.Fetch(ctx)
+}
+
+// makePlan plans the groups against the connected SIMs and shows the plan.
+func (r *campaignRun) makePlan(ctx context.Context, groups []Group) error {
+	r.prog.Phase("planning")
+	e := r.e
+	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.Location(), Greet: e.Greet, Remember: !r.dry}
 	plan, err := planner.Plan(ctx, groups, e.SIMs())
 	if err != nil {
-		return finish(err)
+		return err
 	}
+	r.plan = plan
 	leftover := 0 // texts queued before this run: the dispatcher tries them too
 	if q, err := e.DB.Outbox(ctx, []string{store.StateQueued}); err == nil {
 		leftover = len(q)
 	}
-	sum.fromPlan(plan)
-	sum.Quiet = e.Config.Quiet.In(e.DB.Now().In(e.Location()))
-	prog.Planned(plan, plan.Texts()+leftover)
-	if dry {
-		return finish(nil)
-	}
+	r.sum.fromPlan(plan)
+	r.sum.Quiet = e.Config.Quiet.In(e.DB.Now().In(e.Location()))
+	r.prog.Planned(plan, plan.Texts()+leftover)
+	return nil
+}
 
-	raw := map[string]string{} // E.164 → as the data source wrote it, for the post-back
-	for _, g := range plan.Groups {
+// startSending readies the tallies, the post-back's numbers and the
+// dispatcher for the sending phases.
+func (r *campaignRun) startSending(groups []Group) {
+	r.raw = map[string]string{}
+	for _, g := range r.plan.Groups {
 		for _, t := range g.Texts {
-			raw[t.Number] = t.Raw
+			r.raw[t.Number] = t.Raw
 		}
 	}
 	for _, g := range groups {
 		for _, en := range g.Entries {
-			if _, ok := raw[en.Number]; !ok {
-				raw[en.Number] = en.Number
+			if _, ok := r.raw[en.Number]; !ok {
+				r.raw[en.Number] = en.Number
 			}
 		}
 	}
-	byGroup := map[string]*GroupSummary{}
-	for i := range sum.Groups {
-		byGroup[sum.Groups[i].Group] = &sum.Groups[i]
+	r.byGroup = map[string]*GroupSummary{}
+	for i := range r.sum.Groups {
+		r.byGroup[r.sum.Groups[i].Group] = &r.sum.Groups[i]
 	}
-	sentBy := map[string]int{} // per group, this run's and carried-over texts
-	simSent := map[int64]int{}
-	stopped := map[int64]string{}
-	tally := func(ev outbox.Event) {
-		if ev.Kind != store.KindCampaign {
-			return
+	r.sentBy, r.simSent, r.stopped = map[string]int{}, map[int64]int{}, map[int64]string{}
+	r.allPosted = true
+	r.d = dispatcher(r.e, r.prog, nil, r.tally)
+}
+
+// tally counts one campaign text's outcome in its group's line, or as
+// carried over when an earlier run queued it.
+func (r *campaignRun) tally(ev outbox.Event) {
+	if ev.Kind != store.KindCampaign {
+		return
+	}
+	g := r.byGroup[ev.Group]
+	own := g != nil && ev.RunID == r.run.ID
+	switch ev.State {
+	case store.StateSent:
+		r.sentBy[ev.Group]++
+		r.simSent[ev.SIMID] += ev.Parts
+		if own {
+			g.Sent++
+			g.Parts += ev.Parts
+		} else {
+			r.sum.CarriedOver++
 		}
-		g := byGroup[ev.Group]
-		own := g != nil && ev.RunID == run.ID
-		switch ev.State {
-		case store.StateSent:
-			sentBy[ev.Group]++
-			simSent[ev.SIMID] += ev.Parts
-			if own {
-				g.Sent++
-				g.Parts += ev.Parts
-			} else {
-				sum.CarriedOver++
-			}
-		case store.StateFailed:
-			if own {
-				g.Failed++
-			}
-		case store.StateUnknown:
-			if own {
-				g.Unknown++
-			}
+	case store.StateFailed:
+		if own {
+			g.Failed++
+		}
+	case store.StateUnknown:
+		if own {
+			g.Unknown++
 		}
 	}
-	d := dispatcher(e, prog, nil, tally)
-	allPosted, postedAny := true, false
-	dispatch := func(phase string) error {
-		prog.Phase(phase)
-		res, err := d.Dispatch(ctx, e.Senders)
-		sum.Recovered += len(res.Recovered)
-		for id, c := range res.SIMs {
-			if c.Stopped != "" {
-				stopped[id] = c.Stopped
-			}
-		}
-		for group, numbers := range res.SentTo {
-			if ctx.Err() != nil && len(numbers) == 0 {
-				continue
-			}
-			out := make([]string, len(numbers))
-			for i, n := range numbers {
-				out[i] = n
-				if r, ok := raw[n]; ok && r != "" {
-					out[i] = r
-				}
-			}
-			if len(out) == 0 {
-				continue
-			}
-			postedAny = true
-			if perr := o.Source.PostBack(context.WithoutCancel(ctx), group, out); perr != nil {
-				allPosted = false
-				sum.Errors = append(sum.Errors, perr.Error())
-				e.Log().Warn("post back", "group", group, "err", perr)
-			}
-		}
+}
+
+// queue puts one group's planned texts in the outbox.
+func (r *campaignRun) queue(ctx context.Context, g GroupPlan) error {
+	msgs := make([]store.Message, len(g.Texts))
+	for i, t := range g.Texts {
+		msgs[i] = store.Message{Direction: store.Out, SIMID: t.SIMID, Number: t.Number, Text: t.Text, Kind: store.KindCampaign,
+			TemplateID: g.Template.ID, GroupName: g.Group, Name: t.Name, RunID: r.run.ID, Parts: t.Parts}
+	}
+	if _, err := r.e.DB.Queue(ctx, msgs); err != nil {
 		return err
 	}
-	// Texts left queued by an earlier run go first.
-	if err := dispatch("sending texts left from earlier runs"); err != nil {
-		return finish(err)
+	r.byGroup[g.Group].Queued = len(msgs)
+	return nil
+}
+
+// dispatch sends what the outbox holds, then posts back the numbers sent.
+func (r *campaignRun) dispatch(ctx context.Context, phase string) error {
+	r.prog.Phase(phase)
+	res, err := r.d.Dispatch(ctx, r.e.Senders)
+	r.sum.Recovered += len(res.Recovered)
+	for id, c := range res.SIMs {
+		if c.Stopped != "" {
+			r.stopped[id] = c.Stopped
+		}
 	}
-	for _, g := range plan.Groups {
-		if len(g.Texts) == 0 || ctx.Err() != nil {
+	r.postBack(ctx, res.SentTo)
+	return err
+}
+
+// postBack POSTs each group's numbers sent, as the data source wrote them,
+// back to the source; a failure is reported in the summary, not fatal.
+func (r *campaignRun) postBack(ctx context.Context, sentTo map[string][]string) {
+	for group, numbers := range sentTo {
+		if ctx.Err() != nil && len(numbers) == 0 {
 			continue
 		}
-		msgs := make([]store.Message, len(g.Texts))
-		for i, t := range g.Texts {
-			msgs[i] = store.Message{Direction: store.Out, SIMID: t.SIMID, Number: t.Number, Text: t.Text, Kind: store.KindCampaign,
-				TemplateID: g.Template.ID, GroupName: g.Group, Name: t.Name, RunID: run.ID, Parts: t.Parts}
+		out := make([]string, len(numbers))
+		for i, n := range numbers {
+			out[i] = n
+			if raw, ok := r.raw[n]; ok && raw != "" {
+				out[i] = raw
+			}
 		}
-		if _, err := e.DB.Queue(ctx, msgs); err != nil {
-			return finish(err)
+		if len(out) == 0 {
+			continue
 		}
-		byGroup[g.Group].Queued = len(msgs)
-		if err := dispatch("sending " + g.Group); err != nil {
-			return finish(err)
+		r.postedAny = true
+		if perr := r.o.Source.PostBack(context.WithoutCancel(ctx), group, out); perr != nil {
+			r.allPosted = false
+			r.sum.Errors = append(r.sum.Errors, perr.Error())
+			r.e.Log().Warn("post back", "group", group, "err", perr)
 		}
 	}
-	sum.PostedBack = allPosted && postedAny
-	if err := ctx.Err(); err != nil {
-		sum.fillSIMs(ctx, e, simSent, stopped)
-		return finish(fmt.Errorf("campaign run stopped: %w", err))
-	}
+}
+
+// summarise texts the managers, counts the campaign texts still waiting and
+// fills in what each SIM sent and has left.
+func (r *campaignRun) summarise(ctx context.Context) {
 	total := 0
-	for _, n := range sentBy {
+	for _, n := range r.sentBy {
 		total += n
 	}
 	// Managers hear about runs that sent something, not three "0 sent"
 	// texts a day from cron when the source had nobody new.
-	if len(e.Config.Managers) > 0 && total > 0 {
-		prog.Phase("texting managers")
-		n, err := textManagers(ctx, e, managerText(plan, sentBy))
-		sum.Managers = n
+	if len(r.e.Config.Managers) > 0 && total > 0 {
+		r.prog.Phase("texting managers")
+		n, err := textManagers(ctx, r.e, managerText(r.plan, r.sentBy))
+		r.sum.Managers = n
 		if err != nil {
-			sum.Errors = append(sum.Errors, err.Error())
+			r.sum.Errors = append(r.sum.Errors, err.Error())
 		}
 	}
-	if q, err := e.DB.Outbox(ctx, []string{store.StateQueued}); err == nil {
+	if q, err := r.e.DB.Outbox(ctx, []string{store.StateQueued}); err == nil {
 		for _, m := range q {
 			if m.Kind == store.KindCampaign {
-				sum.Waiting++
+				r.sum.Waiting++
 			}
 		}
 	}
-	sum.fillSIMs(ctx, e, simSent, stopped)
-	return finish(nil)
+	r.sum.fillSIMs(ctx, r.e, r.simSent, r.stopped)
 }
 
 // managerText is the one-line summary managers get: "8 group a, 7 group b".
