@@ -36,6 +36,9 @@ type PortResult struct {
 	Deleted     int      `json:"deleted"`
 	Incomplete  int      `json:"incomplete"`
 	Undecodable int      `json:"undecodable"`
+	// Held counts the parts of long texts received on this SIM that are
+	// stored and wait for their other parts (after this read-in).
+	Held int `json:"held"`
 	Errors      []string `json:"errors"`
 
 	// SIM is the SIM's label ("O2 3"); NewSIM is set when this read-in
@@ -143,6 +146,13 @@ func (p *Pipeline) ReadIn(ctx context.Context, opts ReadInOptions) (ReadInResult
 	}
 	if err != nil {
 		return res, err
+	}
+	for simID, i := range bySIM {
+		n, err := p.db.CountHeldParts(ctx, simID)
+		if err != nil {
+			return res, err
+		}
+		res.Ports[i].Held = n
 	}
 	return res, nil
 }

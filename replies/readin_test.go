@@ -176,6 +176,9 @@ func TestReadInFullSIM(t *testing.T) {
 	if n, _ := f.db.CountFragments(f.ctx); n != 2 {
 		t.Errorf("%d parts waiting, want 2", n)
 	}
+	if h := res.Ports[0].Held; h != 2 {
+		t.Errorf("read-in reports %d parts held, want 2", h)
+	}
 	if s := f.message(sentID).State; s != store.StateDelivered {
 		t.Errorf("the report left the sent text %q", s)
 	}
@@ -184,7 +187,7 @@ func TestReadInFullSIM(t *testing.T) {
 	// middle part never came, marked and flagged.
 	f.advance(25 * time.Hour)
 	res = readIn(t, f.p, m.Path())
-	if r := res.Ports[0]; r.Stored != 1 || r.Incomplete != 1 || r.Deleted != 0 {
+	if r := res.Ports[0]; r.Stored != 1 || r.Incomplete != 1 || r.Deleted != 0 || r.Held != 0 {
 		t.Fatalf("second read-in %+v", r)
 	}
 	var inc store.Message

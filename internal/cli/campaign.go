@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/outbox"
@@ -138,13 +139,13 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 	prog := newRunProgress(f.Err, !opts.JSON, f.Out)
 	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog})
 	prog.done()
-	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && len(sum.Groups) > 0 {
+	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && (len(sum.Groups) > 0 || err == nil) {
 		if opts.JSON {
 			if werr := writeJSON(f.Out, sum); werr != nil {
 				return werr
 			}
 		} else {
-			printCampaignSummary(f.Out, sum)
+			printCampaignSummary(f.Out, sum, s.Env.Config.Quiet, s.Env.DB.Now().In(time.Local))
 		}
 	}
 	if err == nil && sum != nil && len(sum.Errors) > 0 {
@@ -155,8 +156,9 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 	return err
 }
 
-// printCampaignSummary is the plain report cron mails.
-func printCampaignSummary(w io.Writer, s *campaign.Summary) {
+// printCampaignSummary is the plain report cron mails; quiet and now say
+// when texts held back by quiet hours will go.
+func printCampaignSummary(w io.Writer, s *campaign.Summary, quiet config.QuietHours, now time.Time) {
 	head := fmt.Sprintf("Campaign run %d", s.RunID)
 	if s.DryRun {
 		head = "Dry run (nothing sent)"
@@ -166,9 +168,12 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary) {
 		sent += g.Sent
 		parts += g.Parts
 	}
-	if s.DryRun {
+	switch {
+	case len(s.Groups) == 0:
+		fmt.Fprintf(w, "%s: nothing to send: the data source has no groups\n", head)
+	case s.DryRun:
 		fmt.Fprintf(w, "%s: %d texts (%d parts) would be sent\n", head, sent+campaignQueued(s), parts)
-	} else {
+	default:
 		fmt.Fprintf(w, "%s: %d texts sent (%d parts)\n", head, sent, parts)
 	}
 	rows := [][]string{}
@@ -189,8 +194,10 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary) {
 	if s.DryRun {
 		sentHead = "TO SEND"
 	}
-	printTable(w, []string{"GROUP", "RECIPIENTS", sentHead, "OPTED OUT", "DUPLICATE", "INVALID", "NO ROOM TODAY", "NOTE"}, rows)
-	if len(s.SIMs) > 0 {
+	if len(rows) > 0 {
+		printTable(w, []string{"GROUP", "RECIPIENTS", sentHead, "OPTED OUT", "DUPLICATE", "INVALID", "NO ROOM TODAY", "NOTE"}, rows)
+	}
+	if len(s.SIMs) > 0 && len(s.Groups) > 0 {
 		rows = rows[:0]
 		for _, sim := range s.SIMs {
 			rows = append(rows, []string{sim.SIM, strconv.Itoa(sim.Parts), strconv.Itoa(sim.Sent), strconv.Itoa(sim.LeftToday), strconv.Itoa(sim.Limit), sim.Stopped})
@@ -200,9 +207,15 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary) {
 	if s.CarriedOver > 0 {
 		fmt.Fprintf(w, "%d texts left queued by an earlier run were sent.\n", s.CarriedOver)
 	}
-	if s.Quiet && s.Waiting > 0 {
-		fmt.Fprintf(w, "Quiet hours: %d campaign texts wait in the queue for the next run after they end.\n", s.Waiting)
-	} else if s.Waiting > 0 {
+	ends := quiet.NextEnd(now)
+	switch {
+	case s.DryRun && s.Quiet && campaignQueued(s) > 0:
+		fmt.Fprintf(w, "Quiet hours (%s): a real run now would queue these texts; they go with the first run after %s.\n",
+			quiet, quietEnd(ends, now))
+	case s.Quiet && s.Waiting > 0:
+		fmt.Fprintf(w, "Quiet hours (%s): %d campaign texts wait in the queue; they go with the first run after %s.\n",
+			quiet, s.Waiting, quietEnd(ends, now))
+	case s.Waiting > 0:
 		fmt.Fprintf(w, "%d campaign texts wait in the queue (see texting outbox --state queued).\n", s.Waiting)
 	}
 	if s.Recovered > 0 {
@@ -219,6 +232,15 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary) {
 	for _, e := range s.Errors {
 		fmt.Fprintln(w, "Problem: "+oneLine(e))
 	}
+}
+
+// quietEnd says when quiet hours end: "08:00", or "08:00 on Mon 7 Dec" when
+// that is not today.
+func quietEnd(end, now time.Time) string {
+	if y, m, d := end.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return end.Format("15:04")
+	}
+	return end.Format("15:04 on Mon 2 Jan")
 }
 
 func campaignQueued(s *campaign.Summary) int {
@@ -290,6 +312,9 @@ func (p *runProgress) Planned(plan *campaign.Plan, total int) {
 // printCampaignPlan prints recipients and parts per group, parts per SIM against
 // what each has left today, and what will not fit.
 func printCampaignPlan(w io.Writer, plan *campaign.Plan) {
+	if len(plan.Groups) == 0 {
+		return // the summary says there is nothing to send
+	}
 	fmt.Fprintln(w, "Plan:")
 	var rows [][]string
 	for _, g := range plan.Groups {

@@ -110,12 +110,19 @@ func newCmdConfig(f *Factory) *cobra.Command {
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if _, ok := config.Lookup(args[0]); ok && args[1] == "" {
+			if k, ok := config.Lookup(args[0]); ok && args[1] == "" {
 				db, err := f.Store(ctx)
 				if err != nil {
 					return err
 				}
-				return db.DeleteSetting(ctx, args[0])
+				stored, err := db.Settings(ctx)
+				if err != nil {
+					return err
+				}
+				if err := db.DeleteSetting(ctx, args[0]); err != nil {
+					return err
+				}
+				return printSettingChange(f, k, stored[k.Name], "")
 			}
 			v, err := config.Validate(args[0], args[1])
 			if err != nil {
@@ -129,11 +136,16 @@ func newCmdConfig(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			was := stored[args[0]]
 			stored[args[0]] = v
 			if err := config.Check(stored, func(string) string { return "" }); err != nil {
 				return err
 			}
-			return db.SetSetting(ctx, args[0], v)
+			if err := db.SetSetting(ctx, args[0], v); err != nil {
+				return err
+			}
+			k, _ := config.Lookup(args[0])
+			return printSettingChange(f, k, was, v)
 		}}
 	// A value may start with a dash ("-1"): it is an argument, not a flag.
 	set.Flags().SetInterspersed(false)
@@ -160,4 +172,35 @@ func newCmdVersion(f *Factory) *cobra.Command {
 			fmt.Fprintf(f.Out, "database %s, schema version %d\n", db.Path(), n)
 			return nil
 		}}
+}
+
+// printSettingChange says what `config set` changed: the new value (or that
+// the default now applies), what it was, and whether the environment
+// overrides it. Secrets are masked.
+func printSettingChange(f *Factory, k config.Key, was, now string) error {
+	show := func(v string) string {
+		switch {
+		case v == "" && k.Default != "":
+			return k.Default + " (the default)"
+		case v == "":
+			return "unset"
+		case k.Secret:
+			return config.Mask(v)
+		}
+		return v
+	}
+	line := fmt.Sprintf("%s: %s (was %s)", k.Name, show(now), show(was))
+	switch {
+	case now == "" && was == "":
+		line = fmt.Sprintf("%s: not set, nothing changed; %s applies", k.Name, show(""))
+	case was == now:
+		line = fmt.Sprintf("%s: %s (unchanged)", k.Name, show(now))
+	}
+	if _, err := fmt.Fprintln(f.Out, line); err != nil {
+		return err
+	}
+	if k.Env != "" && f.Getenv(k.Env) != "" {
+		fmt.Fprintf(f.Err, "texting: note: %s is set in the environment and overrides this setting\n", k.Env)
+	}
+	return nil
 }

@@ -58,6 +58,7 @@ func toMessageJSON(m store.Message) messageJSON {
 
 type messagesOptions struct {
 	In, Out   bool
+	Held      bool
 	Since     string
 	Number    string
 	Limit     int
@@ -80,12 +81,16 @@ func newCmdMessages(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if o.Held {
+				return listHeld(ctx, db, filter, o, f.Out)
+			}
 			return listMessages(ctx, db, filter, o, f.Out)
 		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&o.In, "in", false, "only texts received")
 	fl.BoolVar(&o.Out, "out", false, "only texts sent")
+	fl.BoolVar(&o.Held, "held", false, "only long texts held while they wait for their other parts (not yet in the list)")
 	fl.StringVar(&o.Since, "since", "", "only texts from this date (YYYY-MM-DD, local) or time (RFC 3339)")
 	fl.StringVar(&o.Number, "number", "", "only texts to or from this number")
 	fl.IntVar(&o.Limit, "limit", 0, "at most this many (0 = all)")
@@ -101,6 +106,10 @@ func (o messagesOptions) filter(ctx context.Context, f *Factory) (store.MessageF
 		return flt, fmt.Errorf("--in and --out cannot be used together")
 	case o.JSON && o.CSV:
 		return flt, fmt.Errorf("--json and --csv cannot be used together")
+	case o.Held && o.Out:
+		return flt, fmt.Errorf("--held lists received texts: it cannot be used with --out")
+	case o.Held && o.CSV:
+		return flt, fmt.Errorf("--held prints a table or --json, not --csv")
 	case o.Limit < 0:
 		return flt, fmt.Errorf("--limit must be 0 or more")
 	case o.In:
@@ -198,7 +207,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 	n := 0
 	err := db.EachMessage(ctx, flt, func(m store.Message) error {
 		if n == 0 {
-			fmt.Fprintf(w, "%-16s  %-3s  %-10s  %-14s  %-22s  %s\n", "TIME", "DIR", "SIM", "NUMBER", "KIND / STATE", "TEXT")
+			fmt.Fprintf(w, "%-7s  %-16s  %-3s  %-10s  %-14s  %-22s  %s\n", "ID", "TIME", "DIR", "SIM", "NUMBER", "KIND / STATE", "TEXT")
 		}
 		n++
 		status := m.Kind
@@ -218,12 +227,66 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 		if number == "" {
 			number = "?"
 		}
-		_, err := fmt.Fprintf(w, "%-16s  %-3s  %-10s  %-14s  %-22s  %s\n", shortTime(m.At), m.Direction,
+		_, err := fmt.Fprintf(w, "%-7d  %-16s  %-3s  %-10s  %-14s  %-22s  %s\n", m.ID, shortTime(m.At), m.Direction,
 			clipText(m.SIM, 10), number, clipText(status, 22), clipText(text, 60))
 		return err
 	})
 	if err == nil && n == 0 {
 		fmt.Fprintln(w, "no messages")
 	}
+	return err
+}
+
+// heldJSON is one long text held while its other parts are awaited
+// (`texting messages --held --json`).
+type heldJSON struct {
+	SIM       *string `json:"sim"`
+	Number    string  `json:"number"`
+	Text      string  `json:"text"` // the parts held, "…" for each missing one
+	Parts     []int   `json:"parts"`
+	Total     int     `json:"total"`
+	FirstSeen string  `json:"first_seen"`
+}
+
+// listHeld prints the long texts waiting for their other parts: they are
+// stored (and gone from the SIM) but become a message only when whole, or
+// when fragments.timeout stores them flagged incomplete.
+func listHeld(ctx context.Context, db *store.DB, flt store.MessageFilter, o messagesOptions, out io.Writer) error {
+	held, err := db.HeldTexts(ctx)
+	if err != nil {
+		return err
+	}
+	kept := held[:0]
+	for _, h := range held {
+		if (flt.Number != "" && h.Number != flt.Number) || (!flt.Since.IsZero() && h.FirstSeen.Before(flt.Since)) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	if o.Limit > 0 && len(kept) > o.Limit {
+		kept = kept[:o.Limit]
+	}
+	if o.JSON {
+		js := make([]heldJSON, 0, len(kept))
+		for _, h := range kept {
+			js = append(js, heldJSON{SIM: strOrNil(h.SIM), Number: h.Number, Text: h.Text, Parts: h.Parts, Total: h.Total,
+				FirstSeen: h.FirstSeen.Local().Format(time.RFC3339)})
+		}
+		return writeJSON(out, js)
+	}
+	if len(kept) == 0 {
+		_, err := fmt.Fprintln(out, "no long texts held")
+		return err
+	}
+	rows := make([][]string, 0, len(kept))
+	for _, h := range kept {
+		rows = append(rows, []string{shortTime(h.FirstSeen), clipText(h.SIM, 10), h.Number,
+			fmt.Sprintf("%d of %d", len(h.Parts), h.Total), clipText(h.Text, 60)})
+	}
+	if err := printTable(out, []string{"FIRST PART", "SIM", "NUMBER", "PARTS", "TEXT SO FAR"}, rows); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%d long %s waiting for their other parts (stored; after fragments.timeout they are listed as incomplete)\n",
+		len(kept), plural(len(kept), "text", "texts"))
 	return err
 }

@@ -46,3 +46,11 @@ func shortTime(t time.Time) string {
 	}
 	return t.Local().Format("2006-01-02 15:04")
 }
+
+// plural picks the word for n: plural(1, "text", "texts") is "text".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

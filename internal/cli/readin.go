@@ -123,7 +123,12 @@ func readInLine(r replies.PortResult) string {
 	if r.NewSIM {
 		b.WriteString(" new SIM")
 	}
-	fmt.Fprintf(&b, ": %d stored, %d deleted, %d incomplete, %d undecodable", r.Stored, r.Deleted, r.Incomplete, r.Undecodable)
+	fmt.Fprintf(&b, ": %d stored, %d deleted, %d held, %d incomplete, %d undecodable", r.Stored, r.Deleted, r.Held, r.Incomplete, r.Undecodable)
+	if r.Held > 0 {
+		// Parts of long texts waiting for the rest are stored, not lost:
+		// say where to see them.
+		fmt.Fprintf(&b, " (held: %s of long texts waiting for the rest, see texting messages --held)", plural(r.Held, "1 part", fmt.Sprintf("%d parts", r.Held)))
+	}
 	if r.Reports > 0 {
 		fmt.Fprintf(&b, ", %d delivery reports", r.Reports)
 	}

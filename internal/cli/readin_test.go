@@ -75,7 +75,7 @@ func TestReadInCommandJSON(t *testing.T) {
 	if len(got.Ports) != 2 {
 		t.Fatalf("ports %v", got.Ports)
 	}
-	keys := []string{"port", "imsi", "stored", "deleted", "incomplete", "undecodable", "errors"}
+	keys := []string{"port", "imsi", "stored", "deleted", "held", "incomplete", "undecodable", "errors"}
 	for _, p := range got.Ports {
 		if len(p) != len(keys) {
 			t.Fatalf("fields %v, want exactly %v", p, keys)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/replies"
+	"github.com/texting-centre/texting/store"
 )
 
 // repliesOptions holds what the `texting replies` subcommands need.
@@ -59,8 +60,72 @@ func newCmdReplies(f *Factory) *cobra.Command {
 		},
 	}
 	recat.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(tag, recat)
+	list := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List the review queue: received texts waiting for a category",
+		Long: "List the received texts that wait for the operator's category, newest first, one\n" +
+			"line per text as written (identical texts after normalisation share one line; SAME\n" +
+			"says how many). Tag a line with `texting replies tag ID CATEGORY`: every identical\n" +
+			"text gets the category too.",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := prepare(cmd.Context()); err != nil {
+				return err
+			}
+			return repliesList(cmd.Context(), opts)
+		},
+	}
+	list.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.AddCommand(list, tag, recat)
 	return cmd
+}
+
+// reviewJSON is one line of `replies list --json`: the newest text of a group
+// of identical uncategorised texts, in the messages contract shape, and how
+// many texts the group holds.
+type reviewJSON struct {
+	messageJSON
+	Identical int `json:"identical"`
+}
+
+// repliesList prints the review queue, a page at a time from the store.
+func repliesList(ctx context.Context, opts *repliesOptions) error {
+	const page = 500
+	var groups []store.ReviewGroup
+	for off := 0; ; off += page {
+		g, err := opts.DB.ReviewQueue(ctx, store.PageFilter{Limit: page, Offset: off})
+		if err != nil {
+			return fmt.Errorf("replies list: %w", err)
+		}
+		groups = append(groups, g...)
+		if len(g) < page {
+			break
+		}
+	}
+	if opts.JSON {
+		out := make([]reviewJSON, 0, len(groups))
+		for _, g := range groups {
+			out = append(out, reviewJSON{messageJSON: toMessageJSON(g.Latest), Identical: g.Count})
+		}
+		return writeJSON(opts.Out, out)
+	}
+	if len(groups) == 0 {
+		_, err := fmt.Fprintln(opts.Out, "nothing waiting for review")
+		return err
+	}
+	rows := make([][]string, 0, len(groups))
+	texts := 0
+	for _, g := range groups {
+		texts += g.Count
+		m := g.Latest
+		rows = append(rows, []string{strconv.FormatInt(m.ID, 10), shortTime(m.At), clipText(m.SIM, 12), m.Number,
+			strconv.Itoa(g.Count), clipText(m.Text, 60)})
+	}
+	if err := printTable(opts.Out, []string{"ID", "TIME", "SIM", "NUMBER", "SAME", "TEXT"}, rows); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(opts.Out, "%d %s waiting for review (texting replies tag ID CATEGORY)\n", texts, plural(texts, "text", "texts"))
+	return err
 }
 
 type tagJSON struct {

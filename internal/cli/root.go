@@ -204,6 +204,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newCmdCategory(f),
 		newCmdTemplate(f),
 	)
+	addExamples(root)
 	return root
 }
 
