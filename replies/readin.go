@@ -33,13 +33,13 @@ type PortResult struct {
 	Stored int `json:"stored"`
 	// Deleted counts the items deleted from the SIM after their commit
 	// (texts, parts of long texts and delivery reports).
-	Deleted     int      `json:"deleted"`
-	Incomplete  int      `json:"incomplete"`
-	Undecodable int      `json:"undecodable"`
+	Deleted     int `json:"deleted"`
+	Incomplete  int `json:"incomplete"`
+	Undecodable int `json:"undecodable"`
 	// Held counts the parts of long texts received on this SIM that are
 	// stored and wait for their other parts (after this read-in).
-	Held int `json:"held"`
-	Errors      []string `json:"errors"`
+	Held   int      `json:"held"`
+	Errors []string `json:"errors"`
 
 	// SIM is the SIM's label ("O2 3"); NewSIM is set when this read-in
 	// created its row.

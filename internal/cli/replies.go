@@ -67,7 +67,7 @@ func newCmdReplies(f *Factory) *cobra.Command {
 			"line per text as written (identical texts after normalisation share one line; SAME\n" +
 			"says how many). Tag a line with `texting replies tag ID CATEGORY`: every identical\n" +
 			"text gets the category too.",
-		Args:    cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := prepare(cmd.Context()); err != nil {
 				return err
