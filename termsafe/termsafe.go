@@ -113,19 +113,42 @@ func clean(s string, multiline bool) string {
 }
 
 // CSVCell returns s as a spreadsheet may safely read it from a CSV file:
-// controls shown as Line shows them (a CSV cell is one line of a sheet), and
-// a cell that a spreadsheet would run as a formula (starting with =, +, -, @,
-// a tab or a carriage return; OWASP's "CSV injection") prefixed with a
-// single quote, which spreadsheets take as "this is text".
+// controls shown as String shows them (a newline stays: CSV quotes it, and a
+// text's lines are part of it), and a cell that a spreadsheet would run as a
+// formula — starting with =, +, -, @, a tab or a carriage return (OWASP's
+// "CSV injection") — prefixed with a single quote, which spreadsheets take
+// as "this cell is text". A plain signed number ("+447700900123", "-2.5")
+// is left as it is: a spreadsheet reads it as a number, never as a formula.
 func CSVCell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '@', '\t', '\r':
 		s = "'" + s
+	case '+', '-':
+		if !isNumber(s[1:]) {
+			s = "'" + s
+		}
 	}
-	return Line(s)
+	return String(s)
+}
+
+// isNumber reports whether s is digits with at most one decimal point.
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !dot:
+			dot = true
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return true
 }
 
 // Writer writes everything through String. It keeps an incomplete UTF-8

@@ -74,12 +74,16 @@ func TestCSVCell(t *testing.T) {
 		{"formula", "=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
 		{"plus", "+1 555", "'+1 555"},
 		{"minus", "-2+3", "'-2+3"},
+		{"phone number", "+447700900123", "+447700900123"},
+		{"negative number", "-2.5", "-2.5"},
+		{"plus command", "+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+		{"lone sign", "-", "'-"},
 		{"at", "@SUM(A1)", "'@SUM(A1)"},
-		{"tab", "\t=1", "'␉=1"},
+		{"tab", "\t=1", "'\t=1"},
 		{"cr", "\r=1", "'␍=1"},
 		{"equals later is fine", "a=b", "a=b"},
 		{"controls", "hi" + injection, "hi␛]0;PWNED-TITLE␇␛[31m"},
-		{"newline", "a\nb", "a␤b"},
+		{"newline kept", "a\nb", "a\nb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,8 +188,11 @@ func FuzzString(f *testing.F) {
 		checkTerminalSafe(t, s, out, true)
 		checkTerminalSafe(t, s, termsafe.Line(s), false)
 		cell := termsafe.CSVCell(s)
-		checkTerminalSafe(t, s, cell, false)
-		if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+		checkTerminalSafe(t, s, cell, true)
+		if cell != "" && strings.ContainsRune("=@", rune(cell[0])) {
+			t.Fatalf("CSVCell(%q) = %q starts a formula", s, cell)
+		}
+		if cell != "" && (cell[0] == '+' || cell[0] == '-') && strings.Trim(cell[1:], "0123456789.") != "" {
 			t.Fatalf("CSVCell(%q) = %q starts a formula", s, cell)
 		}
 		if termsafe.Safe(s) != (out == s) {

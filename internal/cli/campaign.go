@@ -20,6 +20,7 @@ import (
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/termsafe"
 )
 
 // newCmdCampaign builds `texting campaign`.
@@ -272,7 +273,7 @@ type runProgress struct {
 // newRunProgress returns a runProgress for stderr w; showPlan prints the plan to
 // planOut (stdout) before sending.
 func newRunProgress(w io.Writer, showPlan bool, planOut io.Writer) *runProgress {
-	p := &runProgress{w: w, tty: writerIsTerminal(w)}
+	p := &runProgress{w: w, tty: writerIsTerminal(termsafe.Raw(w))}
 	if showPlan {
 		p.planOut = planOut
 	}
@@ -283,6 +284,10 @@ func writerIsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
+
+// eraseLine moves to the start of the line and erases it: our own terminal
+// control, so it goes to the stream under the sanitiser.
+func eraseLine(w io.Writer) { fmt.Fprint(termsafe.Raw(w), "\r\x1b[K") }
 
 // Phase implements campaign.Progress.
 func (p *runProgress) Phase(name string) {
@@ -304,7 +309,7 @@ func (p *runProgress) Planned(plan *campaign.Plan, total int) {
 		return
 	}
 	if p.tty {
-		fmt.Fprint(p.w, "\r\x1b[K")
+		eraseLine(p.w)
 	}
 	printCampaignPlan(p.planOut, plan)
 }
@@ -369,8 +374,9 @@ func (p *runProgress) draw(force bool) {
 	if el := time.Since(p.start).Seconds(); el > 0 && !p.start.IsZero() {
 		rate = float64(p.done_) / el
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s [%s] %d/%d  %.1f/s  sent %d  failed %d  unknown %d",
-		p.phase, bar, p.done_, p.total, rate, p.sent, p.failed, p.unknown)
+	eraseLine(p.w)
+	fmt.Fprintf(p.w, "%s [%s] %d/%d  %.1f/s  sent %d  failed %d  unknown %d",
+		termsafe.Line(p.phase), bar, p.done_, p.total, rate, p.sent, p.failed, p.unknown)
 }
 
 // done ends the bar's line.

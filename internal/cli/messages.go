@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/termsafe"
 )
 
 // messageJSON is the contract shape of one message (DESIGN.md).
@@ -187,7 +187,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 		w.WriteString("]\n")
 		return nil
 	case o.CSV:
-		cw := csv.NewWriter(w)
+		cw := newCSVWriter(w)
 		cw.Write([]string{"id", "direction", "sim", "number", "text", "at", "kind", "state", "category", "category_by", "confidence", "parts", "flags"})
 		err := db.EachMessage(ctx, flt, func(m store.Message) error {
 			conf := ""
@@ -228,7 +228,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 			number = "?"
 		}
 		_, err := fmt.Fprintf(w, "%-7d  %-16s  %-3s  %-10s  %-14s  %-22s  %s\n", m.ID, shortTime(m.At), m.Direction,
-			clipText(m.SIM, 10), number, clipText(status, 22), clipText(text, 60))
+			termsafe.Line(clipText(m.SIM, 10)), termsafe.Line(number), termsafe.Line(clipText(status, 22)), termsafe.Line(clipText(text, 60)))
 		return err
 	})
 	if err == nil && n == 0 {

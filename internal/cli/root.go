@@ -20,6 +20,7 @@ import (
 
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/termsafe"
 )
 
 // Version is the program's version, set at build time with -ldflags.
@@ -126,7 +127,18 @@ func Main() int {
 
 // Run executes the command line args with the factory's streams and returns
 // the exit status; tests call it directly.
+//
+// Everything the commands write to f.Out and f.Err goes through the terminal
+// sanitiser (package termsafe): text from outside is shown, never acted on
+// by the terminal. JSON passes through it unchanged in meaning (what it
+// rewrites inside a JSON string is JSON's own escape for the same
+// character). Output made of our own terminal controls (a progress line, the
+// TUI) takes the stream under it with termsafe.Raw.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	out, errw := termsafe.NewWriter(f.Out), termsafe.NewWriter(f.Err)
+	f.Out, f.Err = out, errw
+	defer errw.Flush()
+	defer out.Flush()
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.In)

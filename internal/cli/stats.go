@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -115,7 +114,7 @@ func runStats(ctx context.Context, o statsOptions) error {
 	case o.JSON:
 		return writeJSON(o.Out, rep)
 	case o.CSV:
-		w := csv.NewWriter(o.Out)
+		w := newCSVWriter(o.Out)
 		w.Write([]string{"date", "sim", "sent", "received", "limit", "used"})
 		for _, d := range rep.Days {
 			for _, s := range d.SIMs {

@@ -23,6 +23,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/termsafe"
 	"github.com/texting-centre/texting/tui"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/keys"
@@ -336,7 +337,9 @@ func (b *tuiBackend) CampaignNames(ctx context.Context, group string) ([]string,
 // instead when standard input or output is not a terminal (cron, a pipe).
 func terminal(f *Factory) (*os.File, error) {
 	in, inOK := f.In.(*os.File)
-	out, outOK := f.Out.(*os.File)
+	// The TUI writes its own terminal controls; what it shows from outside
+	// is cleaned screen by screen (tui/common.Clean).
+	out, outOK := termsafe.Raw(f.Out).(*os.File)
 	if !inOK || !outOK || !isatty.IsTerminal(in.Fd()) || !isatty.IsTerminal(out.Fd()) {
 		return nil, errors.New("the terminal UI needs a terminal; for scripts and cron use the commands (texting --help)")
 	}
