@@ -19,6 +19,7 @@ func TestImportGraph(t *testing.T) {
 		{"classify", nil},
 		{"modem/pdu", nil},
 		{"phone", nil},
+		{"termsafe", nil},
 		{"store", nil},
 		{"gateway", nil},
 		{"config", []string{"phone"}},
