@@ -127,7 +127,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"category", "list"}, {"category", "add", hostileSMS}, {"category", "set", hostileSMS}, {"category", "rm", hostileSMS},
 		{"template", "list"}, {"template", "add", hostileSMS, "--body", "{" + hostileSMS + "}"}, {"template", "set", hostileSMS}, {"template", "rm", hostileSMS},
 		{"config", "list"}, {"config", "get", "managers"}, {"config", "get", hostileSMS}, {"config", "set", "region", hostileSMS},
-		{"replies", "tag", "1", hostileSMS}, {"replies", "tag", "2", "Weird"}, {"replies", "recategorise"},
+		{"replies", "list"}, {"messages", "--held"}, {"replies", "tag", "1", hostileSMS}, {"replies", "tag", "2", "Weird"}, {"replies", "recategorise"},
 		{"classify", "eval"},
 		{"pdu", "decode", hostileHex}, {"pdu", "decode", hostileSMS},
 		{"pdu", "encode", "--to", "+447700900100", "--text", hostileTexts[1]}, {"pdu", "encode", "--to", hostileSMS, "--text", "x"},
