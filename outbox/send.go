@@ -96,13 +96,24 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 	}
 	stop := e.StartKeepAlive(ctx)
 	defer stop()
-	text = template.RenderName(text, "")
-	parts := template.Parts(template.RenderGreeting(text, e.GreetNow()))
+	// {name} is the name the data source gave for the number, when a
+	// campaign stored one; the placeholder goes when there is none.
+	names, err := e.DB.KnownNames(ctx, normalizedNumbers(numbers, e.Config.Region))
+	if err != nil {
+		return nil, fmt.Errorf("send: %w", err)
+	}
+	greet := e.GreetNow()
 	results := make([]SendResult, len(numbers))
 	var msgs []store.Message
 	var at []int
 	var errs []error
 	for i, num := range numbers {
+		name := ""
+		if n, err := phone.Normalize(num, e.Config.Region); err == nil {
+			name = names[n]
+		}
+		text := template.RenderName(text, name)
+		parts := template.Parts(template.RenderGreeting(text, greet))
 		results[i] = SendResult{Number: num, State: "not queued", Parts: parts}
 		r, err := e.Route(ctx, num, simRef, parts)
 		if err != nil {
@@ -160,4 +171,15 @@ func SendWaiting(ctx context.Context, e *Env, kinds ...string) (Dispatched, erro
 	stop := e.StartKeepAlive(ctx)
 	defer stop()
 	return e.Dispatcher(kinds, nil).Dispatch(ctx, e.Senders)
+}
+
+// normalizedNumbers returns the numbers that normalise, in E.164.
+func normalizedNumbers(numbers []string, region string) []string {
+	var out []string
+	for _, n := range numbers {
+		if e, err := phone.Normalize(n, region); err == nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ package template
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/texting-centre/texting/modem/pdu"
 )
@@ -88,14 +89,27 @@ func RenderGreeting(body, greeting string) string {
 	return strings.ReplaceAll(body, PlaceholderGreeting, greeting)
 }
 
-// FirstName returns the first word of a name, tidied: "  michael JONES" → "Michael".
+// FirstName returns the first word of a name as the data source wrote it:
+// "Angharad-Louise Jones" → "Angharad-Louise", "McKenzie" stays. Only a name
+// written all in capitals or all in lower case is title-cased, part by part
+// after "-" and "'": "O'BRIEN" → "O'Brien", "mcdonald" → "Mcdonald".
 func FirstName(name string) string {
 	f := strings.Fields(name)
 	if len(f) == 0 {
 		return ""
 	}
-	r := []rune(strings.ToLower(f[0]))
-	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+	first := f[0]
+	if strings.ToUpper(first) != first && strings.ToLower(first) != first {
+		return first // mixed case: the person's own spelling
+	}
+	r := []rune(strings.ToLower(first))
+	start := true
+	for i, c := range r {
+		if start && unicode.IsLetter(c) {
+			r[i] = unicode.ToTitle(c)
+		}
+		start = c == '-' || c == '\'' || c == '’'
+	}
 	return string(r)
 }
 

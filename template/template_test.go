@@ -40,3 +40,28 @@ func TestRenderName(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstName(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"as written", "Angharad-Louise Jones", "Angharad-Louise"},
+		{"inner capital kept", "McKenzie", "McKenzie"},
+		{"mixed case apostrophe kept", "D'Arcy", "D'Arcy"},
+		{"all capitals", "O'BRIEN", "O'Brien"},
+		{"all capitals hyphen", "ANGHARAD-LOUISE", "Angharad-Louise"},
+		{"all lower case", "mcdonald", "Mcdonald"},
+		{"all lower case apostrophe", "o'brien", "O'Brien"},
+		{"typographic apostrophe", "o’neill", "O’Neill"},
+		{"first word only", "  michael JONES", "Michael"},
+		{"odd case kept", "sAM", "sAM"},
+		{"non-Latin lower", "мария", "Мария"},
+		{"no letters", "42", "42"},
+		{"empty", "   ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FirstName(tt.in); got != tt.want {
+				t.Errorf("FirstName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
