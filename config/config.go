@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -371,14 +370,4 @@ func checkNumbers(s string) error {
 		}
 	}
 	return nil
-}
-
-// Names returns the key names, sorted, for completion and help.
-func Names() []string {
-	var out []string
-	for _, k := range Keys() {
-		out = append(out, k.Name)
-	}
-	sort.Strings(out)
-	return out
 }

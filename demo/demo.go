@@ -33,8 +33,6 @@ type Env struct {
 	modems  []*modemtest.Modem
 	gw      *gatewaytest.Provider
 	src     *http.Server
-	mu      sync.Mutex
-	posted  []string // numbers POSTed back by campaign runs
 	closeMu sync.Once
 }
 
@@ -147,9 +145,6 @@ func (env *Env) startSource() error {
 				http.Error(w, "bad form", http.StatusBadRequest)
 				return
 			}
-			env.mu.Lock()
-			env.posted = append(env.posted, strings.Split(r.PostForm.Get("numbers"), ",")...)
-			env.mu.Unlock()
 			io.WriteString(w, "OK\n")
 		default:
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -159,13 +154,6 @@ func (env *Env) startSource() error {
 	go env.src.Serve(ln)
 	env.SourceURL = "http://" + ln.Addr().String() + "/campaign?key=demo-key"
 	return nil
-}
-
-// Posted returns the numbers campaign runs reported back to the data source.
-func (env *Env) Posted() []string {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return append([]string(nil), env.posted...)
 }
 
 // waiting are the new replies on each demo SIM when the demo starts.

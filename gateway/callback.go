@@ -3,7 +3,6 @@ package gateway
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -120,10 +119,6 @@ type Pinger interface {
 
 // healthTimeout bounds a Ping from /healthz.
 const healthTimeout = 2 * time.Second
-
-// NewToken returns a fresh random secret for serve.token: 26 characters
-// (130 bits) that need no escaping in a URL.
-func NewToken() string { return rand.Text() }
 
 // handler routes and answers the provider's callbacks.
 type handler struct {

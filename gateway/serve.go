@@ -10,25 +10,16 @@ import (
 	"time"
 )
 
-// ShutdownGrace is how long Serve waits, once its context is cancelled, for
-// requests in flight to finish before it closes their connections.
+// ShutdownGrace is how long ServeListener waits, once its context is
+// cancelled, for requests in flight to finish before it closes their
+// connections.
 const ShutdownGrace = 15 * time.Second
 
-// Serve listens on addr (e.g. "127.0.0.1:8080") and serves h until ctx is
-// cancelled (SIGTERM in `texting serve`), then shuts down gracefully: it stops
+// ServeListener serves h on ln, a listener the caller opened (`texting
+// serve` on its --addr, tests on 127.0.0.1:0), until ctx is cancelled
+// (SIGTERM in `texting serve`), then shuts down gracefully: it stops
 // accepting, lets requests in flight finish within ShutdownGrace, and returns
-// nil. It returns an error if it cannot listen or the server fails.
-func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) error {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return ServeListener(ctx, ln, h, logger)
-}
-
-// ServeListener is Serve on a listener the caller opened (tests use
-// 127.0.0.1:0). It closes ln.
+// nil. It returns an error if the server fails. It closes ln.
 func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
 	return serve(ctx, ln, h, logger, ShutdownGrace)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,7 +121,7 @@ func (s *memSink) StoreText(ctx context.Context, in modem.Inbound) error {
 func (s *memSink) StoreFragment(ctx context.Context, in modem.Inbound) error {
 	return s.commit(in, func() {
 		s.fragments[in.GroupKey] = append(s.fragments[in.GroupKey], in)
-		if text, ok := modem.JoinFragments(s.fragments[in.GroupKey]); ok {
+		if text, ok := joinFragments(s.fragments[in.GroupKey]); ok {
 			s.joined[in.GroupKey] = text
 		}
 	})
@@ -145,4 +147,35 @@ func (s *memSink) textSet() []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// joinFragments assembles the parts of one concatenated text (same
+// GroupKey). ok is false until every part 1..Total is there; a part seen
+// twice counts once.
+func joinFragments(parts []modem.Inbound) (text string, ok bool) {
+	if len(parts) == 0 || parts[0].Msg == nil || parts[0].Msg.Concat == nil {
+		return "", false
+	}
+	total := parts[0].Msg.Concat.Total
+	bySeq := make(map[int]string, total)
+	for _, p := range parts {
+		if p.Msg == nil || p.Msg.Concat == nil || p.Msg.Concat.Total != total {
+			continue
+		}
+		bySeq[p.Msg.Concat.Seq] = p.Msg.Text
+	}
+	seqs := make([]int, 0, len(bySeq))
+	for s := range bySeq {
+		seqs = append(seqs, s)
+	}
+	sort.Ints(seqs)
+	var b strings.Builder
+	for i := 1; i <= total; i++ {
+		t, found := bySeq[i]
+		if !found {
+			return "", false
+		}
+		b.WriteString(t)
+	}
+	return b.String(), true
 }

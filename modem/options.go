@@ -75,22 +75,6 @@ func WithRetry(tries int, backoff time.Duration) Option {
 	}
 }
 
-// WithParking sets after how many consecutive failed sends the dongle is
-// parked, and for how long (default 3 and one hour).
-func WithParking(after int, d time.Duration) Option {
-	return func(c *config) {
-		if after > 0 {
-			c.parkAfter = after
-		}
-		if d > 0 {
-			c.parkFor = d
-		}
-	}
-}
-
-// WithBaudRate sets the port speed (USB dongles ignore it; default 115200).
-func WithBaudRate(baud int) Option { return func(c *config) { c.baud = baud } }
-
 // WithConcatRef sets the source of concatenation references for long texts
 // (default: a counter starting at a time-derived value); tests and transcript
 // replays fix it.

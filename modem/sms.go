@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +142,7 @@ type Sink interface {
 	// one (Msg nil, DecodeErr set) raw and flagged.
 	StoreText(ctx context.Context, in Inbound) error
 	// StoreFragment stores one part of a concatenated text; the sink joins
-	// the parts (see JoinFragments) when all are there, and stores the
+	// the parts when all are there, and stores the
 	// incomplete text flagged after a timeout.
 	StoreFragment(ctx context.Context, in Inbound) error
 	// StoreReport applies a delivery report (SMS-STATUS-REPORT) to the
@@ -260,37 +259,6 @@ func (d *Dongle) inbound(index, stat int, hexPDU string) Inbound {
 func ItemKey(imsi, hexPDU string) string {
 	sum := sha256.Sum256([]byte(imsi + "\n" + strings.ToUpper(hexPDU)))
 	return hex.EncodeToString(sum[:16])
-}
-
-// JoinFragments assembles the parts of one concatenated text (same
-// GroupKey). ok is false until every part 1..Total is there; a part seen
-// twice counts once.
-func JoinFragments(parts []Inbound) (text string, ok bool) {
-	if len(parts) == 0 || parts[0].Msg == nil || parts[0].Msg.Concat == nil {
-		return "", false
-	}
-	total := parts[0].Msg.Concat.Total
-	bySeq := make(map[int]string, total)
-	for _, p := range parts {
-		if p.Msg == nil || p.Msg.Concat == nil || p.Msg.Concat.Total != total {
-			continue
-		}
-		bySeq[p.Msg.Concat.Seq] = p.Msg.Text
-	}
-	seqs := make([]int, 0, len(bySeq))
-	for s := range bySeq {
-		seqs = append(seqs, s)
-	}
-	sort.Ints(seqs)
-	var b strings.Builder
-	for i := 1; i <= total; i++ {
-		t, found := bySeq[i]
-		if !found {
-			return "", false
-		}
-		b.WriteString(t)
-	}
-	return b.String(), true
 }
 
 // PortDrain is the outcome of draining one port.

@@ -160,15 +160,6 @@ func portName(port, product string) string {
 	return "USB stick"
 }
 
-// SIMs returns the SIMs of the fleet's senders.
-func (f *Fleet) SIMs() []store.SIM {
-	out := make([]store.SIM, len(f.Senders))
-	for i, s := range f.Senders {
-		out[i] = s.SIM()
-	}
-	return out
-}
-
 // Close stops the keep-alives and releases the dongles' ports.
 func (f *Fleet) Close() error {
 	if f.stop != nil {

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
@@ -81,16 +80,8 @@ type ReadInOptions struct {
 // arrive, delivery reports update the texts they are about, and an item leaves
 // the SIM only after it is committed. Long texts whose parts waited longer
 // than the fragment timeout are then stored incomplete. A port that fails is
-// reported in its entry; the error is for what stops the whole read-in.
-func ReadIn(ctx context.Context, db *store.DB, cfg config.Config, opts ReadInOptions) (ReadInResult, error) {
-	p := New(db, OptionsFrom(cfg, nil))
-	if len(opts.Ports) == 0 {
-		opts.Ports = cfg.ModemPorts
-	}
-	return p.ReadIn(ctx, opts)
-}
-
-// ReadIn is the function ReadIn on this pipeline.
+// reported in its entry; the error is for what stops the whole read-in. With
+// no opts.Ports, the dongles are discovered.
 func (p *Pipeline) ReadIn(ctx context.Context, opts ReadInOptions) (ReadInResult, error) {
 	ports := opts.Ports
 	var res ReadInResult

@@ -145,12 +145,6 @@ func WithBadNumber(number, reason string) Option {
 	return func(p *Provider) { p.bad[number] = reason }
 }
 
-// WithCallbackClient sets the client used to call our server; the default
-// times out after 10 s.
-func WithCallbackClient(c *http.Client) Option {
-	return func(p *Provider) { p.client = c }
-}
-
 // New starts a double. Close it when done.
 func New(opts ...Option) *Provider {
 	p := &Provider{

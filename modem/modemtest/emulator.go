@@ -30,7 +30,6 @@ type Modem struct {
 	echoStuck, curcUnsupported, splitPrompt       bool
 	unplugAfter                                   int
 	preload                                       []string
-	optErr                                        error
 
 	// mu guards everything below, the session state included.
 	mu             sync.Mutex
@@ -94,9 +93,6 @@ func New(opts ...Option) (*Modem, error) {
 	}
 	for _, o := range opts {
 		o(m)
-	}
-	if m.optErr != nil {
-		return nil, m.optErr
 	}
 	m.storage = make([]*Stored, m.capacity)
 	for i, p := range m.preload {

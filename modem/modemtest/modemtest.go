@@ -9,7 +9,6 @@ package modemtest
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -140,10 +139,6 @@ func WithNoSIM() Option { return func(m *Modem) { m.noSIM = true } }
 // WithPIN locks the SIM with pin; AT+CPIN=<pin> unlocks it.
 func WithPIN(pin string) Option { return func(m *Modem) { m.pin = pin } }
 
-// WithUnplugAfter makes the dongle disappear when the command after the
-// first n arrives (it is never answered).
-func WithUnplugAfter(n int) Option { return func(m *Modem) { m.unplugAfter = n } }
-
 // WithNoise turns the unsolicited chatter on.
 func WithNoise(n Noise) Option { return func(m *Modem) { m.noise = n } }
 
@@ -182,10 +177,6 @@ func WithStatusReports(status int, delay time.Duration) Option {
 	return func(m *Modem) { m.reportStatus, m.reportDelay = status, delay }
 }
 
-// WithPortMode sets the AT^GETPORTMODE answer (default names the PCUI
-// interface 2).
-func WithPortMode(s string) Option { return func(m *Modem) { m.portMode = s } }
-
 // LoadInbox reads PDUs from a file: hex, one per line; blank lines and lines
 // starting with # are skipped.
 func LoadInbox(path string) ([]string, error) {
@@ -211,19 +202,6 @@ func LoadInbox(path string) ([]string, error) {
 		return nil, fmt.Errorf("load inbox %s: %w", path, err)
 	}
 	return out, nil
-}
-
-// WithInboxFile preloads the PDUs of a file (see LoadInbox); New fails when
-// the file cannot be read.
-func WithInboxFile(path string) Option {
-	return func(m *Modem) {
-		pdus, err := LoadInbox(path)
-		if err != nil {
-			m.optErr = errors.Join(m.optErr, err)
-			return
-		}
-		m.preload = append(m.preload, pdus...)
-	}
 }
 
 func isHex(s string) bool {
