@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/store/storetest"
@@ -66,6 +67,17 @@ func addSIM(t testing.TB, db *store.DB, network string, limit int) store.SIM {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// testConfig is the configuration of a fresh database with quiet hours off.
+func testConfig(t testing.TB, db *store.DB) config.Config {
+	t.Helper()
+	c, err := config.Load(context.Background(), db, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Quiet = config.QuietHours{Off: true}
+	return c
 }
 
 func openDB(t testing.TB, at time.Time) (*store.DB, func(time.Duration)) {
