@@ -12,8 +12,22 @@ const maxPDULen = 255
 
 // Decode decodes one PDU in the form a modem gives it in PDU mode: hex
 // digits (either case) of the SMSC address octets followed by the TPDU.
-// Surrounding whitespace is ignored.
+// Surrounding whitespace is ignored, and so is whatever follows the end of
+// the message (see Message.Trailing). On error the Message is nil.
 func Decode(hexPDU string) (*Message, error) {
+	m, err := DecodePartial(hexPDU)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DecodePartial is Decode that keeps, when the PDU does not decode, the
+// fields that did decode before the failure: the SMSC, the type, the
+// sender or recipient, the time stamp, … (the fields after the failure are
+// zero). The Message is nil when not even the SMSC address decoded. A
+// caller that stores an undecodable PDU keeps these fields beside it.
+func DecodePartial(hexPDU string) (*Message, error) {
 	s := strings.TrimSpace(hexPDU)
 	if len(s)%2 != 0 {
 		return nil, errf(ErrInvalid, "odd number of hex digits (%d)", len(s))
@@ -49,10 +63,14 @@ var hexValue = func() (t [256]byte) {
 	return t
 }()
 
-// DecodeBytes decodes one PDU given as octets (SMSC address first). The
-// returned Message does not alias b.
+// DecodeBytes decodes one PDU given as octets (SMSC address first), as
+// Decode does. The returned Message does not alias b.
 func DecodeBytes(b []byte) (*Message, error) {
-	return decode(b, false)
+	m, err := decode(b, false)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func unhex(c byte) (byte, bool) {
@@ -73,7 +91,8 @@ type decoded struct {
 	c Concat
 }
 
-// decode decodes b; owned says whether b may be kept (for Message.Data).
+// decode decodes b; owned says whether b may be kept (for Message.Data). On
+// error it returns what decoded so far, or nil when the SMSC address did not.
 func decode(b []byte, owned bool) (*Message, error) {
 	if len(b) == 0 {
 		return nil, errf(ErrInvalid, "empty PDU")
@@ -89,7 +108,7 @@ func decode(b []byte, owned bool) (*Message, error) {
 	if n > 11 {
 		return nil, errf(ErrInvalid, "SMSC address length %d octets is more than 11", n)
 	}
-	if 1+n >= len(b) {
+	if 1+n > len(b) {
 		return nil, errf(ErrInvalid, "cut short: no TPDU after the %d-octet SMSC address", n)
 	}
 	if n > 1 {
@@ -98,6 +117,9 @@ func decode(b []byte, owned bool) (*Message, error) {
 			return nil, err
 		}
 		m.SMSC = smsc
+	}
+	if 1+n == len(b) {
+		return m, errf(ErrInvalid, "cut short: no TPDU after the %d-octet SMSC address", n)
 	}
 
 	c := cursor{b: b[1+n:], owned: owned}
@@ -113,7 +135,7 @@ func decode(b []byte, owned bool) (*Message, error) {
 		err = errf(ErrInvalid, "reserved message type (TP-MTI 3, first octet 0x%02X)", fo)
 	}
 	if err != nil {
-		return nil, err
+		return m, err
 	}
 	return m, nil
 }
@@ -227,7 +249,15 @@ func (c *cursor) statusReport(d *decoded, fo byte) error {
 	// Optional parameters, announced by TP-PI (TS 23.040 §9.2.3.27): bit
 	// 0 TP-PID, bit 1 TP-DCS, bit 2 TP-UDL and TP-UD; bit 7 says another
 	// TP-PI octet follows, whose bits this version of the spec reserves.
+	// A TP-PI of FF is no parameter indicator but the filler of a SIM
+	// record (TS 31.102 EF-SMS: unused octets are FF): read literally it
+	// would announce TP-PI octets without end, so it is taken as absent
+	// and the padding ignored.
 	pi := c.b[c.i]
+	if pi == 0xFF {
+		m.Trailing = len(c.b) - c.i
+		return nil
+	}
 	c.i++
 	for ext := pi; ext&0x80 != 0; {
 		if ext, err = c.octet("parameter indicator"); err != nil {
@@ -251,9 +281,7 @@ func (c *cursor) statusReport(d *decoded, fo byte) error {
 		}
 	}
 	if pi&0x04 == 0 {
-		if c.i != len(c.b) {
-			return errf(ErrInvalid, "%d octets after the status report", len(c.b)-c.i)
-		}
+		m.Trailing = len(c.b) - c.i
 		return nil
 	}
 	if pi&0x02 == 0 {
@@ -271,6 +299,22 @@ func (c *cursor) pidDCS(m *Message) error {
 	dcs := c.b[c.i+1]
 	c.i += 2
 	return setDCS(m, dcs)
+}
+
+// reservedDCS reports whether TS 23.038 §4 reserves the coding dcs, or a
+// bit of it that decides the alphabet: a reserved alphabet in the general
+// data coding groups, the reserved groups 1000-1011, bit 2 of the message
+// waiting groups, bit 3 of group 1111.
+func reservedDCS(dcs byte) bool {
+	switch dcs >> 4 {
+	case 0x0, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7:
+		return dcs&0x0C == 0x0C
+	case 0x8, 0x9, 0xA, 0xB:
+		return true
+	case 0xC, 0xD, 0xE:
+		return dcs&0x04 != 0
+	}
+	return dcs&0x08 != 0
 }
 
 // setDCS sets the alphabet and class from TP-DCS (TS 23.038 §4).
@@ -467,8 +511,10 @@ func enhancedValidity(v []byte) (time.Duration, error) {
 	return 0, nil
 }
 
-// userData reads TP-UDL and TP-UD, the last fields of every TPDU: nothing
-// may follow them.
+// userData reads TP-UDL and TP-UD, the last fields of every TPDU. Octets
+// after TP-UD are ignored and counted in Message.Trailing: a SIM record is
+// padded to its size, some firmware appends to what it stores, and TS
+// 23.040 §9.2.3.27 has the receiver discard what follows TP-UD.
 func (c *cursor) userData(d *decoded, udhi bool) error {
 	m := &d.m
 	udl, err := c.octet("user data length")
@@ -491,18 +537,22 @@ func (c *cursor) userData(d *decoded, udhi bool) error {
 	if left < octets {
 		return errf(ErrInvalid, "user data cut short: length %d needs %d octets, %d left", udl, octets, left)
 	}
-	if left > octets {
-		return errf(ErrInvalid, "%d octets after the user data (length %d)", left-octets, udl)
+	if m.Encoding == GSM7 && left > octets && int(udl) == left && udl <= 140 && reservedDCS(byte(m.DCS)) {
+		// A reserved TP-DCS is read as the default alphabet (TS 23.038
+		// §4), but when its length counts exactly the octets there are
+		// and, read as septets, leaves octets over, the sender meant
+		// octets: 8-bit data, as Gammu reads every reserved coding.
+		m.Encoding, octets = Data8, int(udl)
 	}
-	ud := c.b[c.i:]
-	c.i = len(c.b)
+	ud := c.b[c.i : c.i+octets : c.i+octets]
+	c.i += octets
+	m.Trailing = left - octets
 
 	hdr := 0 // octets of user data header, its length octet included
 	var single, locking bool
-	if udhi {
-		if octets == 0 {
-			return errf(ErrInvalid, "user data header announced but the user data is empty")
-		}
+	if udhi && octets > 0 {
+		// With no user data at all there is no header to read either: an
+		// empty text (Gammu reads it so; phones store such submits).
 		hdr = 1 + int(ud[0])
 		if hdr > octets {
 			return errf(ErrInvalid, "user data header of %d octets is longer than the user data (%d octets)", hdr, octets)

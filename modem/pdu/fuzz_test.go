@@ -11,9 +11,14 @@ import (
 // FuzzDecode feeds the decoder arbitrary octets, and the same as hex and as
 // a raw string: it must never panic or hang, every failure must be a
 // one-line ErrInvalid or ErrUnsupported, and every success must be a
-// coherent message that the hex path decodes the same way.
+// coherent message that the hex path decodes the same way. DecodePartial
+// fails as Decode does and keeps only coherent fields; a message that
+// decodes reads the same with SIM record filler (FF) after it.
 func FuzzDecode(f *testing.F) {
 	for _, v := range decodeVectors {
+		f.Add(mustHex(f, v.hex))
+	}
+	for _, v := range realDevicePDUs {
 		f.Add(mustHex(f, v.hex))
 	}
 	for _, s := range []string{
@@ -22,6 +27,9 @@ func FuzzDecode(f *testing.F) {
 		"0011000B916407281553F80008AA04D83D0041",
 		"0006D60B911326880736F41110117195514011101171957140008F",
 		"0006D60B911326880736F411101171955140111011719571400007000004C8329BFD",
+		"0006D60B911326880736F4111011719551401110117195714000FFFFFFFF",
+		"0051000B916407281553F80000AA00",
+		"0011000B916407281553F800F9AA12042204350441044200200054006500730074",
 	} {
 		f.Add(mustHex(f, s))
 	}
@@ -38,6 +46,28 @@ func FuzzDecode(f *testing.F) {
 		}
 		m3, err3 := Decode(string(b))
 		checkDecoded(t, m3, err3)
+
+		p, errp := DecodePartial(upperHex(b))
+		switch {
+		case (errp == nil) != (err == nil) || (err != nil && errp.Error() != err.Error()):
+			t.Fatalf("DecodePartial: %v; Decode: %v", errp, err)
+		case err == nil && !sameMessage(p, m):
+			t.Fatalf("DecodePartial and Decode differ:\n%+v\n%+v", p, m)
+		case p != nil && (!utf8.ValidString(p.From) || !utf8.ValidString(p.To) || !utf8.ValidString(p.Recipient) ||
+			!utf8.ValidString(p.Text) || p.Class < -1 || p.Class > 3 || p.Trailing < 0 || p.Trailing >= len(b)):
+			t.Fatalf("incoherent partial message %+v (%v)", p, errp)
+		}
+
+		// Filler after a message changes nothing but Trailing, unless a
+		// reserved TP-DCS leaves the length's unit to the octets there are.
+		if err != nil || reservedDCS(byte(m.DCS)) || len(b) >= maxPDULen {
+			return
+		}
+		k := min(maxPDULen-len(b), 1+len(b)%7)
+		mp, err := DecodeBytes(append(append([]byte(nil), b...), bytes.Repeat([]byte{0xFF}, k)...))
+		if err != nil || !sameMessage(mp, m) || mp.Trailing != m.Trailing+k {
+			t.Fatalf("with %d octets FF after it: %v\n%+v\nwant %+v (trailing %d)", k, err, mp, m, m.Trailing+k)
+		}
 	})
 }
 
@@ -70,6 +100,8 @@ func checkDecoded(t *testing.T, m *Message, err error) {
 		t.Fatalf("concat %+v", m.Concat)
 	case m.MR < 0 || m.MR > 255 || m.Status < 0 || m.Status > 255:
 		t.Fatalf("MR %d status %d", m.MR, m.Status)
+	case m.Trailing < 0 || m.Trailing > maxPDULen:
+		t.Fatalf("trailing %d", m.Trailing)
 	case m.Type == Deliver && m.Timestamp.IsZero(), m.Type == StatusReport && m.DischargeTime.IsZero():
 		t.Fatalf("missing time in %+v", m)
 	case m.Encoding == GSM7 && utf8.RuneCountInString(m.Text) > 160, m.Encoding == UCS2 && utf8.RuneCountInString(m.Text) > 70:

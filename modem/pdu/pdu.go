@@ -102,4 +102,9 @@ type Message struct {
 	ValidUntil time.Time
 	// Concat is nil when the message is not part of a concatenated text.
 	Concat *Concat
+	// Trailing counts the octets after the end of the message, which
+	// were ignored: the FF filler of a SIM record, or what some firmware
+	// appends to a stored PDU. It is 0 for a PDU that ends where its
+	// message does.
+	Trailing int
 }
