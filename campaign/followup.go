@@ -38,7 +38,7 @@ type Decision struct {
 	Reason string
 }
 
-// Decide applies DESIGN.md's follow-up rules to one campaign text: the
+// Decide applies the follow-up rules (docs/ARCHITECTURE.md, Follow-ups) to one campaign text: the
 // person's last reply since it decides. No reply → basic; a reply in a
 // category whose action is basic → basic, alternative → the alternative
 // body; a reply in a category with none, an opt-out, or a reply not yet

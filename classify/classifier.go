@@ -49,7 +49,7 @@ type Decision struct {
 	OptOut bool
 }
 
-// Classifier runs DESIGN's rules in order. The zero value knows no model and
+// Classifier runs the automatic rules of docs/ARCHITECTURE.md in order. The zero value knows no model and
 // waits for the operator on everything the rules and memory do not settle.
 type Classifier struct {
 	// Model is the learned categoriser; nil means none yet.

@@ -1,6 +1,6 @@
 // Package classify sorts inbound replies into the operator's categories:
 // opt-out words, an exact memory of normalised texts, and a learned model with
-// a calibrated confidence, in DESIGN's order (see Classifier.Decide).
+// a calibrated confidence, in the order of docs/ARCHITECTURE.md (see Classifier.Decide).
 //
 // It is a leaf: it imports nothing of ours and does no I/O.
 package classify

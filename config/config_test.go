@@ -26,7 +26,7 @@ func TestPrecedence(t *testing.T) {
 	}
 	if c.FollowupMinDays != 1 || c.FollowupMaxDays != 5 || c.AutoreplyDays != 30 || c.ClassifyThreshold != 0.9 ||
 		c.FragmentsTimeout != 24*time.Hour || c.Quiet.String() != "21:00-08:00" {
-		t.Errorf("defaults not as DESIGN.md says: %+v", c)
+		t.Errorf("defaults not as config.Keys and the README say: %+v", c)
 	}
 }
 

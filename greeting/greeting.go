@@ -27,13 +27,13 @@ type Greeter struct {
 // Option configures a Greeter built by New.
 type Option func(*Greeter)
 
-// WithSeasons adds seasons after those the greeter already has, so DESIGN's
+// WithSeasons adds seasons after those the greeter already has, so the default
 // own seasons win where a country's overlap them.
 func WithSeasons(s ...Season) Option {
 	return func(g *Greeter) { g.seasons = append(g.seasons, s...) }
 }
 
-// New returns a greeter with DESIGN's seasons followed by those the options add.
+// New returns a greeter with the default seasons followed by those the options add.
 func New(opts ...Option) *Greeter {
 	g := &Greeter{seasons: DefaultSeasons()}
 	for _, o := range opts {
@@ -43,7 +43,7 @@ func New(opts ...Option) *Greeter {
 	return g
 }
 
-// NewForCountry returns a greeter with DESIGN's seasons, then the country's
+// NewForCountry returns a greeter with the default seasons, then the country's
 // (see CountrySeasons), then those the options add. An empty code means no
 // country: the same as New.
 func NewForCountry(code string, opts ...Option) (*Greeter, error) {
@@ -57,7 +57,7 @@ func NewForCountry(code string, opts ...Option) (*Greeter, error) {
 // defaultGreeter serves the package-level At; it is never modified.
 var defaultGreeter = New()
 
-// At returns the default greeter's greeting for t (DESIGN's rules, no country).
+// At returns the default greeter's greeting for t (the default rules, no country).
 func At(t time.Time) string { return defaultGreeter.At(t) }
 
 // At returns the greeting for t, taking t's own location as local time.
@@ -178,7 +178,8 @@ func LongWeekend(h *cal.Holiday, greeting string) Season {
 // surprises in its arithmetic.
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// DefaultSeasons returns DESIGN's seasons, in the order they are checked.
+// DefaultSeasons returns the default seasons (docs/ARCHITECTURE.md,
+// Greeting), in the order they are checked.
 // Easter runs from 00:00 seven days before Easter Sunday until 00:00 seven days
 // after it: the whole days from Sunday-7 to Sunday+6.
 func DefaultSeasons() []Season {
@@ -204,7 +205,7 @@ func CountrySeasons(code string) ([]Season, error) {
 		return nil, nil
 	case "GB", "UK":
 		const bh = "Have a good bank holiday weekend"
-		// Christmas, Boxing Day, New Year and Easter are in DESIGN's seasons.
+		// Christmas, Boxing Day, New Year and Easter are in the default seasons.
 		return []Season{
 			LongWeekend(gb.EarlyMay, bh),
 			LongWeekend(gb.VEDay, bh),

@@ -25,9 +25,9 @@ type Timeouts struct {
 	Command time.Duration
 	// Long is the wait for slow commands: AT+CMGL, AT+CFUN, AT+COPS=.
 	Long time.Duration
-	// Prompt is the wait for "> " after AT+CMGS (DESIGN.md: ≤ 10 s).
+	// Prompt is the wait for "> " after AT+CMGS (docs/ARCHITECTURE.md: ≤ 10 s).
 	Prompt time.Duration
-	// Final is the wait for the final result after the PDU (DESIGN.md: ≤ 60 s).
+	// Final is the wait for the final result after the PDU (docs/ARCHITECTURE.md: ≤ 60 s).
 	Final time.Duration
 	// Quiet is the silence that ends a resynchronisation after an abandoned
 	// command (its late answer must not be taken for the next one's).

@@ -247,7 +247,7 @@ func (d *Dongle) probeTimeout() time.Duration {
 	return t
 }
 
-// init runs the initialisation sequence of DESIGN.md: ESC and drain, "AT"
+// init runs the initialisation sequence of docs/ARCHITECTURE.md (Modem): ESC and drain, "AT"
 // until it answers, echo off, numeric errors, Huawei reports off, SIM
 // check, registration, PDU mode, SIM storage, new-message and status-report
 // indications, then IMSI, IMEI and signal.

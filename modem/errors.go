@@ -37,7 +37,7 @@ var (
 )
 
 // Class groups modem errors by what the caller should do about them
-// (DESIGN.md, "Errors by class").
+// (docs/ARCHITECTURE.md, "Outbox states").
 type Class int
 
 // The error classes.
@@ -198,7 +198,7 @@ func (e *StorageFullError) Error() string {
 	return fmt.Sprintf("message storage %s is full (^SMMEMFULL): read in and delete texts", e.Mem)
 }
 
-// cmsClass is the DESIGN.md error-class table. Codes it does not list fail
+// cmsClass is the error-class table of docs/ARCHITECTURE.md. Codes it does not list fail
 // the text without retry (ClassRecipient), except the ME/SC failures that
 // are worth a retry after a re-initialisation.
 func cmsClass(code int) Class {

@@ -219,7 +219,7 @@ func (d *Dongle) markDown(err error) {
 	d.mu.Unlock()
 }
 
-// KeepAlive runs Check every interval (DESIGN.md: a minute) until ctx ends
+// KeepAlive runs Check every interval (docs/ARCHITECTURE.md: a minute in production) until ctx ends
 // (nil) or the dongle is lost for good (the error).
 func (d *Dongle) KeepAlive(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)

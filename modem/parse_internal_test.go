@@ -80,7 +80,8 @@ func TestResultError(t *testing.T) {
 	}
 }
 
-// TestDesignErrorTable checks every code of DESIGN.md's error-class table.
+// TestDesignErrorTable checks every code of the error-class table in
+// docs/ARCHITECTURE.md.
 func TestDesignErrorTable(t *testing.T) {
 	table := map[Class][]int{
 		ClassTransient: {38, 41, 42, 47, 111, 127, 331, 332, 512, 513, 514, 515},
@@ -93,7 +94,7 @@ func TestDesignErrorTable(t *testing.T) {
 		for _, code := range codes {
 			got := (&CMSError{Code: code}).Class()
 			if code == 314 {
-				// SIM busy is worth a retry; DESIGN lists 310–318 as SIM,
+				// SIM busy is worth a retry; the table lists 310–318 as SIM,
 				// and a busy SIM is still "our SIM", so either is defensible.
 				if got != ClassSIM && got != ClassTransient {
 					t.Errorf("code %d: %s", code, got)

@@ -38,8 +38,8 @@ type SendResult struct {
 	Tries int `json:"tries"`
 }
 
-// Send splits text into SMS parts and sends each with AT+CMGS as DESIGN.md
-// says: prompt (Timeouts.Prompt, ESC and a retry when none), PDU and Ctrl-Z,
+// Send splits text into SMS parts and sends each with AT+CMGS as docs/ARCHITECTURE.md
+// (Modem) says: prompt (Timeouts.Prompt, ESC and a retry when none), PDU and Ctrl-Z,
 // final result (Timeouts.Final). Transient errors are retried with back-off
 // and a re-initialisation, at most the configured number of tries per part.
 // An unknown outcome (+CMS ERROR: 500, silence after the PDU) is never

@@ -32,7 +32,7 @@ func (r *Room) Take(parts int) {
 }
 
 // Capacity is what the SIMs able to send now have left today: the SIM
-// choice of DESIGN.md (least used first over store.UsageWindow days, never
+// choice of docs/ARCHITECTURE.md (least used first over store.UsageWindow days, never
 // over a daily limit, gateways last).
 type Capacity struct {
 	rooms []*Room // modems least used first, then gateways

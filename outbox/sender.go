@@ -41,7 +41,7 @@ type Result struct {
 // Class says what a failed send means for the text and the SIM.
 type Class int
 
-// The classes of send errors (DESIGN.md, "Errors by class").
+// The classes of send errors (docs/ARCHITECTURE.md, "Outbox states").
 const (
 	// ClassUnknown: the text may have gone out. It becomes `unknown`, counts
 	// as sent, and is never resent automatically.

@@ -1,6 +1,6 @@
 // Package replies is the inbound side of Texting Centre: it stores the texts
 // that arrive (read in from dongles or called back by a gateway) exactly once,
-// sorts them into categories in DESIGN's order, puts numbers that ask for it on
+// sorts them into categories in the order of docs/ARCHITECTURE.md, puts numbers that ask for it on
 // the opt-out list, queues auto-replies, and applies delivery reports. The
 // operator's own categorisations (Tag) feed the learned model, cached in the
 // database.
@@ -39,7 +39,7 @@ const (
 // what our last text to the person was.
 const clockSkew = 5 * time.Minute
 
-// Options tune a Pipeline; zero fields take the defaults of DESIGN.md.
+// Options tune a Pipeline; zero fields take the defaults of the settings (config.Keys).
 type Options struct {
 	// Threshold is the model confidence needed to categorise on its own
 	// (classify.threshold).
@@ -318,7 +318,8 @@ type decision struct {
 	conf float64
 }
 
-// decide applies the automatic rules, in DESIGN's order, to a stored
+// decide applies the automatic rules, in the order of docs/ARCHITECTURE.md
+// (Receiving), to a stored
 // inbound text; ok is false when the text waits for the operator.
 func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (decision, bool, error) {
 	// 1. Opt-out words.

@@ -1,6 +1,6 @@
 package cli
 
-// Tests of DESIGN.md's invariants that no single package's tests prove on
+// Tests of the invariants of docs/ARCHITECTURE.md that no single package's tests prove on
 // their own: they drive the real commands (in-process or the built binary)
 // against emulated dongles, a data source and a gateway double.
 

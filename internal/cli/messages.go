@@ -17,7 +17,7 @@ import (
 	"github.com/texting-centre/texting/termsafe"
 )
 
-// messageJSON is the contract shape of one message (DESIGN.md).
+// messageJSON is the contract shape of one message (docs/ARCHITECTURE.md).
 type messageJSON struct {
 	ID         int64    `json:"id"`
 	Direction  string   `json:"direction"`

@@ -76,7 +76,7 @@ func pduDecodeRun(opts *pduDecodeOptions) error {
 	return pduPrintDecoded(opts.Out, m)
 }
 
-// The JSON shapes of DESIGN.md, one per message type; field order as there.
+// The JSON shapes of docs/ARCHITECTURE.md, one per message type; field order as there.
 type (
 	pduConcatJSON struct {
 		Ref   int `json:"ref"`

@@ -27,7 +27,7 @@ func runPDU(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// pduCompactJSON re-encodes JSON without spaces, to compare with DESIGN.md.
+// pduCompactJSON re-encodes JSON without spaces, to compare with docs/ARCHITECTURE.md.
 func pduCompactJSON(t *testing.T, s string) string {
 	t.Helper()
 	var b bytes.Buffer
@@ -38,7 +38,7 @@ func pduCompactJSON(t *testing.T, s string) string {
 }
 
 func TestPDUDecodeJSONMatchesDesign(t *testing.T) {
-	// DESIGN.md's example, built as a modem would hold it.
+	// docs/ARCHITECTURE.md's example, built as a modem would hold it.
 	hexPDU, err := pdu.EncodeDeliver("+447700900123", "Hello", pdu.DeliverOptions{
 		SMSC: "+447785016005", Class: -1, Concat: &pdu.Concat{Ref: 7, Total: 3, Seq: 1},
 		Timestamp: time.Date(2026, 11, 26, 14, 3, 5, 0, time.FixedZone("", 3600)),
