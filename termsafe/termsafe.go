@@ -112,6 +112,54 @@ func clean(s string, multiline bool) string {
 	return b.String()
 }
 
+// Frame is String for a frame a full-screen program drew with its own
+// colours: an SGR sequence (ESC [ digits and semicolons m, which only sets
+// colours and attributes) is kept; every other control, escape sequence and
+// bidi override is shown as String shows it. It is the last line of defence
+// of a TUI whose screens clean what they show: whatever a screen forgot can
+// at worst colour text, never set the title, write the clipboard or move
+// the cursor.
+func Frame(s string) string {
+	if Safe(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for len(s) > 0 {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			b.WriteString(String(s))
+			break
+		}
+		b.WriteString(String(s[:i]))
+		if n := sgrLen(s[i:]); n > 0 {
+			b.WriteString(s[i : i+n])
+			s = s[i+n:]
+			continue
+		}
+		b.WriteString(String(s[i : i+1]))
+		s = s[i+1:]
+	}
+	return b.String()
+}
+
+// sgrLen is the length of the SGR sequence s starts with, or 0.
+func sgrLen(s string) int {
+	if len(s) < 3 || s[0] != 0x1b || s[1] != '[' {
+		return 0
+	}
+	for i := 2; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == 'm':
+			return i + 1
+		case c >= '0' && c <= '9', c == ';', c == ':':
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
 // CSVCell returns s as a spreadsheet may safely read it from a CSV file:
 // controls shown as String shows them (a newline stays: CSV quotes it, and a
 // text's lines are part of it), and a cell that a spreadsheet would run as a

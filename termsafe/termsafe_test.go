@@ -65,6 +65,29 @@ func TestLine(t *testing.T) {
 	}
 }
 
+func TestFrame(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Texting Centre\nline", "Texting Centre\nline"},
+		{"own colours kept", "\x1b[1;38;5;212mTitle\x1b[0m", "\x1b[1;38;5;212mTitle\x1b[0m"},
+		{"truecolour kept", "\x1b[38:2::255:0:0mx\x1b[m", "\x1b[38:2::255:0:0mx\x1b[m"},
+		{"title change shown", "a\x1b]0;PWNED\x07b", "a␛]0;PWNED␇b"},
+		{"cursor move shown", "\x1b[2J\x1b[H", "␛[2J␛[H"},
+		{"8-bit csi shown", "\u009b31m", `\u009b31m`},
+		{"bidi shown", "\x1b[31m\u202eabc\x1b[0m", "\x1b[31m\\u202eabc\x1b[0m"},
+		{"cut sgr", "x\x1b[31", "x␛[31"},
+		{"lone esc at end", "x\x1b", "x␛"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := termsafe.Frame(tt.in); got != tt.want {
+				t.Errorf("Frame(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestCSVCell(t *testing.T) {
 	tests := []struct {
 		name, in, want string
@@ -213,6 +236,25 @@ func FuzzString(f *testing.F) {
 				t.Fatalf("Writer cut at %d: %q, want %q", cut, b.String(), out)
 			}
 		}
+		// A frame keeps only SGR sequences: remove them and what is left
+		// is terminal-safe.
+		frame := termsafe.Frame(s)
+		var rest strings.Builder
+		for i := 0; i < len(frame); i++ {
+			if frame[i] == 0x1b {
+				j := i + 2
+				for j < len(frame) && frame[j] != 'm' {
+					j++
+				}
+				if i+1 >= len(frame) || frame[i+1] != '[' || j >= len(frame) {
+					t.Fatalf("Frame(%q) = %q: an escape that is not SGR", s, frame)
+				}
+				i = j
+				continue
+			}
+			rest.WriteByte(frame[i])
+		}
+		checkTerminalSafe(t, s, rest.String(), true)
 		// JSON through the sanitiser stays exact.
 		if utf8.ValidString(s) {
 			b, _ := json.Marshal(s)

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/texting-centre/texting/termsafe"
 	"github.com/texting-centre/texting/tui/common"
 )
 
@@ -197,7 +198,7 @@ func (m *Model) View() string {
 	case m.err != nil:
 		status = st.Error.Render("✗ " + oneLineErr(m.err))
 	case m.status != "":
-		status = st.Status.Render(m.status)
+		status = st.Status.Render(common.Clean(m.status))
 	}
 	var helpView string
 	if m.full {
@@ -206,7 +207,7 @@ func (m *Model) View() string {
 		helpView = m.shortHelp()
 	}
 	parts := []string{m.tabs(), body, common.Truncate(status, m.width), helpView}
-	return strings.Join(parts, "\n")
+	return termsafe.Frame(strings.Join(parts, "\n"))
 }
 
 // shortHelp is the one-line footer: the screen's bindings and tab, then

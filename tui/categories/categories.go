@@ -31,7 +31,7 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			if cat.OptOut {
 				opt = "yes"
 			}
-			return []string{fmt.Sprint(cat.Position), cat.Name, opt, cat.Followup, common.OneLine(cat.AutoReply)}
+			return []string{fmt.Sprint(cat.Position), common.Clean(cat.Name), opt, cat.Followup, common.OneLine(cat.AutoReply)}
 		},
 		Name: func(cat store.Category) string { return cat.Name },
 		Form: func(c *common.Common, cat store.Category, isNew bool) *common.Form {

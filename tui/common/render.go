@@ -8,13 +8,25 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/texting-centre/texting/termsafe"
 	"github.com/texting-centre/texting/tui/styles"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// OneLine folds a text's line breaks and runs of spaces into single spaces.
-func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// OneLine folds a text's line breaks and runs of spaces into single spaces,
+// and shows what a terminal would act on visibly (Clean).
+func OneLine(s string) string { return Clean(strings.Join(strings.Fields(s), " ")) }
+
+// Clean is how a screen shows one line of text from outside (an SMS, a
+// name, a number, an error): controls, escape sequences and bidi overrides
+// shown visibly, never acted on by the terminal (termsafe.Line). Every
+// store or backend string a screen renders goes through Clean, OneLine or
+// Text; the root's View then lets only SGR colours through (termsafe.Frame).
+func Clean(s string) string { return termsafe.Line(s) }
+
+// Text is Clean for a text shown on several lines: line breaks are kept.
+func Text(s string) string { return termsafe.String(s) }
 
 // Truncate cuts s to w terminal cells, ending it with "…" when cut.
 func Truncate(s string, w int) string {

@@ -246,7 +246,7 @@ func (m *Model) View() string {
 		if cv.Latest.Direction == store.Out {
 			dir = "→"
 		}
-		rows[i] = badge + common.Pad(cv.Number, 14) + " " + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
+		rows[i] = badge + common.Pad(common.Clean(cv.Number), 14) + " " + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
 			" " + dir + " " + common.Truncate(common.OneLine(cv.Latest.Text), max(1, listW-32))
 	}
 	left := common.Rows(st, rows, m.list.Cursor, listW)
@@ -273,32 +273,32 @@ func (m *Model) threadView(w, h int) string {
 	} else {
 		footer = st.Subtle.Render("r replies")
 	}
-	title := st.Title.Render(cv.Number) + st.Subtle.Render(fmt.Sprintf("  %d texts", cv.Texts))
+	title := st.Title.Render(common.Clean(cv.Number)) + st.Subtle.Render(fmt.Sprintf("  %d texts", cv.Texts))
 	var blocks []string
 	for i := len(m.thread) - 1; i >= 0; i-- {
 		t := m.thread[i]
 		meta := common.When(t.At, m.c.Now(), m.c.Loc)
 		if t.SIM != "" {
-			meta += " · " + t.SIM
+			meta += " · " + common.Clean(t.SIM)
 		}
 		var body string
 		if t.Direction == store.Out {
 			meta += " · " + t.Kind + " · " + t.State
 			if t.Error != "" {
-				meta += " · " + t.Error
+				meta += " · " + common.OneLine(t.Error)
 			}
-			body = st.Out.Render(common.Wrap(t.Text, w-4))
+			body = st.Out.Render(common.Wrap(common.Text(t.Text), w-4))
 			blocks = append(blocks, st.Subtle.Render("→ "+meta)+"\n  "+strings.ReplaceAll(body, "\n", "\n  "))
 		} else {
 			if t.Category != "" {
-				meta += " · " + t.Category
+				meta += " · " + common.Clean(t.Category)
 				if t.CategoryBy != "" && t.CategoryBy != "operator" {
 					meta += " (" + t.CategoryBy + ")"
 				}
 			} else {
 				meta += " · to review"
 			}
-			body = st.In.Render(common.Wrap(t.Text, w-4))
+			body = st.In.Render(common.Wrap(common.Text(t.Text), w-4))
 			blocks = append(blocks, st.Subtle.Render("← "+meta)+"\n  "+strings.ReplaceAll(body, "\n", "\n  "))
 		}
 	}

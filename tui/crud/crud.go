@@ -246,13 +246,13 @@ func (m *Model[T]) View() string {
 	st := m.c.Styles
 	head := st.Title.Render(m.spec.Title) + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all)))
 	if m.mode == editing {
-		verb := "Edit " + m.spec.Noun + " " + m.spec.Name(m.row)
+		verb := "Edit " + m.spec.Noun + " " + common.Clean(m.spec.Name(m.row))
 		if m.isNew {
 			verb = "New " + m.spec.Noun
 		}
 		out := head + "\n" + st.Title.Render(verb) + "\n\n" + m.form.View()
 		if m.errMsg != "" {
-			out += "\n\n" + st.Error.Render("✗ "+m.errMsg)
+			out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 		}
 		return out + "\n\n" + st.Subtle.Render("ctrl+s saves · esc cancels · tab moves")
 	}
@@ -266,7 +266,7 @@ func (m *Model[T]) View() string {
 		var b strings.Builder
 		for j, cell := range m.spec.Row(r) {
 			if j < len(widths) {
-				b.WriteString(common.Pad(cell, widths[j]) + " ")
+				b.WriteString(common.Pad(common.Clean(cell), widths[j]) + " ")
 			}
 		}
 		rows[i] = b.String()
@@ -276,9 +276,9 @@ func (m *Model[T]) View() string {
 		out += st.Subtle.Render("  None yet: a adds one.")
 	}
 	if m.mode == confirming {
-		out += "\n\n" + st.Warn.Render(fmt.Sprintf("Delete %s %s? y/n", m.spec.Noun, m.spec.Name(m.row)))
+		out += "\n\n" + st.Warn.Render(fmt.Sprintf("Delete %s %s? y/n", m.spec.Noun, common.Clean(m.spec.Name(m.row))))
 	} else if m.errMsg != "" {
-		out += "\n\n" + st.Error.Render("✗ "+m.errMsg)
+		out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 	} else if row, ok := m.list.Selected(); ok && m.spec.Detail != nil {
 		out += "\n\n" + m.spec.Detail(m.c, row)
 	}

@@ -191,13 +191,13 @@ func (m *Model) View() string {
 	}
 	sim := "every SIM"
 	if m.sim >= 0 && m.sim < len(m.sims) {
-		sim = m.sims[m.sim].Label()
+		sim = common.Clean(m.sims[m.sim].Label())
 	}
 	var tabs []string
 	for i := -1; i < len(m.sims); i++ {
 		name := "All"
 		if i >= 0 {
-			name = m.sims[i].Label()
+			name = common.Clean(m.sims[i].Label())
 		}
 		if i == m.sim {
 			tabs = append(tabs, st.ActiveTab.Render(name))
@@ -221,8 +221,8 @@ func (m *Model) View() string {
 		} else if info == "" {
 			info = "to review"
 		}
-		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(t.Number, 15) + common.Cell(t.SIM, 12) +
-			common.Cell(info, 13) + common.Truncate(common.OneLine(t.Text), textW)
+		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 12) +
+			common.Cell(common.Clean(info), 13) + common.Truncate(common.OneLine(t.Text), textW)
 	}
 	body := common.Rows(st, rows, m.list.Cursor, m.width)
 	if len(rows) == 0 && !m.list.Loading {

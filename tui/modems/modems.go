@@ -253,9 +253,9 @@ func (m *Model) View() string {
 	case m.reading:
 		status = m.spin.View() + " working…"
 	case m.result != "" && m.failed:
-		status = st.Error.Render("✗ " + m.result)
+		status = st.Error.Render("✗ " + common.OneLine(m.result))
 	case m.result != "":
-		status = st.Good.Render("✓ " + m.result)
+		status = st.Good.Render("✓ " + common.OneLine(m.result))
 	}
 	cols := []struct {
 		title string
@@ -275,7 +275,7 @@ func (m *Model) View() string {
 		state, why, stateStyle := "ok", "", st.Good
 		todayStyle := st.Value
 		if r.SIM != nil {
-			sim = r.SIM.Label()
+			sim = common.Clean(r.SIM.Label())
 			today = fmt.Sprintf("%d/%d", r.Today, r.SIM.DailyLimit)
 			todayStyle = st.Usage(r.Today, r.SIM.DailyLimit)
 			lastS = common.When(r.Health.LastSent, now, m.c.Loc)
@@ -284,12 +284,12 @@ func (m *Model) View() string {
 				errs = common.Percent(r.Health.ErrorRate())
 			}
 			if r.SIM.Parked(now) {
-				state, why, stateStyle = "parked", r.SIM.ParkReason+" (until "+r.SIM.ParkedUntil.In(m.c.Loc).Format("15:04")+")", st.Warn
+				state, why, stateStyle = "parked", common.Clean(r.SIM.ParkReason)+" (until "+r.SIM.ParkedUntil.In(m.c.Loc).Format("15:04")+")", st.Warn
 			}
 		}
 		switch {
 		case md.Err != "":
-			state, why, stateStyle = "error", md.Err, st.Bad
+			state, why, stateStyle = "error", common.OneLine(md.Err), st.Bad
 		case md.Recovering:
 			state, why, stateStyle = "recovering", "re-initialising after it stopped answering", st.Warn
 		}
@@ -301,11 +301,12 @@ func (m *Model) View() string {
 		if md.SignalDBM != 0 {
 			signal += fmt.Sprintf(" %d", md.SignalDBM)
 		}
-		lines[i] = common.Cell(strings.TrimPrefix(md.Port, "/dev/"), 10) + common.Cell(sim, 11) + stateStyle.Render(common.Cell(state, 11)) + common.Cell(signal, 10) +
-			common.Cell(md.IMSI, 16) + st.Usage(md.StorageUsed, md.StorageTotal).Render(common.Cell(storage, 6)) + todayStyle.Render(common.Cell(today, 8)) +
+		lines[i] = common.Cell(common.Clean(strings.TrimPrefix(md.Port, "/dev/")), 10) + common.Cell(sim, 11) + stateStyle.Render(common.Cell(state, 11)) + common.Cell(signal, 10) +
+			common.Cell(common.Clean(md.IMSI), 16) + st.Usage(md.StorageUsed, md.StorageTotal).Render(common.Cell(storage, 6)) + todayStyle.Render(common.Cell(today, 8)) +
 			common.Cell(lastS, 10) + common.Cell(lastR, 10) + common.Cell(errs, 5)
 		if i == m.cursor {
-			detail = st.Label.Render("Port ") + md.Port + st.Label.Render("  operator ") + md.Operator + st.Label.Render("  IMEI ") + md.IMEI
+			detail = st.Label.Render("Port ") + common.Clean(md.Port) + st.Label.Render("  operator ") + common.Clean(md.Operator) +
+				st.Label.Render("  IMEI ") + common.Clean(md.IMEI)
 			if r.Health.Tried > 0 {
 				detail += st.Subtle.Render(fmt.Sprintf("  %d of %d sends failed in 24 h", r.Health.Failed, r.Health.Tried))
 			}
@@ -325,7 +326,7 @@ func (m *Model) View() string {
 	if len(m.spare) > 0 {
 		var names []string
 		for _, s := range m.spare {
-			names = append(names, s.Label())
+			names = append(names, common.Clean(s.Label()))
 		}
 		out += "\n\n" + st.Subtle.Render(common.Wrap("Active SIMs in no dongle found: "+strings.Join(names, ", "), m.width))
 	}

@@ -26,7 +26,7 @@ func New(c *common.Common) *crud.Model[store.Network] {
 			if n.Gateway {
 				kind = "gateway"
 			}
-			return []string{n.Name, kind, common.OneLine(n.Notes)}
+			return []string{common.Clean(n.Name), kind, common.OneLine(n.Notes)}
 		},
 		Name: func(n store.Network) string { return n.Name },
 		Form: func(c *common.Common, n store.Network, isNew bool) *common.Form {

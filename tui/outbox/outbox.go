@@ -212,7 +212,7 @@ func (m *Model) View() string {
 	rows := make([]string, len(m.list.Rows))
 	for i, t := range m.list.Rows {
 		state := t.State
-		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(t.Number, 15) + common.Cell(t.SIM, 11) +
+		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 11) +
 			common.Cell(state, 9) + common.Pad(common.OneLine(t.Text), textW) + " " + common.OneLine(t.Error)
 	}
 	body := common.Rows(st, rows, m.list.Cursor, m.width)
@@ -222,7 +222,7 @@ func (m *Model) View() string {
 
 	foot := ""
 	if m.confirm != nil {
-		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", m.confirm.Number))
+		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", common.Clean(m.confirm.Number)))
 	} else if t, ok := m.list.Selected(); ok && t.State == store.StateUnknown {
 		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
 	}
@@ -257,13 +257,13 @@ func (m *Model) planView(h int) string {
 		} else {
 			what += " · " + fmt.Sprintf("%d sent", g.Sent)
 		}
-		lines = append(lines, "  "+st.Accent.Render(g.Group)+"  "+what)
+		lines = append(lines, "  "+st.Accent.Render(common.Clean(g.Group))+"  "+what)
 		var skipped []string
 		total := 0
 		for _, r := range sortedKeys(g.Skipped) {
 			if n := g.Skipped[r]; n > 0 {
 				total += n
-				skipped = append(skipped, fmt.Sprintf("%d %s", n, strings.ReplaceAll(r, "_", " ")))
+				skipped = append(skipped, fmt.Sprintf("%d %s", n, common.Clean(strings.ReplaceAll(r, "_", " "))))
 			}
 		}
 		detail := "    nobody skipped"

@@ -309,7 +309,7 @@ func (m *Model) View() string {
 		head += st.Subtle.Render("  loading…")
 	}
 	if m.last != "" {
-		head += "  " + st.Good.Render("✓ "+m.last)
+		head += "  " + st.Good.Render("✓ "+common.OneLine(m.last))
 	}
 	sub := m.filter.View(st)
 	if sub == "" {
@@ -347,7 +347,7 @@ func (m *Model) keysLine() string {
 		if i >= 9 {
 			break
 		}
-		parts = append(parts, st.Key.Render(fmt.Sprintf("[%d]", i+1))+" "+c.Name)
+		parts = append(parts, st.Key.Render(fmt.Sprintf("[%d]", i+1))+" "+common.Clean(c.Name))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -365,9 +365,9 @@ func (m *Model) side(w int) string {
 	}
 	msg := g.Latest
 	var b strings.Builder
-	from := msg.Number
+	from := common.Clean(msg.Number)
 	if msg.SIM != "" {
-		from += st.Subtle.Render(" → " + msg.SIM)
+		from += st.Subtle.Render(" → " + common.Clean(msg.SIM))
 	}
 	b.WriteString(st.Label.Render("From ") + from + "\n")
 	b.WriteString(st.Label.Render("At   ") + msg.At.In(m.c.Loc).Format("Mon 2 Jan 15:04"))
@@ -375,14 +375,14 @@ func (m *Model) side(w int) string {
 		b.WriteString("\n" + st.Warn.Render(fmt.Sprintf("×%d identical texts: one key tags them all", g.Count)))
 	}
 	b.WriteString("\n\n")
-	b.WriteString(st.In.Render(common.Wrap(msg.Text, w)) + "\n")
+	b.WriteString(st.In.Render(common.Wrap(common.Text(msg.Text), w)) + "\n")
 	d := m.details[msg.ID]
 	b.WriteString("\n")
 	switch {
 	case !d.loaded:
 		b.WriteString(st.Subtle.Render("…"))
 	case d.sugg.Category != "":
-		b.WriteString(st.Label.Render("Suggestion ") + st.Accent.Render(d.sugg.Category) +
+		b.WriteString(st.Label.Render("Suggestion ") + st.Accent.Render(common.Clean(d.sugg.Category)) +
 			st.Subtle.Render(fmt.Sprintf(" %s  enter accepts", common.Percent(d.sugg.Confidence))))
 	default:
 		b.WriteString(st.Subtle.Render("No suggestion yet"))
@@ -390,7 +390,7 @@ func (m *Model) side(w int) string {
 	b.WriteString("\n\n")
 	if d.lastSent != nil {
 		b.WriteString(st.Label.Render("We sent "+common.When(d.lastSent.At, m.c.Now(), m.c.Loc)) + "\n")
-		b.WriteString(st.Out.Render(common.Wrap(d.lastSent.Text, w)))
+		b.WriteString(st.Out.Render(common.Wrap(common.Text(d.lastSent.Text), w)))
 	} else if d.loaded {
 		b.WriteString(st.Subtle.Render("We had sent them nothing"))
 	}

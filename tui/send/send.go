@@ -179,18 +179,18 @@ func (m *Model) View() string {
 	b.WriteString(m.form.View() + "\n\n")
 	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
 	if len(numbers) > 0 {
-		b.WriteString(st.Good.Render(fmt.Sprintf("✓ %d number(s): %s", len(numbers), strings.Join(numbers, ", "))) + "\n")
+		b.WriteString(st.Good.Render(fmt.Sprintf("✓ %d number(s): %s", len(numbers), common.Clean(strings.Join(numbers, ", ")))) + "\n")
 	}
 	for _, p := range problems {
-		b.WriteString(st.Bad.Render("✗ "+p) + "\n")
+		b.WriteString(st.Bad.Render("✗ "+common.OneLine(p)) + "\n")
 	}
 	switch {
 	case m.sending:
 		b.WriteString(st.Subtle.Render("sending…"))
 	case m.result != "" && m.failed:
-		b.WriteString(st.Error.Render("✗ " + m.result))
+		b.WriteString(st.Error.Render("✗ " + common.OneLine(m.result)))
 	case m.result != "":
-		b.WriteString(st.Good.Render("✓ " + m.result))
+		b.WriteString(st.Good.Render("✓ " + common.OneLine(m.result)))
 	}
 	return b.String()
 }

@@ -40,10 +40,10 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			if s.IsGateway() {
 				gw = s.GatewayUser + " " + config.Mask(s.GatewayPassword)
 				if s.SenderID != "" {
-					gw += " from " + s.SenderID
+					gw += " from " + common.Clean(s.SenderID)
 				}
 			}
-			return []string{s.Label(), s.Phone, s.IMSI, strconv.Itoa(s.DailyLimit), state, gw}
+			return []string{common.Clean(s.Label()), common.Clean(s.Phone), common.Clean(s.IMSI), strconv.Itoa(s.DailyLimit), state, gw}
 		},
 		Name: func(s store.SIM) string { return s.Label() },
 		Form: func(c *common.Common, s store.SIM, isNew bool) *common.Form {
@@ -105,13 +105,13 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			st := c.Styles
 			var parts []string
 			if s.Parked(c.Now()) {
-				parts = append(parts, st.Warn.Render(fmt.Sprintf("Parked until %s: %s", s.ParkedUntil.In(c.Loc).Format("15:04"), s.ParkReason)))
+				parts = append(parts, st.Warn.Render(fmt.Sprintf("Parked until %s: %s", s.ParkedUntil.In(c.Loc).Format("15:04"), common.Clean(s.ParkReason))))
 			}
 			if s.LastPort != "" {
-				parts = append(parts, st.Label.Render("Last seen on ")+s.LastPort+" "+common.When(s.LastSeen, c.Now(), c.Loc))
+				parts = append(parts, st.Label.Render("Last seen on ")+common.Clean(s.LastPort)+" "+common.When(s.LastSeen, c.Now(), c.Loc))
 			}
 			if s.IsGateway() && s.GatewayURL != "" {
-				parts = append(parts, st.Label.Render("Gateway ")+s.GatewayURL)
+				parts = append(parts, st.Label.Render("Gateway ")+common.Clean(s.GatewayURL))
 			}
 			if s.Notes != "" {
 				parts = append(parts, st.Label.Render("Notes ")+common.OneLine(s.Notes))

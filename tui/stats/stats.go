@@ -141,7 +141,7 @@ func (m *Model) View() string {
 	}
 	head := common.Cell("Day", dateW)
 	for _, s := range sims {
-		head += common.PadLeft(s.Label(), cellW-1) + " "
+		head += common.PadLeft(common.Clean(s.Label()), cellW-1) + " "
 	}
 	head += common.PadLeft("Total", totW)
 	if hidden > 0 || m.first > 0 {
@@ -179,7 +179,7 @@ func (m *Model) View() string {
 	b.WriteString("\n")
 	if len(d.least) > 0 {
 		s := d.least[0]
-		b.WriteString(st.Label.Render("Least used (12 days): ") + st.Accent.Render(s.Label()) +
+		b.WriteString(st.Label.Render("Least used (12 days): ") + st.Accent.Render(common.Clean(s.Label())) +
 			st.Subtle.Render(fmt.Sprintf(" %d parts", d.used[s.ID])) + "\n")
 	}
 

@@ -267,15 +267,15 @@ func (m *Model) View() string {
 	var left, body, name string
 	var followups []string
 	if m.form != nil {
-		title := "Edit " + m.editing.Name
+		title := "Edit " + common.Clean(m.editing.Name)
 		if m.isNew {
 			title = "New template"
 		}
 		left = st.Title.Render(title) + "\n" + m.form.View()
 		if p := m.problems(); len(p) > 0 {
-			left += "\n" + st.Error.Render("✗ "+strings.Join(p, "; "))
+			left += "\n" + st.Error.Render("✗ "+common.OneLine(strings.Join(p, "; ")))
 		} else if m.errMsg != "" {
-			left += "\n" + st.Error.Render("✗ "+m.errMsg)
+			left += "\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 		}
 		name, body = m.editing.Name, m.form.Fields[1].Value()
 		followups = []string{m.form.Fields[2].Value(), m.form.Fields[3].Value()}
@@ -283,16 +283,16 @@ func (m *Model) View() string {
 		rows := make([]string, len(m.list.Rows))
 		for i, t := range m.list.Rows {
 			c := pdu.Counting(t.Body)
-			rows[i] = common.Cell(t.Name, 16) + st.Subtle.Render(fmt.Sprintf("%d part%s", c.Parts, map[bool]string{true: "", false: "s"}[c.Parts == 1]))
+			rows[i] = common.Cell(common.Clean(t.Name), 16) + st.Subtle.Render(fmt.Sprintf("%d part%s", c.Parts, map[bool]string{true: "", false: "s"}[c.Parts == 1]))
 		}
 		left = st.Title.Render("Templates") + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all))) + "\n" + common.Rows(st, rows, m.list.Cursor, leftW)
 		if len(m.all) == 0 {
 			left += st.Subtle.Render("  None yet: a adds one. A template is sent to the data source's group of the same name.")
 		}
 		if m.confirm {
-			left += "\n\n" + st.Warn.Render("Delete template "+m.editing.Name+"? y/n")
+			left += "\n\n" + st.Warn.Render("Delete template "+common.Clean(m.editing.Name)+"? y/n")
 		} else if m.errMsg != "" {
-			left += "\n\n" + st.Error.Render("✗ "+m.errMsg)
+			left += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 		}
 		if t, ok := m.list.Selected(); ok {
 			name, body, followups = t.Name, t.Body, []string{t.Followup, t.AltFollowup}
@@ -317,7 +317,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 	sample := render(body, SampleName)
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Preview") + st.Subtle.Render(" {name} = "+SampleName) + "\n")
-	b.WriteString(st.Out.Render(common.Wrap(sample, w)) + "\n")
+	b.WriteString(st.Out.Render(common.Wrap(common.Text(sample), w)) + "\n")
 	b.WriteString(common.Wrap(common.CountLine(st, pdu.Counting(sample)), w) + "\n\n")
 	if names, ok := m.names[name]; ok && len(names) > 0 {
 		worst, worstName := pdu.Counting(render(body, "")), ""
@@ -334,9 +334,9 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 		if worst.Parts > pdu.Counting(sample).Parts {
 			style = st.Warn
 		}
-		b.WriteString(style.Render(common.Wrap(line, w)) + "\n\n")
+		b.WriteString(style.Render(common.Wrap(common.Clean(line), w)) + "\n\n")
 	} else if why, ok := m.namesOK[name]; ok {
-		b.WriteString(st.Subtle.Render(common.Wrap("Worst case: "+why, w)) + "\n\n")
+		b.WriteString(st.Subtle.Render(common.Wrap(common.OneLine("Worst case: "+why), w)) + "\n\n")
 	}
 	for i, f := range followups {
 		if strings.TrimSpace(f) == "" {
@@ -347,7 +347,7 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 			label = "Alternative follow-up"
 		}
 		r := render(f, SampleName)
-		b.WriteString(st.Label.Render(label) + "\n" + st.Out.Render(common.Wrap(r, w)) + "\n" + common.Wrap(common.CountLine(st, pdu.Counting(r)), w) + "\n\n")
+		b.WriteString(st.Label.Render(label) + "\n" + st.Out.Render(common.Wrap(common.Text(r), w)) + "\n" + common.Wrap(common.CountLine(st, pdu.Counting(r)), w) + "\n\n")
 	}
 	return b.String()
 }
