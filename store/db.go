@@ -41,6 +41,7 @@ var (
 type DB struct {
 	sql  *sql.DB
 	path string
+	dsn  string // what sql.Open was given, for the change watcher's own connection
 
 	// Now is the clock. Tests replace it to fix time; it is never nil.
 	Now func() time.Time
@@ -82,7 +83,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
-	db := &DB{sql: sdb, path: path, Now: time.Now}
+	db := &DB{sql: sdb, path: path, dsn: dsn, Now: time.Now}
 	// Processes that open a brand-new file at the same moment race to make
 	// it a WAL database, and SQLite answers the loser "busy" at once, without
 	// its busy timeout: try again for a little while before giving up.

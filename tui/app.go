@@ -34,11 +34,16 @@ type Model struct {
 	help    help.Model
 	full    bool // the full help is shown
 
-	back   []int // screens to return to with esc, after a jump (t on a reply)
-	status string
-	err    error
-	width  int
-	height int
+	back []int // screens to return to with esc, after a jump (t on a reply)
+
+	waiting    int    // texts waiting for review, shown on the tab titled waitingTab
+	waitingTab string // the review queue's title
+	pollFailed bool   // the last look at the database failed (reported once)
+	frame      string // the last View, drawn again as it is after a look that found no change
+	status     string
+	err        error
+	width      int
+	height     int
 }
 
 // New returns the root model over the given screens, showing the first.
@@ -58,9 +63,10 @@ func New(c *common.Common, screens ...common.Screen) *Model {
 // Active returns the screen on show.
 func (m *Model) Active() common.Screen { return m.screens[m.active] }
 
-// Init starts the first screen only, so that the first frame comes at once.
+// Init starts the first screen only, so that the first frame comes at once,
+// the count of texts waiting for review and the watch on the database.
 func (m *Model) Init() tea.Cmd {
-	return m.screens[m.active].Init()
+	return tea.Batch(m.screens[m.active].Init(), m.loadWaiting(), m.poll())
 }
 
 // chrome is the lines the root takes: the tab bar and rule, the status line
@@ -88,6 +94,9 @@ func (m *Model) helpHeight() int {
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if p, ok := msg.(polledMsg); !ok || p.changed || p.err != nil {
+		m.frame = "" // anything but an idle look may change the frame
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -97,6 +106,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.StatusMsg:
 		m.status, m.err = msg.Text, nil
+		return m, nil
+	case polledMsg:
+		return m, m.polled(msg)
+	case waitingMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		m.waiting = msg.texts
 		return m, nil
 	case common.SwitchMsg:
 		for i, s := range m.screens {
@@ -146,6 +163,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return m.show(i)
 		}
 	}
+	if cmd, ok := m.refreshKey(msg); ok {
+		return cmd
+	}
 	if !s.Captures(msg) {
 		switch {
 		case msg.String() == "esc" && len(m.back) > 0:
@@ -189,8 +209,17 @@ func (m *Model) fullHelp() [][]key.Binding {
 	return append(m.screens[m.active].FullHelp(), []key.Binding{g.Next, g.Prev, jump, g.Help, g.Quit})
 }
 
-// View implements tea.Model.
+// View implements tea.Model. After a look at the database that found no
+// change the last frame is drawn again as it is: an idle desk redraws
+// nothing.
 func (m *Model) View() string {
+	if m.frame == "" {
+		m.frame = m.view()
+	}
+	return m.frame
+}
+
+func (m *Model) view() string {
 	st := m.c.Styles
 	body := common.Fit(m.screens[m.active].View(), m.width, max(1, m.height-chrome-m.helpHeight()))
 	var status string
@@ -227,6 +256,9 @@ func (m *Model) shortHelp() string {
 	if s.Captures(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}) {
 		fixed = []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
 	}
+	if m.offersRefresh(opt) {
+		opt = append(opt, m.c.Keys.List.Refresh)
+	}
 	if !s.Captures(tea.KeyMsg{Type: tea.KeyTab}) {
 		opt = append(opt, g.Next)
 	}
@@ -252,26 +284,31 @@ func oneLineErr(err error) string {
 type Tabbed interface{ Tab() string }
 
 // tabs is the tab bar: every screen with its number, the active one
-// highlighted. Screens past the tenth have no digit: "tab" says how they are
-// reached. When the terminal is narrow the names shorten, the active one
-// staying whole.
+// highlighted, the review queue's with the texts waiting in it. Screens past
+// the tenth have no digit: "tab" says how they are reached. When the
+// terminal is narrow the brand goes, then the "tab" hint, then the names
+// shorten, the active one staying whole.
 func (m *Model) tabs() string {
 	st := m.c.Styles
 	brand := st.Brand.Render("Texting Centre") + "  "
-	for level := 0; level < 4; level++ {
+	for level := 0; level < 5; level++ {
 		var parts []string
 		for i, s := range m.screens {
 			name := s.Title()
 			if t, ok := s.(Tabbed); ok && level > 0 {
 				name = t.Tab()
 			}
+			badge := m.badge(s.Title())
 			if i != m.active {
 				switch level {
-				case 2:
-					name = string([]rune(name)[:min(3, len([]rune(name)))])
 				case 3:
+					name = string([]rune(name)[:min(3, len([]rune(name)))])
+				case 4:
 					name = ""
 				}
+			}
+			if badge != "" {
+				name = strings.TrimSpace(name) + "·" + badge
 			}
 			switch {
 			case i < 10:
@@ -294,7 +331,7 @@ func (m *Model) tabs() string {
 		if level == 0 {
 			bar = brand + bar
 		}
-		if lipgloss.Width(bar) <= m.width || level == 3 {
+		if lipgloss.Width(bar) <= m.width || level == 4 {
 			return common.Truncate(bar, m.width)
 		}
 	}

@@ -19,7 +19,7 @@ import (
 // screens answer to the digits 1…9, 0 (alt+digit where a screen types
 // digits); all of them to tab and shift+tab.
 func NewApp(c *common.Common) *Model {
-	return New(c,
+	m := New(c,
 		replies.New(c),
 		conversations.New(c),
 		messages.New(c),
@@ -32,4 +32,6 @@ func NewApp(c *common.Common) *Model {
 		sims.New(c),
 		networks.New(c),
 	)
+	m.waitingTab = replies.Title
+	return m
 }

@@ -65,6 +65,12 @@ func runTUI(ctx context.Context, f *Factory) error {
 	dark := r.HasDarkBackground()
 	f.Logger.Debug("tui start", "db", db.Path(), "dark", dark, "profile", r.ColorProfile(), "probe", time.Since(start))
 	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger, f.TraceModem), cfg, r, f.Getenv)
+	w, err := db.Watch(ctx)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	c.Watch = w
 	p := tea.NewProgram(tui.NewApp(c), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.In), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal UI: %w", err)

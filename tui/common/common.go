@@ -101,6 +101,9 @@ type Common struct {
 	Greeting func(time.Time) string
 	// Ctx is the program's context: commands stop when it is cancelled.
 	Ctx context.Context
+	// Watch, when set, tells the root that the database changed, so that
+	// the screen on show follows it; nil leaves the screens as loaded.
+	Watch Watcher
 }
 
 // Screen is one screen of the program. The root model routes to it.

@@ -18,6 +18,9 @@ type PageRequest struct {
 	Filter string // the list's filter text
 	Seq    int    // answers to older requests are dropped
 	Cursor int    // where the cursor goes on the new page; -1 for its last row
+	// keep, on a refresh (List.Refresh), is where the cursor goes on the
+	// new rows: onto the row it is on when the answer comes.
+	keep func(old any, cursor int, rows any) int
 }
 
 // List is one page of a list read from the store, and the cursor on it. The
@@ -75,8 +78,12 @@ func (l *List[T]) Loaded(req PageRequest, rows []T) bool {
 		l.Rows = nil
 		return true
 	}
+	cursor := req.Cursor
+	if req.keep != nil {
+		cursor = req.keep(l.Rows, l.Cursor, rows)
+	}
 	l.Rows, l.Offset = rows, req.Offset
-	l.Cursor = req.Cursor
+	l.Cursor = cursor
 	if l.Cursor < 0 || l.Cursor >= len(rows) {
 		l.Cursor = max(0, min(len(rows)-1, l.Cursor))
 		if req.Cursor < 0 {

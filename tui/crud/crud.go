@@ -55,6 +55,7 @@ type (
 	loadedMsg[T any] struct {
 		rows []T
 		err  error
+		keep common.Keep // on a refresh: the row the cursor stays on
 	}
 	doneMsg struct {
 		what string
@@ -110,7 +111,7 @@ func (m *Model[T]) Init() tea.Cmd {
 	db, ctx, load := m.c.DB, m.c.Context(), m.spec.Load
 	return func() tea.Msg {
 		rows, err := load(ctx, db)
-		return loadedMsg[T]{rows, err}
+		return loadedMsg[T]{rows: rows, err: err}
 	}
 }
 
@@ -139,6 +140,7 @@ func (m *Model[T]) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Err(msg.err)
 		}
 		m.all = msg.rows
+		m.list.Follow(m.all, m.rowKey, msg.keep)
 		m.page()
 	case doneMsg:
 		if msg.err != nil {

@@ -28,6 +28,7 @@ type (
 	loadedMsg struct {
 		rows []store.Template
 		err  error
+		keep common.Keep // on a refresh: the row the cursor stays on
 	}
 	namesMsg struct {
 		template string
@@ -83,7 +84,7 @@ func (m *Model) Init() tea.Cmd {
 	db, ctx := m.c.DB, m.c.Context()
 	return func() tea.Msg {
 		rows, err := db.Templates(ctx)
-		return loadedMsg{rows, err}
+		return loadedMsg{rows: rows, err: err}
 	}
 }
 
@@ -109,6 +110,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Err(msg.err)
 		}
 		m.all = msg.rows
+		m.list.Follow(m.all, templateKey, msg.keep)
 		m.page()
 	case namesMsg:
 		if msg.err != nil {
