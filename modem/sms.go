@@ -122,6 +122,10 @@ type Inbound struct {
 	Msg *pdu.Message
 	// DecodeErr says why Msg is nil.
 	DecodeErr error
+	// Partial holds, when Msg is nil, the fields of the PDU that decoded
+	// before the failure (SMSC, type, sender, time; see
+	// pdu.DecodePartial); nil when not even the SMSC address decoded.
+	Partial *pdu.Message
 	// IMSI is the SIM it was read from.
 	IMSI string
 	// Key is the item's stable identity for de-duplication: the same PDU on
@@ -243,9 +247,9 @@ func (d *Dongle) inbound(index, stat int, hexPDU string) Inbound {
 	imsi := d.IMSI()
 	hexPDU = strings.ToUpper(strings.TrimSpace(hexPDU))
 	in := Inbound{Index: index, Stat: stat, PDU: hexPDU, IMSI: imsi, Key: ItemKey(imsi, hexPDU)}
-	msg, err := pdu.Decode(hexPDU)
+	msg, err := pdu.DecodePartial(hexPDU)
 	if err != nil {
-		in.DecodeErr = err
+		in.DecodeErr, in.Partial = err, msg
 		return in
 	}
 	in.Msg = msg

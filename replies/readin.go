@@ -218,12 +218,20 @@ func (s *SIMSink) StoreText(ctx context.Context, in modem.Inbound) error {
 	switch m := in.Msg; {
 	case m == nil:
 		t.Flags, t.Raw = []string{store.FlagUndecodable}, in.PDU
-		s.p.opts.Logger.Warn("undecodable text stored raw", "sim", s.sim.Label(), "err", in.DecodeErr)
+		if p := in.Partial; p != nil {
+			// Keep what did decode, so the text stays in the sender's
+			// history: a sender and time only a deliver has.
+			t.SMSC = p.SMSC
+			if p.Type == pdu.Deliver {
+				t.From, t.At = p.From, p.Timestamp
+			}
+		}
+		s.p.opts.Logger.Warn("undecodable text stored raw", "sim", s.sim.Label(), "from", t.From, "err", in.DecodeErr)
 	case m.Encoding == pdu.Data8:
 		// 8-bit data (a ringtone, a WAP push …) has no text to read.
-		t.From, t.At, t.Flags, t.Raw = m.From, m.Timestamp, []string{store.FlagUndecodable}, in.PDU
+		t.From, t.At, t.SMSC, t.Flags, t.Raw = m.From, m.Timestamp, m.SMSC, []string{store.FlagUndecodable}, in.PDU
 	default:
-		t.From, t.Body, t.At = m.From, m.Text, m.Timestamp
+		t.From, t.Body, t.At, t.SMSC = m.From, m.Text, m.Timestamp, m.SMSC
 	}
 	out, err := s.p.Store(ctx, t)
 	if err != nil {

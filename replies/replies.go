@@ -131,6 +131,7 @@ type Text struct {
 	Parts int      // SMS parts it came in; 0 for 1
 	Flags []string // store.FlagIncomplete, store.FlagUndecodable
 	Raw   string   // the PDU(s) of an undecodable text
+	SMSC  string   // the service centre of a text read from a modem, "" when unknown
 
 	// pre holds what prepare worked out ahead of the transaction.
 	pre *prepared
@@ -289,6 +290,7 @@ func (p *Pipeline) store(ctx context.Context, tx *store.Intake, e *env, t Text) 
 		Flags:     t.Flags,
 		Raw:       t.Raw,
 		DedupeKey: t.Key,
+		SMSC:      t.SMSC,
 	}
 	id, dup, err := tx.InsertMessage(ctx, m)
 	if err != nil {

@@ -83,6 +83,7 @@ type Message struct {
 	Flags      []string
 	Raw        string
 	DedupeKey  string
+	SMSC       string // inbound from a modem: the service centre of its PDU, "" when unknown
 }
 
 // HasFlag reports whether the message carries flag.
@@ -99,7 +100,7 @@ const messageColumns = `m.id, m.direction, COALESCE(m.sim_id, 0), COALESCE(n.nam
 	m.number, m.text, m.at, m.kind, COALESCE(m.template_id, 0), COALESCE(t.name, ''), m.group_name, m.name,
 	COALESCE(m.run_id, 0), COALESCE(m.parent_id, 0), COALESCE(m.category_id, 0), COALESCE(c.name, ''),
 	COALESCE(m.category_by, ''), m.confidence, m.norm, m.state, m.owner, m.ref, m.parts, m.error, m.flags, m.raw,
-	COALESCE(m.dedupe_key, '')`
+	COALESCE(m.dedupe_key, ''), m.smsc`
 
 const messageFrom = ` FROM messages m
 	LEFT JOIN sims s ON s.id = m.sim_id
@@ -114,7 +115,7 @@ func scanMessage(sc interface{ Scan(...any) error }) (Message, error) {
 	var flags string
 	err := sc.Scan(&m.ID, &m.Direction, &m.SIMID, &m.SIM, &m.Number, &m.Text, &at, &m.Kind, &m.TemplateID, &m.Template,
 		&m.GroupName, &m.Name, &m.RunID, &m.ParentID, &m.CategoryID, &m.Category, &m.CategoryBy, &conf, &m.Norm,
-		&m.State, &m.Owner, &m.Ref, &m.Parts, &m.Error, &flags, &m.Raw, &m.DedupeKey)
+		&m.State, &m.Owner, &m.Ref, &m.Parts, &m.Error, &flags, &m.Raw, &m.DedupeKey, &m.SMSC)
 	m.At = time.Unix(at, 0).UTC()
 	m.Confidence, m.HasConf = conf.Float64, conf.Valid
 	if flags != "" {
@@ -159,8 +160,8 @@ func (db *DB) insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, 
 // insertMessageSQL stores one message unless its dedupe key is stored
 // already; messageArgs gives its arguments.
 const insertMessageSQL = `INSERT INTO messages (direction, sim_id, number, text, at, kind, template_id, group_name,
-	name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	name, run_id, parent_id, category_id, category_by, confidence, norm, state, owner, ref, parts, error, flags, raw, dedupe_key, smsc)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (dedupe_key) DO NOTHING`
 
 // messageArgs are insertMessageSQL's arguments for m; a zero At is now and
@@ -178,7 +179,7 @@ func messageArgs(m Message, now time.Time) []any {
 	}
 	return []any{m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
 		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(m.CategoryBy), conf, m.Norm,
-		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey)}
+		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey), m.SMSC}
 }
 
 func nullID(id int64) any {
