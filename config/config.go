@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +45,8 @@ func Keys() []Key {
 		{Name: "fragments.timeout", Default: "24h", Help: "when an incomplete long text is stored as it is", Check: checkDuration},
 		{Name: "modem.ports", Help: "comma-separated ports instead of discovery"},
 		{Name: "serve.token", Secret: true, Help: "secret that gateway callbacks must carry (generated)", Check: checkToken},
-		{Name: "greeting.country", Help: "add this country's holidays to the seasonal greetings (e.g. GB, US)"},
+		{Name: "greeting.country", Help: "add this country's public holidays to the seasonal greetings (e.g. GB, FR; texting greeting --country XX --year YYYY)"},
+		{Name: "greeting.file", Help: "a greetings file: your wording for seasons, holidays and times of day (see texting greeting --help)", Check: checkFile},
 	}
 }
 
@@ -151,6 +154,7 @@ type Config struct {
 	ModemPorts        []string
 	ServeToken        string
 	GreetingCountry   string
+	GreetingFile      string
 }
 
 // Check resolves stored (with the environment) as Load would and reports
@@ -208,6 +212,7 @@ func fromValues(vals []Value) (Config, error) {
 	c.ModemPorts = splitList(m["modem.ports"])
 	c.ServeToken = m["serve.token"]
 	c.GreetingCountry = strings.ToUpper(m["greeting.country"])
+	c.GreetingFile = m["greeting.file"]
 	return c, nil
 }
 
@@ -306,6 +311,21 @@ func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an http or https URL", s)
+	}
+	return nil
+}
+
+// checkFile accepts a readable regular file.
+func checkFile(s string) error {
+	if s == "" {
+		return nil
+	}
+	st, err := os.Stat(s)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", s, errors.Unwrap(err))
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a file", s)
 	}
 	return nil
 }

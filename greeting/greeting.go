@@ -293,7 +293,7 @@ func Supported(code string) error {
 	if _, ok := countryHolidays(c); ok {
 		return nil
 	}
-	return fmt.Errorf("greeting: no public holidays known for country %q (known: %s)", strings.TrimSpace(code),
+	return fmt.Errorf("unknown country %q: no public holidays known for it (known: %s)", strings.TrimSpace(code),
 		strings.Join(Countries(), ", "))
 }
 

@@ -94,7 +94,7 @@ func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, 
 	if len(ports) == 0 {
 		ports = cfg.ModemPorts
 	}
-	g, err := greeting.NewForCountry(cfg.GreetingCountry)
+	g, err := greeting.ForSettings(cfg.GreetingCountry, cfg.GreetingFile)
 	if err != nil {
 		return nil, fmt.Errorf("setting greeting.country: %w", err)
 	}

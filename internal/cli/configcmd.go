@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/greeting"
 )
 
 func newCmdConfig(f *Factory) *cobra.Command {
@@ -140,6 +142,13 @@ func newCmdConfig(f *Factory) *cobra.Command {
 			stored[args[0]] = v
 			if err := config.Check(stored, func(string) string { return "" }); err != nil {
 				return err
+			}
+			if strings.HasPrefix(args[0], "greeting.") {
+				// A country nobody knows, or a greetings file that does not
+				// read, is refused now rather than failing every send.
+				if _, err := greeting.ForSettings(stored["greeting.country"], stored["greeting.file"]); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
 			}
 			if err := db.SetSetting(ctx, args[0], v); err != nil {
 				return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,5 +95,55 @@ func TestGreetingRunNow(t *testing.T) {
 	cmd.SetArgs([]string{"--at", "2026-06-01T08:30:00Z"})
 	if err := cmd.Execute(); err != nil || got == nil || got.At != "2026-06-01T08:30:00Z" || got.Now == nil || got.Greeter == nil {
 		t.Errorf("flags parsed into %+v, %v", got, err)
+	}
+}
+
+func TestGreetingCountryPreviewAndWording(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "texting.db")
+	file := filepath.Join(dir, "greetings.txt")
+	if err := os.WriteFile(file, []byte("[FR]\nFête Nationale = Bonne fête nationale\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	if err := os.WriteFile(bad, []byte("chrismas = Hi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const bastille = "2026-07-14T10:00:00+02:00"
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"preview a country", []string{"greeting", "--country", "fr", "--at", bastille}, 0, "Have a good holiday\n", ""},
+		{"no country set", []string{"greeting", "--at", bastille}, 0, "Have a good day\n", ""},
+		{"unknown country", []string{"greeting", "--country", "XX", "--at", bastille}, 1, "", `unknown country "XX"`},
+		{"config set refuses an unknown country", []string{"config", "set", "greeting.country", "XX"}, 1, "", `unknown country "XX"`},
+		{"config set a country", []string{"config", "set", "greeting.country", "FR"}, 0, "greeting.country: FR (was unset)\n", ""},
+		{"the setting greets", []string{"greeting", "--at", bastille}, 0, "Have a good holiday\n", ""},
+		{"config set refuses a bad greetings file", []string{"config", "set", "greeting.file", bad}, 1, "", "line 1"},
+		{"config set refuses a missing file", []string{"config", "set", "greeting.file", filepath.Join(dir, "none")}, 1, "", "cannot read"},
+		{"config set a greetings file", []string{"config", "set", "greeting.file", file}, 0, "greeting.file: " + file + " (was unset)\n", ""},
+		{"the file's wording", []string{"greeting", "--at", bastille}, 0, "Bonne fête nationale\n", ""},
+		{"its wording is for France only", []string{"greeting", "--country", "BE", "--at", "2026-07-21T10:00:00+02:00"}, 0, "Have a good holiday\n", ""},
+		{"year and at", []string{"greeting", "--year", "2026", "--at", bastille}, 1, "", "cannot be used together"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, db, nil, tt.args...)
+			if r.code != tt.code || r.out != tt.out || !strings.Contains(r.err, tt.err) || (tt.err == "") != (r.err == "") {
+				t.Fatalf("%v = %+v, want (%d, %q, %q)", tt.args, r, tt.code, tt.out, tt.err)
+			}
+			if tt.code != 0 && strings.Count(r.err, "\n") != 1 {
+				t.Errorf("error is not one line: %q", r.err)
+			}
+		})
+	}
+	r := runCLI(t, db, nil, "greeting", "--year", "2026")
+	for _, want := range []string{"Tue 14 Jul", "Bonne fête nationale", "Fête Nationale", "Thu 14 May", "Ascension"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("--year lacks %q:\n%s", want, r.out)
+		}
 	}
 }

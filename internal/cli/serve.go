@@ -140,7 +140,7 @@ const autoReplyEvery = 10 * time.Second
 // the gateway accounts by inbound callbacks. It never opens a dongle: serve
 // must not hold serial ports that cron's read-in and campaign runs need.
 func sendGatewayAutoReplies(ctx context.Context, opts *serveOptions, every time.Duration) {
-	g, err := greeting.NewForCountry(opts.Config.GreetingCountry)
+	g, err := greeting.ForSettings(opts.Config.GreetingCountry, opts.Config.GreetingFile)
 	if err != nil {
 		opts.Logger.Warn("serve auto-replies", "err", err)
 		return

@@ -86,8 +86,8 @@ func newTUICommon(ctx context.Context, db *store.DB, be common.Backend, cfg conf
 		r.SetColorProfile(termenv.Ascii)
 	}
 	g := greeting.New()
-	if cfg.GreetingCountry != "" {
-		if cg, err := greeting.NewForCountry(cfg.GreetingCountry); err == nil {
+	if cfg.GreetingCountry != "" || cfg.GreetingFile != "" {
+		if cg, err := greeting.ForSettings(cfg.GreetingCountry, cfg.GreetingFile); err == nil {
 			g = cg
 		}
 	}
@@ -246,7 +246,7 @@ func (b *tuiBackend) info(ctx context.Context, port string) (modem.Info, error) 
 // returns the domain environment over them. The TUI holds no port between
 // actions, so cron's runs and read-ins are never locked out by it.
 func (b *tuiBackend) fleet(ctx context.Context) (*outbox.Env, func() error, error) {
-	g, err := greeting.NewForCountry(b.cfg.GreetingCountry)
+	g, err := greeting.ForSettings(b.cfg.GreetingCountry, b.cfg.GreetingFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("setting greeting.country: %w", err)
 	}
