@@ -32,6 +32,12 @@ type Timeouts struct {
 	// Quiet is the silence that ends a resynchronisation after an abandoned
 	// command (its late answer must not be taken for the next one's).
 	Quiet time.Duration
+	// SIMBusy is how long a SIM that answers "SIM busy" (CME 14) is waited
+	// for: as long as a stick takes to boot.
+	SIMBusy time.Duration
+	// Busy bounds the wait for a dongle that is still working on a command
+	// a killed process left in flight (Sync); by default Long.
+	Busy time.Duration
 }
 
 // DefaultTimeouts are the production values.
@@ -42,6 +48,8 @@ func DefaultTimeouts() Timeouts {
 		Prompt:  10 * time.Second,
 		Final:   60 * time.Second,
 		Quiet:   150 * time.Millisecond,
+		SIMBusy: 30 * time.Second,
+		Busy:    60 * time.Second,
 	}
 }
 
@@ -61,6 +69,12 @@ func (t Timeouts) withDefaults() Timeouts {
 	}
 	if t.Quiet <= 0 {
 		t.Quiet = d.Quiet
+	}
+	if t.SIMBusy <= 0 {
+		t.SIMBusy = d.SIMBusy
+	}
+	if t.Busy <= 0 {
+		t.Busy = t.Long
 	}
 	return t
 }
@@ -112,7 +126,11 @@ type AT struct {
 	// command's, until its final result arrives or zombieUntil passes.
 	zombie      *pending
 	zombieUntil time.Time
-	stats       Stats
+	// tap, while a Sync runs, takes every line that is not unsolicited.
+	tap   chan string
+	stats Stats
+
+	syncNonce func() int // fixed sync values (replays); nil: random
 
 	lastRx    atomic.Int64 // unix nanoseconds of the last byte read (reader writes)
 	parseTime atomic.Int64 // nanoseconds the reader spent framing and classifying
@@ -161,11 +179,12 @@ type writeReq struct {
 func New(rw io.ReadWriter, opts ...Option) *AT {
 	c := newConfig(opts)
 	a := &AT{
-		rw:     rw,
-		log:    c.logger,
-		t:      c.timeouts,
-		writes: make(chan writeReq),
-		closed: make(chan struct{}),
+		rw:        rw,
+		log:       c.logger,
+		t:         c.timeouts,
+		writes:    make(chan writeReq),
+		closed:    make(chan struct{}),
+		syncNonce: c.syncNonce,
 	}
 	a.unsol.signal = make(chan struct{}, 1)
 	if c.trace {
@@ -237,9 +256,27 @@ func (a *AT) Handle(prefix string, fn func(Unsolicited)) (remove func()) {
 
 // Command sends cmd (without the CR) and returns its information lines, or
 // the final result as an error: *CMEError, *CMSError or *ResultError. It
-// waits at most the command's timeout.
+// waits at most the command's timeout. A command to which nothing at all
+// came back (a stick swallows one now and then) is tried once more after a
+// Sync, before the dongle is given up.
 func (a *AT) Command(ctx context.Context, cmd string) ([]string, error) {
-	return a.CommandTimeout(ctx, cmd, a.timeoutFor(cmd))
+	a.cmdMu.Lock()
+	defer a.cmdMu.Unlock()
+	timeout := a.timeoutFor(cmd)
+	info, err := a.run(ctx, cmd, "", timeout, 0)
+	if err != nil && errors.Is(err, errNoAnswer) && ctx.Err() == nil {
+		a.log.Info("modem: no answer; getting back in step and trying once more", "command", cmd)
+		serr := a.sync(ctx, a.t.Command, a.t.Busy)
+		if serr == nil || errors.Is(serr, errSyncUnsupported) {
+			info, err = a.run(ctx, cmd, "", timeout, 0)
+		} else {
+			err = fmt.Errorf("%w (then %w)", err, serr)
+		}
+	}
+	if err != nil {
+		return info, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return info, nil
 }
 
 // CommandTimeout is Command with an explicit timeout.
@@ -279,7 +316,7 @@ func (a *AT) Escape(ctx context.Context) error {
 	a.mu.Lock()
 	a.dirty = true
 	a.mu.Unlock()
-	return a.resync(ctx)
+	return a.settle(ctx)
 }
 
 func (a *AT) timeoutFor(cmd string) time.Duration {
@@ -381,6 +418,12 @@ func (a *AT) run(ctx context.Context, cmd, sms string, timeout, finalTimeout tim
 		return a.finish(p, start, since(written, p), parse0)
 	case <-timer.C:
 		a.abandon(p, timeout)
+		a.mu.Lock()
+		heard := p.echoSeen || len(p.info) > 0 || p.finished
+		a.mu.Unlock()
+		if !heard {
+			return nil, fmt.Errorf("%w (%v; %w)", ErrTimeout, timeout, errNoAnswer)
+		}
 		return nil, fmt.Errorf("%w (%v)", ErrTimeout, timeout)
 	case <-ctx.Done():
 		a.abandon(p, timeout)
@@ -438,12 +481,35 @@ func (a *AT) writeESC() {
 	_ = a.write(ctx, []byte{0x1b})
 }
 
-// resync waits, when the line is dirty, until the abandoned command's late
+// resync, when the line is dirty (a command was abandoned: its answer may
+// still come), gets back in step with a Sync before the next command, so
+// that a late answer is read and dropped instead of being taken for the
+// next command's. A firmware that refuses the sync gets settle instead.
+func (a *AT) resync(ctx context.Context) error {
+	a.mu.Lock()
+	dirty := a.dirty
+	a.mu.Unlock()
+	if !dirty {
+		return nil
+	}
+	err := a.sync(ctx, a.t.Command, a.t.Busy)
+	if errors.Is(err, errSyncUnsupported) {
+		a.mu.Lock()
+		a.dirty = true
+		a.mu.Unlock()
+		return a.settle(ctx)
+	}
+	if err != nil {
+		a.abandon(nil, 0)
+	}
+	return err
+}
+
+// settle waits, when the line is dirty, until the abandoned command's late
 // final result has come (or its bound passed) and the line has then been
 // quiet for Timeouts.Quiet (at most 20 quiet periods without a late
-// command), so that a late answer is read and dropped instead of being
-// taken for the next command's.
-func (a *AT) resync(ctx context.Context) error {
+// command).
+func (a *AT) settle(ctx context.Context) error {
 	a.mu.Lock()
 	dirty := a.dirty
 	a.dirty = false
@@ -650,6 +716,18 @@ func (r *lineReader) line(raw string, now time.Time) {
 		return
 	}
 	a.mu.Lock()
+	if tap := a.tap; tap != nil {
+		a.mu.Unlock()
+		if isUnsolicited(line, "") {
+			r.unsolicited(line, now)
+			return
+		}
+		select {
+		case tap <- line:
+		default: // a flood no sync round can be waiting for
+		}
+		return
+	}
 	if p := a.pending; p != nil && !p.finished {
 		switch {
 		case !p.echoSeen && strings.EqualFold(line, p.cmd):

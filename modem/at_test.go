@@ -22,6 +22,7 @@ type scripted struct {
 	answers map[string][]string
 	mu      sync.Mutex
 	got     []string
+	s7      string // the S-register the engine's sync writes (run's goroutine)
 }
 
 func newScripted(t testing.TB, answers map[string][]string) (*modem.AT, *scripted) {
@@ -46,12 +47,20 @@ func (s *scripted) run() {
 				line = append(line, c)
 				continue
 			}
-			cmd := string(line)
+			cmd := strings.TrimLeft(string(line), "\x1b")
 			line = line[:0]
 			s.mu.Lock()
 			s.got = append(s.got, cmd)
 			s.mu.Unlock()
-			for _, chunk := range s.answers[cmd] {
+			answers := s.answers[cmd]
+			if v, ok := strings.CutPrefix(cmd, "ATS7="); ok && answers == nil {
+				// The engine's proof of sync: S7 written and read back.
+				s.s7 = v
+				answers = []string{"\r\nOK\r\n"}
+			} else if cmd == "ATS7?" && answers == nil {
+				answers = []string{"\r\n" + s.s7 + "\r\n\r\nOK\r\n"}
+			}
+			for _, chunk := range answers {
 				if _, err := s.conn.Write([]byte(chunk)); err != nil {
 					return
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,13 @@ type Info struct {
 	Storage      string `json:"storage"`
 	StorageUsed  int    `json:"storage_used"`
 	StorageTotal int    `json:"storage_total"`
+}
+
+// StorageUse is how full one message memory is.
+type StorageUse struct {
+	Mem   string `json:"mem"`
+	Used  int    `json:"used"`
+	Total int    `json:"total"`
 }
 
 // IndicationKind names what an Indication is about.
@@ -81,7 +89,8 @@ type Dongle struct {
 
 	// mu guards the fields below; the dispatch goroutine updates them.
 	mu          sync.Mutex
-	ident       Info // identity read at init: IMEI, IMSI, storage
+	ident       Info     // identity read at init: IMEI, IMSI, storage
+	mems        []string // memories to drain, the main storage last
 	indFns      []indFn
 	nextInd     int
 	health      healthState
@@ -247,28 +256,31 @@ func (d *Dongle) probeTimeout() time.Duration {
 	return t
 }
 
-// init runs the initialisation sequence of docs/ARCHITECTURE.md (Modem): ESC and drain, "AT"
-// until it answers, echo off, numeric errors, Huawei reports off, SIM
-// check, registration, PDU mode, SIM storage, new-message and status-report
-// indications, then IMSI, IMEI and signal.
+// init runs the initialisation sequence of docs/ARCHITECTURE.md (Modem): ESC and a proof of
+// sync (Sync; "AT" until it answers on a firmware that refuses it), echo
+// off, numeric errors, Huawei reports off, SIM check, registration, PDU
+// mode, SIM storage and the memories to read, new-message and
+// status-report indications, then IMSI, IMEI and signal.
 func (d *Dongle) init(ctx context.Context) error {
 	a := d.at
 	log := d.cfg.logger.With("port", d.port)
-	if err := a.Escape(ctx); err != nil {
-		return fmt.Errorf("reset: %w", err)
+	// ESC ends any half-open prompt; whatever a killed predecessor left
+	// running is waited out, and the link proven in step, before the
+	// first answer is believed.
+	silent := time.Duration(d.cfg.initTries) * d.probeTimeout()
+	err := a.Sync(ctx, silent, a.t.Busy)
+	if errors.Is(err, errSyncUnsupported) {
+		log.Info("modem: firmware refuses ATS7; waiting for a quiet line instead")
+		err = d.probe(ctx)
 	}
-	var err error
-	for i := 0; i < d.cfg.initTries; i++ {
-		if _, err = a.CommandTimeout(ctx, "AT", d.probeTimeout()); err == nil || errors.Is(err, ErrCommandFailed) {
-			err = nil
-			break
-		}
+	if err != nil {
 		if errors.Is(err, ErrClosed) || ctx.Err() != nil {
 			return err
 		}
-	}
-	if err != nil {
-		return fmt.Errorf("%w (is this the AT/PCUI port? %v)", ErrNotModem, err)
+		if errors.Is(err, errNoAnswer) {
+			return fmt.Errorf("%w (is this the AT/PCUI port? %v)", ErrNotModem, err)
+		}
+		return fmt.Errorf("reset: %w", err)
 	}
 	if _, err := a.Command(ctx, "ATE0"); err != nil {
 		if fatal(ctx, err) {
@@ -311,6 +323,12 @@ func (d *Dongle) init(ctx context.Context) error {
 		}
 	}
 	used, total := parseCPMSSet(info)
+	mems := []string{storage}
+	if info, err := a.Command(ctx, "AT+CPMS=?"); err == nil {
+		mems = readMems(info, storage)
+	} else if fatal(ctx, err) {
+		return err
+	}
 	if _, err := a.Command(ctx, "AT+CNMI=2,1,0,2,0"); err != nil {
 		if fatal(ctx, err) {
 			return err
@@ -336,6 +354,7 @@ func (d *Dongle) init(ctx context.Context) error {
 	}
 	d.ident.IMSI, d.ident.IMEI = imsi, imei
 	d.ident.Storage, d.ident.StorageUsed, d.ident.StorageTotal = storage, used, total
+	d.mems = mems
 	d.mu.Unlock()
 	if info, err := a.Command(ctx, "AT+CSQ"); err == nil {
 		if l, ok := findPrefixed(info, "+CSQ:"); ok {
@@ -347,8 +366,28 @@ func (d *Dongle) init(ctx context.Context) error {
 	} else if fatal(ctx, err) {
 		return err
 	}
-	log.Info("modem: ready", "imsi", imsi, "imei", imei, "storage", storage, "used", used, "total", total)
+	log.Info("modem: ready", "imsi", imsi, "imei", imei, "storage", storage, "used", used, "total", total, "memories", mems)
 	return nil
+}
+
+// probe sends ESC, then "AT" until it answers, then waits for a quiet
+// line: the way back in step on a firmware that refuses the S-register
+// sync.
+func (d *Dongle) probe(ctx context.Context) error {
+	a := d.at
+	if err := a.Escape(ctx); err != nil {
+		return err
+	}
+	var err error
+	for i := 0; i < d.cfg.initTries; i++ {
+		if _, err = a.CommandTimeout(ctx, "AT", d.probeTimeout()); err == nil || errors.Is(err, ErrCommandFailed) {
+			return a.Escape(ctx)
+		}
+		if errors.Is(err, ErrClosed) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %w", errNoAnswer, err)
 }
 
 // fatal tells whether err ends initialisation: the link is gone, the
@@ -358,9 +397,11 @@ func fatal(ctx context.Context, err error) bool {
 }
 
 // checkSIM asks AT+CPIN? and turns the answer into ErrNoSIM or
-// ErrPINRequired. A SIM still busy after power-up is asked again.
+// ErrPINRequired. A SIM still busy after power-up is asked again for up to
+// Timeouts.SIMBusy.
 func (d *Dongle) checkSIM(ctx context.Context) error {
-	for try := 0; ; try++ {
+	var busySince time.Time
+	for {
 		info, err := d.at.Command(ctx, "AT+CPIN?")
 		if err == nil {
 			l, _ := findPrefixed(info, "+CPIN:")
@@ -374,11 +415,20 @@ func (d *Dongle) checkSIM(ctx context.Context) error {
 			return fmt.Errorf("%w (the SIM says %s)", ErrPINRequired, state)
 		}
 		var cme *CMEError
-		if errors.As(err, &cme) && cme.Code == 14 && try < 5 {
-			if err := sleep(ctx, 500*time.Millisecond); err != nil {
-				return err
+		if errors.As(err, &cme) && cme.Code == 14 {
+			// A stick that has just booted, or whose SIM is reading its
+			// phone book, says "SIM busy" for up to half a minute.
+			if busySince.IsZero() {
+				busySince = time.Now()
+				d.cfg.logger.Info("modem: SIM busy; waiting for it", "port", d.port, "up to", d.at.t.SIMBusy)
 			}
-			continue
+			if time.Since(busySince) < d.at.t.SIMBusy {
+				if err := sleep(ctx, min(time.Second, d.at.t.SIMBusy/20)); err != nil {
+					return err
+				}
+				continue
+			}
+			return fmt.Errorf("SIM check: still busy after %v: %w", d.at.t.SIMBusy, err)
 		}
 		switch {
 		case errors.Is(err, ErrNoSIM):
@@ -394,6 +444,73 @@ func (d *Dongle) checkSIM(ctx context.Context) error {
 		}
 		return fmt.Errorf("SIM check: %w", err)
 	}
+}
+
+// readMems picks from the AT+CPMS=? answer the memories a stick may file
+// texts or delivery reports in (SM, ME, SR; MT is SM and ME together, BM
+// is cell broadcast), the main storage last so that draining ends with it
+// selected again.
+func readMems(info []string, main string) []string {
+	l, ok := findPrefixed(info, "+CPMS:")
+	if !ok {
+		return []string{main}
+	}
+	first := l[strings.Index(l, ":")+1:]
+	if i := strings.Index(first, "("); i >= 0 {
+		first = first[i+1:]
+		if j := strings.Index(first, ")"); j >= 0 {
+			first = first[:j]
+		}
+	}
+	var out []string
+	for _, f := range strings.Split(first, ",") {
+		f = strings.Trim(strings.TrimSpace(f), `"`)
+		if (f == "SM" || f == "ME" || f == "SR") && f != main && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return append(out, main)
+}
+
+// Mems are the memories Drain reads, the main storage last.
+func (d *Dongle) Mems() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.mems) == 0 {
+		return []string{d.ident.Storage}
+	}
+	return append([]string(nil), d.mems...)
+}
+
+// Storages tells what waits in each memory the stick uses: the SIM (SM),
+// the stick's own (ME) and its status-report memory (SR), as far as the
+// stick has them; Drain reads every one. A memory the stick refuses is left
+// out.
+func (d *Dongle) Storages(ctx context.Context) ([]StorageUse, error) {
+	mems := d.Mems()
+	out := make([]StorageUse, 0, len(mems))
+	for _, mem := range mems {
+		u, err := d.selectMem(ctx, mem)
+		if err != nil {
+			if fatal(ctx, err) {
+				return out, fmt.Errorf("modem %s storages: %w", d.port, err)
+			}
+			continue
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// selectMem makes mem the memory AT+CMGL and AT+CMGD work on, and returns
+// how much it holds.
+func (d *Dongle) selectMem(ctx context.Context, mem string) (StorageUse, error) {
+	info, err := d.at.Command(ctx, `AT+CPMS="`+mem+`"`)
+	if err != nil {
+		return StorageUse{Mem: mem}, err
+	}
+	used, total := parseCPMSSet(info)
+	return StorageUse{Mem: mem, Used: used, Total: total}, nil
 }
 
 // parseCPMSSet reads "+CPMS: used1,total1,used2,total2,used3,total3" (the
@@ -488,6 +605,7 @@ func (d *Dongle) Info(ctx context.Context) (Info, error) {
 			}
 		}},
 	}
+
 	for _, s := range steps {
 		l, ok, err := ask(s.cmd)
 		if err != nil {

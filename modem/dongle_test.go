@@ -45,22 +45,27 @@ func TestInitFieldBugs(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []modemtest.Option
+		mem  string // where the texts wait; "" the SIM
 	}{
-		{"COMMAND NOT SUPPORT for AT^CURC", []modemtest.Option{modemtest.WithCURCUnsupported()}},
-		{"BOOT spam", []modemtest.Option{modemtest.WithCURCUnsupported(), modemtest.WithNoise(modemtest.Noise{Boot: time.Millisecond, RSSI: 2 * time.Millisecond})}},
-		{"echo left on", []modemtest.Option{modemtest.WithEchoStuck()}},
-		{"noise in every answer", []modemtest.Option{modemtest.WithNoise(modemtest.Noise{InResponses: true})}},
-		{"index 0", []modemtest.Option{modemtest.WithIndexBase(0)}},
-		{"slow answers", []modemtest.Option{modemtest.WithReplyDelay(20 * time.Millisecond)}},
-		{"CNMI 2,1,0,2,0 refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CNMI=2,1,0,2,0", Reply: "+CMS ERROR: 303"})}},
-		{"SIM storage refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: `AT+CPMS="SM"`, Reply: "+CMS ERROR: 302"})}},
-		{"SIM busy after power-up", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CPIN?", Reply: "+CME ERROR: 14", Times: 2})}},
-		{"garbage left on the line", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT", Silent: true})}},
+		{"COMMAND NOT SUPPORT for AT^CURC", []modemtest.Option{modemtest.WithCURCUnsupported()}, ""},
+		{"BOOT spam", []modemtest.Option{modemtest.WithCURCUnsupported(), modemtest.WithNoise(modemtest.Noise{Boot: time.Millisecond, RSSI: 2 * time.Millisecond})}, ""},
+		{"echo left on", []modemtest.Option{modemtest.WithEchoStuck()}, ""},
+		{"noise in every answer", []modemtest.Option{modemtest.WithNoise(modemtest.Noise{InResponses: true})}, ""},
+		{"index 0", []modemtest.Option{modemtest.WithIndexBase(0)}, ""},
+		{"slow answers", []modemtest.Option{modemtest.WithReplyDelay(20 * time.Millisecond)}, ""},
+		{"CNMI 2,1,0,2,0 refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CNMI=2,1,0,2,0", Reply: "+CMS ERROR: 303"})}, ""},
+		{"SIM storage refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: `AT+CPMS="SM","SM","SM"`, Reply: "+CMS ERROR: 302"})}, "ME"},
+		{"SIM busy after power-up", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CPIN?", Reply: "+CME ERROR: 14", Times: 2})}, ""},
+		{"garbage left on the line", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT", Silent: true})}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := append([]modemtest.Option{modemtest.WithInbox(
-				deliver(t, "+447700900123", plainText), deliver(t, "+447700900124", extText), deliver(t, "+447700900125", emojiText))}, tt.opts...)
+			texts := []string{deliver(t, "+447700900123", plainText), deliver(t, "+447700900124", extText), deliver(t, "+447700900125", emojiText)}
+			inbox := modemtest.WithInbox(texts...)
+			if tt.mem != "" {
+				inbox = modemtest.WithStored(tt.mem, texts...)
+			}
+			opts := append([]modemtest.Option{inbox}, tt.opts...)
 			m := emulator(t, opts...)
 			d := open(t, m)
 			info, err := d.Info(context.Background())
@@ -183,10 +188,22 @@ func TestHealthLadder(t *testing.T) {
 			t.Fatalf("health %+v", h)
 		}
 	})
-	t.Run("re-initialisation brings it back", func(t *testing.T) {
+	t.Run("a swallowed keep-alive is asked again", func(t *testing.T) {
 		m := emulator(t)
 		d := open(t, m)
 		m.AddFault(modemtest.Fault{Command: "AT+CSQ", Silent: true})
+		if err := d.Check(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		h := d.Health()
+		if h.State != modem.Healthy || len(h.Steps) != 0 || m.Count("AT+CSQ") != 3 {
+			t.Fatalf("health %+v after %d AT+CSQ", h, m.Count("AT+CSQ"))
+		}
+	})
+	t.Run("re-initialisation brings it back", func(t *testing.T) {
+		m := emulator(t)
+		d := open(t, m)
+		m.AddFault(modemtest.Fault{Command: "AT+CSQ", Silent: true, Times: 2})
 		if err := d.Check(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -198,11 +215,11 @@ func TestHealthLadder(t *testing.T) {
 	t.Run("radio off and on", func(t *testing.T) {
 		m := emulator(t)
 		to := fastTimeouts
-		to.Command = 100 * time.Millisecond
+		to.Command = 300 * time.Millisecond
 		d := open(t, m, modem.WithTimeouts(to), modem.WithInitTries(2))
-		// Hung until AT+CFUN: the keep-alive and the whole re-init go unanswered.
-		m.AddFault(modemtest.Fault{Command: "AT+CSQ", Silent: true})
-		m.AddFault(modemtest.Fault{Command: "AT", Silent: true, Times: 3})
+		// Hung until AT+CFUN: the keep-alive, the sync before asking it
+		// again and the whole re-init go unanswered.
+		m.AddFault(modemtest.Fault{Command: "AT", Silent: true, Times: -1, Until: "AT+CFUN"})
 		if err := d.Check(context.Background()); err != nil {
 			t.Fatal(err)
 		}

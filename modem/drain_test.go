@@ -134,8 +134,17 @@ func TestDrainFullSIM(t *testing.T) {
 			if left := m.Inbox(); len(left) != 0 {
 				t.Fatalf("SIM still holds %d items", len(left))
 			}
-			// One listing plus one delete per item, no per-message read.
+			// One listing plus one delete per item, no per-message read;
+			// the stick's other memories (ME, SR) are looked at with one
+			// selection each and, being empty, not listed.
 			cmds := m.Commands()[before:]
+			mems := d.Mems()
+			if !slices.Equal(mems, []string{"ME", "SR", "SM"}) {
+				t.Errorf("memories %q, want ME, SR then the SIM", mems)
+			}
+			if n := countPrefix(cmds, "AT+CPMS="); n != len(mems) {
+				t.Errorf("%d memory selections, want %d", n, len(mems))
+			}
 			if n := countPrefix(cmds, "AT+CMGL"); n != 1 {
 				t.Errorf("%d listings, want 1", n)
 			}
@@ -145,8 +154,8 @@ func TestDrainFullSIM(t *testing.T) {
 			if n := countPrefix(cmds, "AT+CMGR"); n != 0 {
 				t.Errorf("%d per-message reads, want 0", n)
 			}
-			if len(cmds) != 1+len(inbox) {
-				t.Errorf("drain used %d commands, want %d: %q", len(cmds), 1+len(inbox), cmds)
+			if len(cmds) != len(mems)+1+len(inbox) {
+				t.Errorf("drain used %d commands, want %d: %q", len(cmds), len(mems)+1+len(inbox), cmds)
 			}
 			if base == 0 && !slices.Contains(cmds, "AT+CMGD=0") {
 				t.Errorf("index 0 not deleted: %q", cmds)
@@ -228,7 +237,7 @@ func TestDrainUnplugMidRead(t *testing.T) {
 	m := emulator(t, modemtest.WithCapacity(len(inbox)), modemtest.WithInbox(inbox...))
 	d := open(t, m)
 	sink := newMemSink()
-	m.UnplugAfter(1 + 3) // the listing and three deletes, then gone
+	m.UnplugAfter(len(d.Mems()) + 1 + 3) // the memory selections, the listing and three deletes, then gone
 	start := time.Now()
 	res, err := d.Drain(context.Background(), sink)
 	if err == nil {

@@ -21,6 +21,7 @@ var fastTimeouts = modem.Timeouts{
 	Prompt:  500 * time.Millisecond,
 	Final:   1 * time.Second,
 	Quiet:   30 * time.Millisecond,
+	SIMBusy: 2 * time.Second,
 }
 
 // emulator starts an emulated dongle closed at the end of the test.

@@ -22,6 +22,7 @@ type config struct {
 	baud      int
 	concatRef func() int
 	initTries int
+	syncNonce func() int
 }
 
 func newConfig(opts []Option) config {
@@ -89,6 +90,11 @@ func WithInitTries(n int) Option {
 		}
 	}
 }
+
+// WithSyncNonce fixes the values Sync writes into S7 (transcript replays
+// need the same bytes); by default they are random, so that a killed
+// process's own sync answer is never taken for ours.
+func WithSyncNonce(next func() int) Option { return func(c *config) { c.syncNonce = next } }
 
 // withPort names the port in logs and traces.
 func withPort(p string) Option { return func(c *config) { c.port = p } }

@@ -29,7 +29,7 @@ func TestReplayFieldTranscript(t *testing.T) {
 	r := modemtest.Replay(steps)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	d, err := modem.NewDongle(ctx, r, modem.WithTimeouts(fastTimeouts))
+	d, err := modem.NewDongle(ctx, r, modem.WithTimeouts(fastTimeouts), modem.WithSyncNonce(func() int { return 42 }))
 	if err != nil {
 		t.Fatalf("init: %v (replay: %v)", err, r.Err())
 	}
@@ -72,6 +72,7 @@ func TestReplayCapturedTrace(t *testing.T) {
 	m := emulator(t, modemtest.WithCapacity(len(inbox)), modemtest.WithInbox(inbox...), modemtest.WithNoise(modemtest.Noise{InResponses: true}))
 	var log syncBuffer
 	ref := func() int { return 99 }
+	nonce := modem.WithSyncNonce(func() int { return 42 })
 	long := strings.Repeat("A text long enough for two parts. ", 6)
 	session := func(d *modem.Dongle) (modem.Info, modem.DrainResult, modem.SendResult, []string) {
 		t.Helper()
@@ -93,7 +94,7 @@ func TestReplayCapturedTrace(t *testing.T) {
 		sort.Strings(texts)
 		return info, res, sent, texts
 	}
-	d := open(t, m, modem.WithLogger(debugLogger(&log)), modem.WithTrace(true), modem.WithConcatRef(ref))
+	d := open(t, m, modem.WithLogger(debugLogger(&log)), modem.WithTrace(true), modem.WithConcatRef(ref), nonce)
 	info1, res1, sent1, texts1 := session(d)
 	d.Close()
 
@@ -105,7 +106,7 @@ func TestReplayCapturedTrace(t *testing.T) {
 		t.Fatalf("only %d steps captured", len(steps))
 	}
 	r := modemtest.Replay(steps)
-	d2, err := modem.NewDongle(context.Background(), r, modem.WithTimeouts(fastTimeouts), modem.WithConcatRef(ref))
+	d2, err := modem.NewDongle(context.Background(), r, modem.WithTimeouts(fastTimeouts), modem.WithConcatRef(ref), nonce)
 	if err != nil {
 		t.Fatalf("%v (replay: %v)", err, r.Err())
 	}

@@ -99,6 +99,14 @@ func (d *Dongle) sendPart(ctx context.Context, p pdu.Part) (mr, tries int, err e
 		if ClassOf(err) != ClassTransient || tries >= d.cfg.tries || ctx.Err() != nil || d.at.Err() != nil {
 			return -1, tries, err
 		}
+		if errors.Is(err, ErrNoPrompt) {
+			// The stick lost the command (ESC went): get back in step
+			// and ask again; nothing went out.
+			d.step(fmt.Sprintf("send try %d failed (%v): resynchronising", tries, err))
+			if serr := d.at.Sync(ctx, d.at.t.Command, d.at.t.Busy); serr == nil || errors.Is(serr, errSyncUnsupported) {
+				continue
+			}
+		}
 		d.step(fmt.Sprintf("send try %d failed (%v): backing off %v and re-initialising", tries, err, backoff))
 		if serr := sleep(ctx, backoff); serr != nil {
 			return -1, tries, err
@@ -114,6 +122,9 @@ func (d *Dongle) sendPart(ctx context.Context, p pdu.Part) (mr, tries int, err e
 type Inbound struct {
 	// Index is where it is stored (AT+CMGL/AT+CMGD); -1 for a +CDS report.
 	Index int
+	// Mem is the memory it was read from: "SM" (the SIM), "ME" (the
+	// stick's own) or "SR" (status reports); "" for a +CDS report.
+	Mem string
 	// Stat is the +CMGL status: 0 unread, 1 read, 2 stored unsent, 3 stored sent.
 	Stat int
 	// PDU is the hex PDU exactly as the modem listed it.
@@ -172,29 +183,72 @@ type DrainResult struct {
 	Deleted int `json:"deleted"`
 	// Errors are the per-item failures; the items stay on the SIM.
 	Errors []string `json:"errors"`
+	// Mems counts the items listed in each memory read (SM, ME, SR).
+	Mems map[string]int `json:"mems,omitempty"`
 }
 
-// Drain reads everything stored with one AT+CMGL=4, decodes each PDU,
-// hands each item to the sink, and deletes it with AT+CMGD only after the
-// sink returned nil. Reading N items costs one listing plus N deletes. The
-// error is for a failure of the link or the listing; per-item failures are
-// in DrainResult.Errors and leave their items on the SIM.
+// Drain reads everything stored in every memory the stick uses (the SIM,
+// SM; the stick's own, ME; its status-report memory, SR): for each, one
+// AT+CMGL=4 (a memory that holds nothing but the main one is not listed),
+// decodes each PDU, hands each item to the sink, and deletes it with
+// AT+CMGD only after the sink returned nil. Reading N items from the SIM
+// costs the memory selections, one listing and N deletes. The error is for
+// a failure of the link or a listing; per-item failures are in
+// DrainResult.Errors and leave their items where they were.
 func (d *Dongle) Drain(ctx context.Context, sink Sink) (DrainResult, error) {
-	res := DrainResult{Errors: []string{}}
+	res := DrainResult{Errors: []string{}, Mems: map[string]int{}}
+	mems := d.Mems()
+	for i, mem := range mems {
+		main := i == len(mems)-1
+		if len(mems) > 1 {
+			u, err := d.selectMem(ctx, mem)
+			if err != nil {
+				if fatal(ctx, err) || main {
+					return res, fmt.Errorf("read-in %s: select %s: %w", d.port, mem, err)
+				}
+				d.cfg.logger.Info("modem: memory refused, not read", "port", d.port, "mem", mem, "err", err)
+				continue
+			}
+			if u.Used == 0 && !main {
+				continue
+			}
+		}
+		if err := d.drainMem(ctx, mem, sink, &res); err != nil {
+			if !main && len(mems) > 1 {
+				// Leave the main storage selected for +CMTI indexes.
+				if _, serr := d.selectMem(ctx, mems[len(mems)-1]); serr != nil {
+					err = errors.Join(err, serr)
+				}
+			}
+			return res, err
+		}
+	}
+	if res.Listed == res.Deleted+res.Skipped {
+		d.mu.Lock()
+		d.health.storageFull = false
+		d.mu.Unlock()
+	}
+	return res, nil
+}
+
+// drainMem lists, stores and deletes what the selected memory mem holds.
+func (d *Dongle) drainMem(ctx context.Context, mem string, sink Sink, res *DrainResult) error {
 	info, err := d.at.Command(ctx, "AT+CMGL=4")
 	if err != nil {
-		return res, fmt.Errorf("read-in %s: list: %w", d.port, err)
+		return fmt.Errorf("read-in %s: list %s: %w", d.port, mem, err)
 	}
 	entries, err := parseCMGL(info)
 	if err != nil {
-		return res, fmt.Errorf("read-in %s: %w", d.port, err)
+		return fmt.Errorf("read-in %s: %s: %w", d.port, mem, err)
 	}
-	res.Listed = len(entries)
+	res.Listed += len(entries)
+	res.Mems[mem] += len(entries)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("read-in %s: %w", d.port, err)
+			return fmt.Errorf("read-in %s: %w", d.port, err)
 		}
 		in := d.inbound(e.Index, e.Stat, e.PDU)
+		in.Mem = mem
 		var store func(context.Context, Inbound) error
 		switch {
 		case e.Stat == 2 || e.Stat == 3 || (in.Msg != nil && in.Msg.Type == pdu.Submit):
@@ -210,8 +264,8 @@ func (d *Dongle) Drain(ctx context.Context, sink Sink) (DrainResult, error) {
 			store = sink.StoreText
 		}
 		if err := store(ctx, in); err != nil {
-			res.Errors = append(res.Errors, fmt.Sprintf("index %d: %v", e.Index, err))
-			d.cfg.logger.Warn("modem: not stored, left on the SIM", "port", d.port, "index", e.Index, "err", err)
+			res.Errors = append(res.Errors, fmt.Sprintf("%s index %d: %v", mem, e.Index, err))
+			d.cfg.logger.Warn("modem: not stored, left where it was", "port", d.port, "mem", mem, "index", e.Index, "err", err)
 			continue
 		}
 		switch {
@@ -226,20 +280,22 @@ func (d *Dongle) Drain(ctx context.Context, sink Sink) (DrainResult, error) {
 			res.Stored++
 		}
 		if _, err := d.at.Command(ctx, "AT+CMGD="+strconv.Itoa(e.Index)); err != nil {
-			if fatal(ctx, err) {
-				return res, fmt.Errorf("read-in %s: delete %d: %w", d.port, e.Index, err)
+			var cms *CMSError
+			if errors.As(err, &cms) && cms.Code == 321 {
+				// Already gone: a delete whose answer the stick lost was
+				// tried again.
+				res.Deleted++
+				continue
 			}
-			res.Errors = append(res.Errors, fmt.Sprintf("index %d: stored but not deleted: %v", e.Index, err))
+			if fatal(ctx, err) {
+				return fmt.Errorf("read-in %s: delete %s %d: %w", d.port, mem, e.Index, err)
+			}
+			res.Errors = append(res.Errors, fmt.Sprintf("%s index %d: stored but not deleted: %v", mem, e.Index, err))
 			continue
 		}
 		res.Deleted++
 	}
-	if res.Listed == res.Deleted+res.Skipped {
-		d.mu.Lock()
-		d.health.storageFull = false
-		d.mu.Unlock()
-	}
-	return res, nil
+	return nil
 }
 
 // inbound decodes one stored item.

@@ -184,8 +184,11 @@ func newCmdModemStatus(f *Factory, runF func(context.Context, *modemPortsOptions
 // modemStatusJSON is one port in the --json output of `texting modem status`.
 type modemStatusJSON struct {
 	modem.Info
-	Health *modem.Health `json:"health"`
-	Error  string        `json:"error,omitempty"`
+	// Storages is what waits in each memory the stick uses (SM, ME, SR):
+	// read-in drains them all.
+	Storages []modem.StorageUse `json:"storages"`
+	Health   *modem.Health      `json:"health"`
+	Error    string             `json:"error,omitempty"`
 }
 
 // modemStatus opens every port in parallel and prints what each tells.
@@ -239,7 +242,7 @@ func modemStatus(ctx context.Context, opts *modemPortsOptions) error {
 }
 
 func modemStatusOf(ctx context.Context, port string, opts []modem.Option) modemStatusJSON {
-	s := modemStatusJSON{Info: modem.Info{Port: port}}
+	s := modemStatusJSON{Info: modem.Info{Port: port}, Storages: []modem.StorageUse{}}
 	d, err := modem.Open(ctx, port, opts...)
 	if err != nil {
 		s.Error = err.Error()
@@ -252,9 +255,29 @@ func modemStatusOf(ctx context.Context, port string, opts []modem.Option) modemS
 	}
 	info.Port = port
 	s.Info = info
+	if s.Error == "" {
+		use, err := d.Storages(ctx)
+		if err != nil {
+			s.Error = err.Error()
+		}
+		s.Storages = use
+	}
 	h := d.Health()
 	s.Health = &h
 	return s
+}
+
+// memName says what a message memory is, for people.
+func memName(mem string) string {
+	switch mem {
+	case "SM":
+		return "SIM (SM)"
+	case "ME":
+		return "stick (ME)"
+	case "SR":
+		return "reports (SR)"
+	}
+	return mem
 }
 
 func printModemStatus(w io.Writer, all []modemStatusJSON) error {
@@ -286,6 +309,13 @@ func printModemStatus(w io.Writer, all []modemStatusJSON) error {
 			storage = fmt.Sprintf("%s %d of %d used", s.Storage, s.StorageUsed, s.StorageTotal)
 		}
 		line("storage", storage)
+		if len(s.Storages) > 0 {
+			waiting := make([]string, 0, len(s.Storages))
+			for _, u := range s.Storages {
+				waiting = append(waiting, fmt.Sprintf("%s %d of %d", memName(u.Mem), u.Used, u.Total))
+			}
+			line("waiting", strings.Join(waiting, ", "))
+		}
 		if s.Health != nil {
 			line("health", string(s.Health.State))
 		}

@@ -29,7 +29,8 @@ func startEmulator(t *testing.T, opts ...modemtest.Option) *modemtest.Modem {
 
 func TestModemStatusJSON(t *testing.T) {
 	m1 := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000001", Operator: "O2 - UK", Number: "+447700900001"}),
-		modemtest.WithIMEI("353456789012340"), modemtest.WithSignal(17))
+		modemtest.WithIMEI("353456789012340"), modemtest.WithSignal(17),
+		modemtest.WithStored("ME", statusTestDeliver(t)), modemtest.WithStored("SR", statusTestReport(t, 1), statusTestReport(t, 2)))
 	m2 := startEmulator(t, modemtest.WithNoSIM())
 	dir := t.TempDir()
 	r := runCLI(t, filepath.Join(dir, "t.db"), nil, "modem", "status", "--json", "--port", m1.Path(), "--port", m2.Path())
@@ -56,6 +57,14 @@ func TestModemStatusJSON(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, a[k], v)
 		}
 	}
+	wantMems := []any{
+		map[string]any{"mem": "ME", "used": float64(1), "total": float64(100)},
+		map[string]any{"mem": "SR", "used": float64(2), "total": float64(50)},
+		map[string]any{"mem": "SM", "used": float64(0), "total": float64(30)},
+	}
+	if got, _ := json.Marshal(a["storages"]); string(got) != string(must(json.Marshal(wantMems))) {
+		t.Errorf("storages %s", got)
+	}
 	if h, ok := a["health"].(map[string]any); !ok || h["state"] != "ok" {
 		t.Errorf("health %v", a["health"])
 	}
@@ -74,13 +83,40 @@ func TestModemStatusJSON(t *testing.T) {
 	}
 }
 
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func statusTestDeliver(t *testing.T) string {
+	t.Helper()
+	p, err := pdu.EncodeDeliver("+447700900123", "waiting in the stick", pdu.DeliverOptions{Class: -1, Timestamp: time.Now().UTC()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func statusTestReport(t *testing.T, mr int) string {
+	t.Helper()
+	now := time.Now()
+	p, err := pdu.EncodeStatusReport("+447802000332", mr, "+447700900123", now, now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestModemStatusPlain(t *testing.T) {
-	m := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000009"}))
+	m := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000009"}), modemtest.WithStored("ME", statusTestDeliver(t)))
 	r := runCLI(t, filepath.Join(t.TempDir(), "t.db"), map[string]string{"TEXTING_MODEM_PORTS": m.Path()}, "modem", "status")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	for _, want := range []string{m.Path(), "IMSI:       234100000000009", "operator:   O2 - UK", "storage:    SM 0 of 30 used", "health:     ok"} {
+	for _, want := range []string{m.Path(), "IMSI:       234100000000009", "operator:   O2 - UK", "storage:    SM 0 of 30 used",
+		"waiting:    stick (ME) 1 of 100, reports (SR) 0 of 50, SIM (SM) 0 of 30", "health:     ok"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}

@@ -30,13 +30,25 @@ type Modem struct {
 	echoStuck, curcUnsupported, splitPrompt       bool
 	unplugAfter                                   int
 	preload                                       []string
+	preloadMem                                    map[string][]string
+	meCapacity, srCapacity                        int
+	reportMem                                     string // "" = where texts are received
+	swallowEvery                                  int
+	optErr                                        error
+
+	// fw is held while the firmware works on a command: one at a time, as
+	// on the real stick, even when the command was left by a client that
+	// went away (Busy).
+	fw sync.Mutex
 
 	// mu guards everything below, the session state included.
 	mu             sync.Mutex
 	faults         []*faultState
 	promptArrival  *arrival
-	storage        []*Stored // nil slot = free; index = position + indexBase
-	queued         []string  // deliveries waiting for room (SIM full)
+	mems           map[string][]*Stored // SM, ME, SR; nil slot = free; index = position + indexBase
+	swallowSeen    int
+	swallowed      int
+	queued         []string // deliveries waiting for room (SIM full)
 	sent           []Sent
 	commands       []string
 	first, last    time.Time
@@ -52,13 +64,16 @@ type Modem struct {
 	echo, cmee, curc, pinOK, radioOn bool
 	cnmi                             [5]int
 	cmgf                             int
+	mem1, mem2, mem3                 string // AT+CPMS: read/delete, write, receive
+	sreg                             map[int]int
 }
 
 type arrival struct{ from, text string }
 
 type faultState struct {
 	Fault
-	seen int
+	seen  int
+	ended bool // Until arrived
 }
 
 // session is one plug-in: a pty pair and the goroutine serving it.
@@ -85,6 +100,8 @@ func New(opts ...Option) (*Modem, error) {
 			SMSC:     "+447802000332",
 		},
 		capacity:    30,
+		meCapacity:  100,
+		srCapacity:  50,
 		indexBase:   1,
 		rssi:        20,
 		sendDelay:   50 * time.Millisecond,
@@ -94,12 +111,26 @@ func New(opts ...Option) (*Modem, error) {
 	for _, o := range opts {
 		o(m)
 	}
-	m.storage = make([]*Stored, m.capacity)
+	if m.optErr != nil {
+		return nil, m.optErr
+	}
+	m.mems = map[string][]*Stored{
+		"SM": make([]*Stored, m.capacity),
+		"ME": make([]*Stored, m.meCapacity),
+		"SR": make([]*Stored, m.srCapacity),
+	}
 	for i, p := range m.preload {
 		if i >= m.capacity {
 			return nil, fmt.Errorf("modemtest: %d PDUs do not fit a SIM of %d", len(m.preload), m.capacity)
 		}
-		m.storage[i] = &Stored{Index: i + m.indexBase, Stat: 1, PDU: strings.ToUpper(p)}
+		m.mems["SM"][i] = &Stored{Index: i + m.indexBase, Stat: 1, PDU: strings.ToUpper(p)}
+	}
+	for mem, pdus := range m.preloadMem {
+		for _, p := range pdus {
+			if _, ok := m.storeLocked(mem, strings.ToUpper(p), 1); !ok {
+				return nil, fmt.Errorf("modemtest: %d PDUs do not fit %s", len(pdus), mem)
+			}
+		}
 	}
 	m.mr = 0
 	m.resetSession()
@@ -118,6 +149,10 @@ func (m *Modem) resetSession() {
 	m.echo, m.cmee, m.curc, m.pinOK, m.radioOn = true, false, true, m.pin == "", true
 	m.cnmi = [5]int{}
 	m.cmgf = 0
+	m.mem1, m.mem2, m.mem3 = "SM", "SM", "SM"
+	// S7 is the data-call connection timeout; nothing here uses it but
+	// AT+S7? reads back what was written (the engine's proof of sync).
+	m.sreg = map[int]int{0: 0, 3: 13, 4: 10, 5: 8, 6: 2, 7: 50, 8: 2, 10: 14}
 }
 
 // plug opens a new pty and starts serving it.
@@ -283,17 +318,54 @@ func (m *Modem) Sent() []Sent {
 	return append([]Sent(nil), m.sent...)
 }
 
-// Inbox returns what the SIM storage holds, by index.
-func (m *Modem) Inbox() []Stored {
+// Inbox returns what the SIM storage (SM) holds, by index.
+func (m *Modem) Inbox() []Stored { return m.Storage("SM") }
+
+// Storage returns what the memory mem ("SM" the SIM, "ME" the stick's own,
+// "SR" its status-report memory) holds, by index.
+func (m *Modem) Storage(mem string) []Stored {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Stored
-	for _, s := range m.storage {
+	for _, s := range m.mems[mem] {
 		if s != nil {
 			out = append(out, *s)
 		}
 	}
 	return out
+}
+
+// Swallowed is how many command lines WithSwallow made the stick lose.
+func (m *Modem) Swallowed() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.swallowed
+}
+
+// Busy makes the stick work on cmd for d before it reads anything else,
+// then answer it: what a client killed mid-command leaves behind (a long
+// AT+CMGL, a send), whose late answer the next client must not take for
+// its own. Call it while no client is connected, or between commands.
+func (m *Modem) Busy(cmd string, d time.Duration) {
+	m.fw.Lock()
+	m.mu.Lock()
+	s := m.sess
+	m.mu.Unlock()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer m.fw.Unlock()
+		if s == nil || !m.sleep(s, d) {
+			return
+		}
+		if hasPrefixFold(cmd, "AT+CMGS=") {
+			// The text went out; only its answer is late.
+			s.write("\r\n+CMGS: 255\r\n\r\nOK\r\n")
+			return
+		}
+		info, final := m.answer(s, cmd)
+		m.respond(s, info, final)
+	}()
 }
 
 // Commands returns every command line received, in order.
@@ -325,12 +397,20 @@ func (m *Modem) Activity() (first, last time.Time) {
 
 // Store puts PDUs in the SIM storage without telling the client, as if
 // they had arrived while nobody listened. It fails when the SIM is full.
-func (m *Modem) Store(pdus ...string) error {
+func (m *Modem) Store(pdus ...string) error { return m.StoreIn("SM", pdus...) }
+
+// StoreIn puts PDUs in the memory mem (SM, ME or SR) without telling the
+// client, as a stick that files texts in its own memory (ME) or delivery
+// reports in its status-report memory (SR) does. It fails when mem is full.
+func (m *Modem) StoreIn(mem string, pdus ...string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.mems[mem]; !ok {
+		return fmt.Errorf("modemtest: no memory %q", mem)
+	}
 	for _, p := range pdus {
-		if _, ok := m.storeLocked(strings.ToUpper(p), 0); !ok {
-			return errors.New("modemtest: SIM storage full")
+		if _, ok := m.storeLocked(mem, strings.ToUpper(p), 0); !ok {
+			return fmt.Errorf("modemtest: %s storage full", mem)
 		}
 	}
 	return nil
@@ -358,7 +438,8 @@ func (m *Modem) Receive(from, text string) error {
 // ReceivePDU delivers one PDU from the network (see Receive).
 func (m *Modem) ReceivePDU(hexPDU string) {
 	m.mu.Lock()
-	idx, ok := m.storeLocked(strings.ToUpper(hexPDU), 0)
+	mem := m.mem3
+	idx, ok := m.storeLocked(mem, strings.ToUpper(hexPDU), 0)
 	if !ok {
 		m.queued = append(m.queued, strings.ToUpper(hexPDU))
 	}
@@ -369,19 +450,20 @@ func (m *Modem) ReceivePDU(hexPDU string) {
 		return
 	}
 	if !ok {
-		s.write("\r\n^SMMEMFULL: \"SM\"\r\n")
+		s.write(fmt.Sprintf("\r\n^SMMEMFULL: \"%s\"\r\n", mem))
 		return
 	}
 	if notify {
-		s.write(fmt.Sprintf("\r\n+CMTI: \"SM\",%d\r\n", idx))
+		s.write(fmt.Sprintf("\r\n+CMTI: \"%s\",%d\r\n", mem, idx))
 	}
 }
 
-// storeLocked puts a PDU in the first free slot. Called with mu held.
-func (m *Modem) storeLocked(hexPDU string, stat int) (int, bool) {
-	for i, s := range m.storage {
+// storeLocked puts a PDU in the first free slot of mem. Called with mu held.
+func (m *Modem) storeLocked(mem, hexPDU string, stat int) (int, bool) {
+	slots := m.mems[mem]
+	for i, s := range slots {
 		if s == nil {
-			m.storage[i] = &Stored{Index: i + m.indexBase, Stat: stat, PDU: hexPDU}
+			slots[i] = &Stored{Index: i + m.indexBase, Stat: stat, PDU: hexPDU}
 			return i + m.indexBase, true
 		}
 	}
@@ -391,9 +473,10 @@ func (m *Modem) storeLocked(hexPDU string, stat int) (int, bool) {
 // deliverQueued stores what waited for room and announces it.
 func (m *Modem) deliverQueued(s *session) {
 	m.mu.Lock()
+	mem := m.mem3
 	var announce []int
 	for len(m.queued) > 0 {
-		idx, ok := m.storeLocked(m.queued[0], 0)
+		idx, ok := m.storeLocked(mem, m.queued[0], 0)
 		if !ok {
 			break
 		}
@@ -404,7 +487,7 @@ func (m *Modem) deliverQueued(s *session) {
 	m.mu.Unlock()
 	if notify {
 		for _, idx := range announce {
-			s.write(fmt.Sprintf("\r\n+CMTI: \"SM\",%d\r\n", idx))
+			s.write(fmt.Sprintf("\r\n+CMTI: \"%s\",%d\r\n", mem, idx))
 		}
 	}
 }
@@ -463,10 +546,12 @@ func (m *Modem) serve(s *session) {
 					hexPDU := strings.TrimSpace(string(line))
 					line = line[:0]
 					inPDU = false
+					m.fw.Lock()
 					if m.echoOn() {
 						s.write(hexPDU + "\x1a")
 					}
 					m.submit(s, hexPDU, cmgsLen, cmgsFault)
+					m.fw.Unlock()
 				case 0x1b:
 					line = line[:0]
 					inPDU = false
@@ -479,16 +564,19 @@ func (m *Modem) serve(s *session) {
 			case '\r':
 				cmd := strings.TrimSpace(string(line))
 				line = line[:0]
-				if cmd == "" {
+				if cmd == "" || m.swallow() {
 					continue
 				}
+				m.fw.Lock()
 				if m.echoOn() {
 					s.write(cmd + "\r")
 				}
 				if !hasPrefixFold(cmd, "AT") {
+					m.fw.Unlock()
 					continue // line noise; the firmware waits for "AT"
 				}
 				prompt, f, ln, ok := m.command(s, cmd)
+				m.fw.Unlock()
 				if !ok {
 					return // unplugged
 				}
@@ -505,6 +593,22 @@ func (m *Modem) serve(s *session) {
 	}
 }
 
+// swallow counts a command line and tells whether the stick loses it
+// (WithSwallow): no echo, no answer, no effect.
+func (m *Modem) swallow() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.swallowEvery <= 0 {
+		return false
+	}
+	m.swallowSeen++
+	if m.swallowSeen%m.swallowEvery != 0 {
+		return false
+	}
+	m.swallowed++
+	return true
+}
+
 func (m *Modem) echoOn() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -515,7 +619,10 @@ func (m *Modem) echoOn() bool {
 func (m *Modem) matchFault(cmd string) *Fault {
 	var hit *Fault
 	for _, f := range m.faults {
-		if !hasPrefixFold(cmd, f.Command) {
+		if f.Until != "" && hasPrefixFold(cmd, f.Until) {
+			f.ended = true
+		}
+		if f.ended || !hasPrefixFold(cmd, f.Command) {
 			continue
 		}
 		f.seen++
@@ -708,19 +815,9 @@ func (m *Modem) answer(s *session, cmd string) (info []string, final string) {
 		m.mu.Unlock()
 		return nil, "OK"
 	case name == "AT+CPMS":
-		if e := m.simError(true); e != "" {
-			return nil, e
-		}
-		used, total := m.usage()
-		if arg == "?" {
-			return []string{fmt.Sprintf("+CPMS: \"SM\",%d,%d,\"SM\",%d,%d,\"SM\",%d,%d", used, total, used, total, used, total)}, "OK"
-		}
-		for _, mem := range strings.Split(strings.TrimPrefix(arg, "="), ",") {
-			if mem = strings.Trim(mem, "\""); mem != "SM" && mem != "ME" {
-				return nil, "+CMS ERROR: 302"
-			}
-		}
-		return []string{fmt.Sprintf("+CPMS: %d,%d,%d,%d,%d,%d", used, total, used, total, used, total)}, "OK"
+		return m.cpms(arg)
+	case len(name) > 3 && name[:3] == "ATS" && isDigits(name[3:]):
+		return m.sRegister(name[3:], arg)
 	case name == "AT+CNMI":
 		if arg == "?" {
 			c := m.cnmiGet()
@@ -849,15 +946,87 @@ func (m *Modem) cnmiGet() [5]int {
 	return m.cnmi
 }
 
-func (m *Modem) usage() (used, total int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, s := range m.storage {
+// usageLocked counts what mem holds. Called with mu held.
+func (m *Modem) usageLocked(mem string) (used, total int) {
+	for _, s := range m.mems[mem] {
 		if s != nil {
 			used++
 		}
 	}
-	return used, len(m.storage)
+	return used, len(m.mems[mem])
+}
+
+// cpms answers AT+CPMS: the memories read/deleted (mem1, any of SM, ME,
+// SR), written (mem2) and received into (mem3, SM or ME).
+func (m *Modem) cpms(arg string) ([]string, string) {
+	if e := m.simError(true); e != "" {
+		return nil, e
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch arg {
+	case "=?":
+		return []string{`+CPMS: ("SM","ME","SR"),("SM","ME"),("SM","ME")`}, "OK"
+	case "?":
+		u1, t1 := m.usageLocked(m.mem1)
+		u2, t2 := m.usageLocked(m.mem2)
+		u3, t3 := m.usageLocked(m.mem3)
+		return []string{fmt.Sprintf("+CPMS: \"%s\",%d,%d,\"%s\",%d,%d,\"%s\",%d,%d", m.mem1, u1, t1, m.mem2, u2, t2, m.mem3, u3, t3)}, "OK"
+	}
+	set := []*string{&m.mem1, &m.mem2, &m.mem3}
+	mems := strings.Split(strings.TrimPrefix(arg, "="), ",")
+	if len(mems) > 3 {
+		return nil, "+CMS ERROR: 302"
+	}
+	var want [3]string
+	for i, mem := range mems {
+		mem = strings.Trim(mem, "\"")
+		if _, ok := m.mems[mem]; !ok || (i > 0 && mem == "SR") {
+			return nil, "+CMS ERROR: 302"
+		}
+		want[i] = mem
+	}
+	for i, mem := range want {
+		if mem != "" {
+			*set[i] = mem
+		}
+	}
+	u1, t1 := m.usageLocked(m.mem1)
+	u2, t2 := m.usageLocked(m.mem2)
+	u3, t3 := m.usageLocked(m.mem3)
+	return []string{fmt.Sprintf("+CPMS: %d,%d,%d,%d,%d,%d", u1, t1, u2, t2, u3, t3)}, "OK"
+}
+
+// sRegister answers ATS<n>=<v> and ATS<n>? (V.25ter S-parameters).
+func (m *Modem) sRegister(num, arg string) ([]string, string) {
+	n, _ := strconv.Atoi(num)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.sreg[n]
+	if !ok {
+		return nil, "ERROR"
+	}
+	switch {
+	case arg == "?":
+		return []string{fmt.Sprintf("%03d", v)}, "OK"
+	case strings.HasPrefix(arg, "="):
+		nv, err := strconv.Atoi(arg[1:])
+		if err != nil || nv < 0 || nv > 255 {
+			return nil, "ERROR"
+		}
+		m.sreg[n] = nv
+		return nil, "OK"
+	}
+	return nil, "ERROR"
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (m *Modem) cmgl(arg string) ([]string, string) {
@@ -874,7 +1043,7 @@ func (m *Modem) cmgl(arg string) ([]string, string) {
 		return nil, "+CMS ERROR: 303"
 	}
 	var info []string
-	for _, s := range m.storage {
+	for _, s := range m.mems[m.mem1] {
 		if s == nil || (want != 4 && s.Stat != want) {
 			continue
 		}
@@ -892,7 +1061,7 @@ func (m *Modem) slot(arg string) (int, bool) {
 		return 0, false
 	}
 	i := idx - m.indexBase
-	return i, i >= 0 && i < len(m.storage)
+	return i, i >= 0 && i < len(m.mems[m.mem1])
 }
 
 func (m *Modem) cmgr(arg string) ([]string, string) {
@@ -902,10 +1071,11 @@ func (m *Modem) cmgr(arg string) ([]string, string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	i, ok := m.slot(arg)
-	if !ok || m.storage[i] == nil {
+	slots := m.mems[m.mem1]
+	if !ok || slots[i] == nil {
 		return nil, "+CMS ERROR: 321"
 	}
-	s := m.storage[i]
+	s := slots[i]
 	info := []string{fmt.Sprintf("+CMGR: %d,,%d", s.Stat, tpduLength(s.PDU)), s.PDU}
 	if s.Stat == 0 {
 		s.Stat = 1
@@ -924,13 +1094,14 @@ func (m *Modem) cmgd(arg string) ([]string, string) {
 	if len(parts) == 2 {
 		flag, _ = strconv.Atoi(parts[1])
 	}
+	slots := m.mems[m.mem1]
 	if flag > 0 {
-		for i, s := range m.storage {
+		for i, s := range slots {
 			if s == nil {
 				continue
 			}
 			if flag == 4 || (s.Stat == 1) || (flag >= 2 && s.Stat == 3) || (flag >= 3 && s.Stat == 2) {
-				m.storage[i] = nil
+				slots[i] = nil
 			}
 		}
 		return nil, "OK"
@@ -939,7 +1110,7 @@ func (m *Modem) cmgd(arg string) ([]string, string) {
 	if !ok {
 		return nil, "+CMS ERROR: 321"
 	}
-	m.storage[i] = nil
+	slots[i] = nil
 	return nil, "OK"
 }
 
@@ -1045,12 +1216,16 @@ func (m *Modem) report(s *session, mr int, to string, ds int) {
 		return
 	}
 	m.mu.Lock()
-	idx, ok := m.storeLocked(rep, 0)
+	mem := m.reportMem
+	if mem == "" {
+		mem = m.mem3
+	}
+	idx, ok := m.storeLocked(mem, rep, 0)
 	m.mu.Unlock()
 	if ok {
-		s.write(fmt.Sprintf("\r\n+CDSI: \"SM\",%d\r\n", idx))
+		s.write(fmt.Sprintf("\r\n+CDSI: \"%s\",%d\r\n", mem, idx))
 	} else {
-		s.write("\r\n^SMMEMFULL: \"SM\"\r\n")
+		s.write(fmt.Sprintf("\r\n^SMMEMFULL: \"%s\"\r\n", mem))
 	}
 }
 

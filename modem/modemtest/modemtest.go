@@ -9,6 +9,7 @@ package modemtest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -66,6 +67,10 @@ type Fault struct {
 	Delay time.Duration
 	// Unplug: the dongle disappears instead of answering.
 	Unplug bool
+	// Until ends the fault for good when a command with this prefix
+	// arrives (that command is answered normally): e.g. a firmware hung
+	// until AT+CFUN revives it.
+	Until string
 }
 
 // Sent is one text the emulated network accepted from AT+CMGS.
@@ -176,6 +181,31 @@ func WithFaults(fs ...Fault) Option {
 func WithStatusReports(status int, delay time.Duration) Option {
 	return func(m *Modem) { m.reportStatus, m.reportDelay = status, delay }
 }
+
+// WithStored preloads PDUs into the memory mem: "SM" (the SIM, as
+// WithInbox), "ME" (the stick's own memory, where some sticks file texts)
+// or "SR" (the status-report memory).
+func WithStored(mem string, pdus ...string) Option {
+	return func(m *Modem) {
+		if mem != "SM" && mem != "ME" && mem != "SR" {
+			m.optErr = errors.Join(m.optErr, fmt.Errorf("modemtest: no memory %q", mem))
+			return
+		}
+		if m.preloadMem == nil {
+			m.preloadMem = map[string][]string{}
+		}
+		m.preloadMem[mem] = append(m.preloadMem[mem], pdus...)
+	}
+}
+
+// WithReportStorage files delivery reports (AT+CNMI ds=2) in mem, e.g. "SR"
+// as some sticks do, announced with +CDSI: "SR",<index>; by default they go
+// where texts are received.
+func WithReportStorage(mem string) Option { return func(m *Modem) { m.reportMem = mem } }
+
+// WithSwallow makes the stick lose every nth command line (no echo, no
+// answer, no effect), as a flaky stick does now and then.
+func WithSwallow(n int) Option { return func(m *Modem) { m.swallowEvery = n } }
 
 // LoadInbox reads PDUs from a file: hex, one per line; blank lines and lines
 // starting with # are skipped.
