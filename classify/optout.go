@@ -14,8 +14,13 @@ import (
 // letters held down ("stoppp"). Each sentence or comma-separated part of the
 // text is judged alone, and must be such a request as a whole, so "don't stop",
 // "non-stop", "bus stop" and "stop by later" are not opt-outs.
+//
+// The text is first folded to its Latin skeleton (optOutSkeleton), so that
+// full-width, look-alike, accented, zero-width-split and spaced-apart
+// spellings ("ＳＴＯＰ", "SТОР" in Cyrillic, "S T O P", "S.T.O.P") are
+// read as what they say.
 func IsOptOut(text string) bool {
-	for clause := range strings.FieldsFuncSeq(text, isClauseBreak) {
+	for clause := range strings.FieldsFuncSeq(optOutSkeleton(text), isClauseBreak) {
 		if optOutClause(clauseWords(clause)) {
 			return true
 		}
