@@ -94,3 +94,53 @@ func TestDecodeStillRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodePartial: a PDU that does not decode keeps the fields before the
+// failure, so that it can be stored with its sender, time and SMSC.
+func TestDecodePartial(t *testing.T) {
+	const deliver = "07911326040000F0040B911346610089F60000208062917314080CC8329BFD065DDF72363904" // "Hello World!"
+	tests := []struct {
+		name string
+		hex  string
+		want *want // nil: no partial message
+		msg  string
+	}{
+		{"not hex", "07911326040000F0040G", nil, "not a hex digit"},
+		{"SMSC cut short", "0791132604", nil, "no TPDU"},
+		{"SMSC only", "07911326040000F0", &want{smsc: "+31624000000", class: none}, "no TPDU"},
+		{"reserved type", "07911326040000F003", &want{smsc: "+31624000000", class: none}, "reserved message type"},
+		{"sender cut short", "07911326040000F0040B9113466100", &want{typ: Deliver, smsc: "+31624000000", class: none}, "originating address"},
+		{"bad time stamp", "07911326040000F0040B911346610089F60000209962917314080CC8", &want{typ: Deliver, smsc: "+31624000000",
+			from: "+31641600986", addrType: 0x91, enc: GSM7, class: none}, "no such time"},
+		{"user data cut short", deliver[:len(deliver)-4], &want{typ: Deliver, smsc: "+31624000000", from: "+31641600986",
+			addrType: 0x91, enc: GSM7, class: none, ts: "2002-08-26T19:37:41Z"}, "user data cut short"},
+		{"UCS-2 lone surrogate", "07911326040000F0040B911346610089F6000820806291731408040041DC00", &want{typ: Deliver,
+			smsc: "+31624000000", from: "+31641600986", addrType: 0x91, enc: UCS2, class: none, ts: "2002-08-26T19:37:41Z"}, "low surrogate"},
+		{"status report cut in discharge time", "0006D60B911326880736F4111011719551401110117195", &want{typ: StatusReport,
+			recipient: "+31628870634", addrType: 0x91, mr: 214, class: none, ts: "2011-01-11T17:59:15+01:00"}, "discharge time"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.hex)%2 != 0 {
+				t.Fatalf("odd hex %s", tc.hex)
+			}
+			p, err := DecodePartial(tc.hex)
+			if err == nil || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("error %v, want one saying %q", err, tc.msg)
+			}
+			if m, err2 := Decode(tc.hex); m != nil || err2.Error() != err.Error() {
+				t.Errorf("Decode: %+v, %v", m, err2)
+			}
+			if tc.want == nil {
+				if p != nil {
+					t.Errorf("partial %+v, want none", p)
+				}
+				return
+			}
+			if p == nil {
+				t.Fatal("no partial message")
+			}
+			checkMessage(t, p, *tc.want)
+		})
+	}
+}
