@@ -95,7 +95,7 @@ func validCategory(c Category) error {
 	switch c.Followup {
 	case FollowupNone, FollowupBasic, FollowupAlternative:
 	default:
-		return fmt.Errorf("follow-up must be none, basic or alternative, not %q", c.Followup)
+		return fmt.Errorf("follow-up must be none, basic or alt (alternative), not %q", c.Followup)
 	}
 	return nil
 }
@@ -132,19 +132,3 @@ func (db *DB) UpdateCategory(ctx context.Context, c Category) error {
 	return affected(res, "category")
 }
 
-// DeleteCategory removes an operator's category; texts in it become
-// uncategorised again. The categories the rules use cannot be removed.
-func (db *DB) DeleteCategory(ctx context.Context, id int64) error {
-	c, err := db.Category(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.Role != "" {
-		return fmt.Errorf("delete category %q: %w: the automatic rules use it", c.Name, ErrInUse)
-	}
-	res, err := db.sql.ExecContext(ctx, `DELETE FROM categories WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete category %q: %w", c.Name, mapErr(err))
-	}
-	return affected(res, "category")
-}

@@ -72,17 +72,22 @@ func TestClassifierEpoch(t *testing.T) {
 			t.Fatalf("%s: epoch changed = %v, want %v", s.name, got, s.change)
 		}
 	}
-	// Deleting the category takes the operator's texts out of it.
+	// A category with texts cannot be removed (history is never detached);
+	// merging it into another moves the operator's texts, and the model
+	// learns it.
+	if err := db.DeleteCategory(ctx, own.ID); !errors.Is(err, store.ErrInUse) {
+		t.Fatalf("removing a category with texts: %v, want ErrInUse", err)
+	}
 	before := epoch()
-	if err := db.DeleteCategory(ctx, own.ID); err != nil {
-		t.Fatal(err)
+	if n, err := db.MergeCategory(ctx, own.ID, misc.ID); err != nil || n != 1 {
+		t.Fatalf("merge: %d moved, %v; want 1", n, err)
 	}
 	if epoch() == before {
-		t.Fatal("deleting a category the operator used left the epoch")
+		t.Fatal("merging a category the operator used left the epoch")
 	}
 	ex, _, err := db.OperatorExamples(ctx)
-	if err != nil || len(ex) != 0 {
-		t.Fatalf("examples after the delete: %v, %v", ex, err)
+	if err != nil || len(ex) != 1 || ex[0].CategoryID != misc.ID {
+		t.Fatalf("examples after the merge: %+v, %v; want one in Misc", ex, err)
 	}
 }
 

@@ -73,24 +73,6 @@ func (db *DB) UpdateNetwork(ctx context.Context, n Network) error {
 	return affected(res, "network")
 }
 
-// DeleteNetwork removes a network that has no SIMs.
-func (db *DB) DeleteNetwork(ctx context.Context, id int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sims WHERE network_id = ?`, id).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("delete network: %w: it has %d SIM(s)", ErrInUse, n)
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM networks WHERE id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("delete network: %w", mapErr(err))
-		}
-		return affected(res, "network")
-	})
-}
-
 func affected(res sql.Result, what string) error {
 	n, err := res.RowsAffected()
 	if err != nil {

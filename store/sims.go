@@ -182,15 +182,6 @@ func (db *DB) UpdateSIM(ctx context.Context, s SIM) error {
 	return affected(res, "sim")
 }
 
-// DeleteSIM removes a SIM; its messages stay, no longer tied to a SIM.
-func (db *DB) DeleteSIM(ctx context.Context, id int64) error {
-	res, err := db.sql.ExecContext(ctx, `DELETE FROM sims WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete sim: %w", mapErr(err))
-	}
-	return affected(res, "sim")
-}
-
 // SeenSIM records that a dongle on port holds the SIM with imsi. A SIM seen for
 // the first time is created on the network named by operator (created too when
 // new), with the next free reference.

@@ -97,11 +97,3 @@ func (db *DB) UpdateTemplate(ctx context.Context, t Template) error {
 	return affected(res, "template")
 }
 
-// DeleteTemplate removes a template; texts sent with it keep their text.
-func (db *DB) DeleteTemplate(ctx context.Context, id int64) error {
-	res, err := db.sql.ExecContext(ctx, `DELETE FROM templates WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete template: %w", mapErr(err))
-	}
-	return affected(res, "template")
-}
