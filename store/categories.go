@@ -131,4 +131,3 @@ func (db *DB) UpdateCategory(ctx context.Context, c Category) error {
 	}
 	return affected(res, "category")
 }
-

@@ -96,4 +96,3 @@ func (db *DB) UpdateTemplate(ctx context.Context, t Template) error {
 	}
 	return affected(res, "template")
 }
-
