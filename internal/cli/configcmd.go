@@ -3,12 +3,10 @@ package cli
 import (
 	"fmt"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
-	"github.com/texting-centre/texting/greeting"
 )
 
 func newCmdConfig(f *Factory) *cobra.Command {
@@ -112,49 +110,20 @@ func newCmdConfig(f *Factory) *cobra.Command {
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if k, ok := config.Lookup(args[0]); ok && args[1] == "" {
-				db, err := f.Store(ctx)
-				if err != nil {
-					return err
-				}
-				stored, err := db.Settings(ctx)
-				if err != nil {
-					return err
-				}
-				if err := db.DeleteSetting(ctx, args[0]); err != nil {
-					return err
-				}
-				return printSettingChange(f, k, stored[k.Name], "")
+			k, ok := config.Lookup(args[0])
+			if !ok {
+				_, err := config.Validate(args[0], args[1]) // the unknown-setting error, before opening anything
+				return err
 			}
-			v, err := config.Validate(args[0], args[1])
+			d, err := f.Desk(ctx)
 			if err != nil {
 				return err
 			}
-			db, err := f.Store(ctx)
+			was, now, err := d.SetSetting(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			stored, err := db.Settings(ctx)
-			if err != nil {
-				return err
-			}
-			was := stored[args[0]]
-			stored[args[0]] = v
-			if err := config.Check(stored, func(string) string { return "" }); err != nil {
-				return err
-			}
-			if strings.HasPrefix(args[0], "greeting.") {
-				// A country nobody knows, or a greetings file that does not
-				// read, is refused now rather than failing every send.
-				if _, err := greeting.ForSettings(stored["greeting.country"], stored["greeting.file"]); err != nil {
-					return fmt.Errorf("%s: %w", args[0], err)
-				}
-			}
-			if err := db.SetSetting(ctx, args[0], v); err != nil {
-				return err
-			}
-			k, _ := config.Lookup(args[0])
-			return printSettingChange(f, k, was, v)
+			return printSettingChange(f, k, was, now)
 		}}
 	// A value may start with a dash ("-1"): it is an argument, not a flag.
 	set.Flags().SetInterspersed(false)

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/termsafe"
 )
@@ -48,6 +49,7 @@ type Factory struct {
 	Logger *slog.Logger
 
 	db      *store.DB
+	desk    *desk.Desk
 	closers []func() error
 }
 
@@ -104,7 +106,7 @@ func (f *Factory) Close() {
 		f.closers[i]()
 	}
 	f.closers = nil
-	f.db = nil
+	f.db, f.desk = nil, nil
 }
 
 // exitError carries a specific exit status.
