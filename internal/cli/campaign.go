@@ -16,8 +16,7 @@ import (
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/config"
-	"github.com/texting-centre/texting/greeting"
-	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/termsafe"
@@ -83,36 +82,17 @@ type sendSetup struct {
 // the flag, else modem.ports, else discovery) and the gateway accounts, and
 // reports unusable ports on stderr.
 func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, error) {
-	db, err := f.Store(ctx)
+	d, err := f.Desk(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := f.Config(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(ports) == 0 {
-		ports = cfg.ModemPorts
-	}
-	g, err := greeting.ForSettings(cfg.GreetingCountry, cfg.GreetingFile)
-	if err != nil {
-		return nil, fmt.Errorf("setting greeting.country: %w", err)
-	}
-	fleet, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{
-		Ports:        ports,
-		ModemOptions: []modem.Option{modem.WithLogger(f.Logger), modem.WithTrace(f.TraceModem)},
-		Logger:       f.Logger,
-	})
+	env, fleet, err := d.Env(ctx, desk.EnvOptions{Ports: ports})
 	if err != nil {
 		return nil, err
 	}
 	f.OnClose(fleet.Close)
 	for _, p := range fleet.Problems {
 		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
-	}
-	env := &outbox.Env{
-		DB: db, Config: cfg, Senders: fleet.Senders, Loc: time.Local, Greet: g.At,
-		Owner: outbox.ThisProcess(), Logger: f.Logger,
 	}
 	return &sendSetup{Env: env, Fleet: fleet}, nil
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/modem"
-	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -142,25 +142,13 @@ func readInLine(r replies.PortResult) string {
 // dongles (and gateway accounts) and says what happened; nothing is opened
 // when none wait, and nothing is sent on a dry run (setting run = 0).
 func sendAutoReplies(ctx context.Context, f *Factory, ports []string) (string, error) {
-	db, err := f.Store(ctx)
+	d, err := f.Desk(ctx)
 	if err != nil {
 		return "", err
 	}
-	cfg, err := f.Config(ctx)
-	if err != nil {
-		return "", err
+	w, err := d.SendWaiting(ctx, desk.EnvOptions{Ports: ports}, store.KindAutoreply)
+	for _, p := range w.Problems {
+		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
 	}
-	n, err := db.CountMessages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply,
-		States: []string{store.StateQueued}})
-	if err != nil || n == 0 || !cfg.Run {
-		return "", err
-	}
-	s, err := newSendSetup(ctx, f, ports)
-	if err != nil {
-		return "", err
-	}
-	defer s.Fleet.Close()
-	d, err := outbox.SendWaiting(ctx, s.Env, store.KindAutoreply)
-	return fmt.Sprintf("auto-replies: %d sent, %d failed, %d unknown, %d waiting", d.Sent, d.Failed, d.Unknown,
-		n-d.Sent-d.Failed-d.Unknown), err
+	return w.Line("auto-replies"), err
 }

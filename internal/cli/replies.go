@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -132,17 +133,28 @@ type tagJSON struct {
 	Category string  `json:"category"`
 	Tagged   int     `json:"tagged"`
 	IDs      []int64 `json:"ids"`
+	// OptOutsKept are the tagged texts' numbers that stay on the opt-out
+	// list although the category is not an opt-out one.
+	OptOutsKept []string `json:"opt_outs_kept"`
 }
 
 // repliesTag categorises message id and its like.
 func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category string) error {
-	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
-	u, err := p.Tag(ctx, id, category)
+	d := desk.New(opts.DB, opts.Config, opts.Logger)
+	u, err := d.Tag(ctx, id, category)
 	if err != nil {
 		return fmt.Errorf("replies tag: %w", err)
 	}
+	// A STOP re-tagged as something else leaves the number opted out: say
+	// so, and how to take it off, rather than change the list silently.
+	kept := []string{}
+	for _, o := range u.KeptOptOuts {
+		kept = append(kept, o.Number)
+		fmt.Fprintf(opts.Err, "%s stays on the opt-out list (since %s); 'texting optout rm %s' takes it off\n",
+			o.Number, desk.DescribeOptOut(o), o.Number)
+	}
 	if opts.JSON {
-		return writeJSON(opts.Out, tagJSON{Category: u.Category, Tagged: u.Tagged, IDs: u.IDs})
+		return writeJSON(opts.Out, tagJSON{Category: u.Category, Tagged: u.Tagged, IDs: u.IDs, OptOutsKept: kept})
 	}
 	others := ""
 	if u.Tagged > 1 {

@@ -217,6 +217,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newCmdSIM(f),
 		newCmdCategory(f),
 		newCmdTemplate(f),
+		newCmdOptOut(f),
 	)
 	addExamples(root)
 	return root
@@ -261,6 +262,7 @@ func plainFlagError(err error) string {
 // database, the resolved configuration and the debug log.
 type cmdEnv struct {
 	Out    io.Writer
+	Err    io.Writer // status and warnings
 	DB     *store.DB
 	Config config.Config
 	Logger *slog.Logger
@@ -276,6 +278,6 @@ func (e *cmdEnv) load(ctx context.Context, f *Factory) error {
 	if err != nil {
 		return err
 	}
-	e.Out, e.DB, e.Config, e.Logger = f.Out, db, cfg, f.Logger
+	e.Out, e.Err, e.DB, e.Config, e.Logger = f.Out, f.Err, db, cfg, f.Logger
 	return nil
 }

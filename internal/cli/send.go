@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -18,18 +18,23 @@ type sendOptions struct {
 	SIM   string // --sim REF: id or label
 	Ports []string
 	JSON  bool
+	// Force sends to numbers on the opt-out list too (recorded, with Note).
+	Force bool
+	Note  string
 }
 
 // newCmdSend builds `texting send`; runF replaces sendRun in tests.
 func newCmdSend(f *Factory, runF func(context.Context, *Factory, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{}
 	cmd := &cobra.Command{
-		Use:   "send --to NUMBER[,NUMBER] --text TEXT [--sim REF] [--json]",
+		Use:   "send --to NUMBER[,NUMBER] --text TEXT [--sim REF] [--force [--note TEXT]] [--json]",
 		Short: "Send a manual text through the outbox",
 		Long: "Queue one manual text to each number and send it at once (manual texts ignore\n" +
 			"quiet hours). Without --sim it leaves from the SIM the person last texted with,\n" +
 			"else the least used connected SIM with room today. {greeting} is rendered when\n" +
-			"it goes. The exit status is 1 unless every text was sent.",
+			"it goes. A number on the opt-out list is refused unless --force (recorded, with\n" +
+			"--note). Nothing is sent while the setting run is 0 (dry run everywhere).\n" +
+			"The exit status is 1 unless every text was sent.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -44,26 +49,29 @@ func newCmdSend(f *Factory, runF func(context.Context, *Factory, *sendOptions) e
 	fl.StringVar(&opts.SIM, "sim", "", "send from this SIM (id or label such as \"O2 3\")")
 	fl.StringArrayVar(&opts.Ports, "port", nil, "use this dongle port (repeatable) instead of modem.ports or discovery")
 	fl.BoolVar(&opts.JSON, "json", false, "print JSON")
+	fl.BoolVar(&opts.Force, "force", false, "send to a number on the opt-out list anyway (recorded)")
+	fl.StringVar(&opts.Note, "note", "", "with --force: why (recorded with the text)")
 	cmd.MarkFlagRequired("to")
 	cmd.MarkFlagRequired("text")
 	return cmd
 }
 
 func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
-	var to []string
-	for _, n := range opts.To {
-		if n = strings.TrimSpace(n); n != "" {
-			to = append(to, n)
-		}
-	}
-	s, err := newSendSetup(ctx, f, opts.Ports)
+	d, err := f.Desk(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := outbox.SendManual(ctx, s.Env, to, opts.Text, opts.SIM)
+	res, problems, err := d.Send(ctx, desk.SendRequest{Numbers: opts.To, Text: opts.Text, SIM: opts.SIM,
+		Force: opts.Force, Note: opts.Note, Ports: opts.Ports})
+	for _, p := range problems {
+		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
+	}
+	if errors.Is(err, desk.ErrDryRun) {
+		return &exitError{code: 1, err: err}
+	}
 	if opts.JSON {
 		if res == nil {
-			res = []outbox.SendResult{}
+			res = []desk.SendResult{}
 		}
 		if werr := writeJSON(f.Out, res); werr != nil {
 			return werr
@@ -72,7 +80,11 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 		for _, r := range res {
 			switch r.State {
 			case store.StateSent:
-				fmt.Fprintf(f.Out, "sent to %s from %s (%d part%s, message %d)\n", r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID)
+				forced := ""
+				if r.Forced {
+					forced = ", opted out: sent with --force, recorded"
+				}
+				fmt.Fprintf(f.Out, "sent to %s from %s (%d part%s, message %d%s)\n", r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID, forced)
 			default:
 				line := fmt.Sprintf("%s: %s", r.Number, r.State)
 				if r.ID != 0 {

@@ -11,9 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/gateway"
-	"github.com/texting-centre/texting/greeting"
-	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -140,11 +139,7 @@ const autoReplyEvery = 10 * time.Second
 // the gateway accounts by inbound callbacks. It never opens a dongle: serve
 // must not hold serial ports that cron's read-in and campaign runs need.
 func sendGatewayAutoReplies(ctx context.Context, opts *serveOptions, every time.Duration) {
-	g, err := greeting.ForSettings(opts.Config.GreetingCountry, opts.Config.GreetingFile)
-	if err != nil {
-		opts.Logger.Warn("serve auto-replies", "err", err)
-		return
-	}
+	d := desk.New(opts.DB, opts.Config, opts.Logger)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -153,25 +148,12 @@ func sendGatewayAutoReplies(ctx context.Context, opts *serveOptions, every time.
 			return
 		case <-t.C:
 		}
-		n, err := opts.DB.CountMessages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindAutoreply,
-			States: []string{store.StateQueued}})
-		if err != nil || n == 0 {
-			continue
-		}
-		fl, err := outbox.ConnectFleet(ctx, opts.DB, outbox.FleetOptions{NoModems: true, Logger: opts.Logger})
-		if err != nil {
-			opts.Logger.Warn("serve auto-replies", "err", err)
-			continue
-		}
-		env := &outbox.Env{DB: opts.DB, Config: opts.Config, Senders: fl.Senders, Loc: time.Local, Greet: g.At,
-			Owner: outbox.ThisProcess(), Logger: opts.Logger}
-		d, err := outbox.SendWaiting(ctx, env, store.KindAutoreply)
-		fl.Close()
+		w, err := d.SendWaiting(ctx, desk.EnvOptions{NoModems: true}, store.KindAutoreply)
 		if err != nil {
 			opts.Logger.Warn("serve auto-replies", "err", err)
 		}
-		if d.Sent > 0 {
-			opts.Logger.Info("serve auto-replies", "sent", d.Sent)
+		if w.Sent > 0 {
+			opts.Logger.Info("serve auto-replies", "sent", w.Sent)
 		}
 	}
 }
