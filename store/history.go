@@ -23,14 +23,14 @@ type InUseError struct {
 	Rules bool // a category the automatic rules use
 }
 
-// Error implements error: "SIM O2 3 has 250 texts".
+// Error implements error: "SIM O2 3 is still in use: 250 texts refer to it".
 func (e *InUseError) Error() string {
 	var refs []string
 	if e.Rules {
 		refs = append(refs, "the automatic rules use it")
 	}
 	if len(e.SIMs) > 0 {
-		refs = append(refs, fmt.Sprintf("it has %d SIM%s (%s)", len(e.SIMs), plural(len(e.SIMs)), strings.Join(e.SIMs, ", ")))
+		refs = append(refs, fmt.Sprintf("it has %d SIM(s) (%s)", len(e.SIMs), strings.Join(e.SIMs, ", ")))
 	}
 	if e.Texts > 0 {
 		refs = append(refs, fmt.Sprintf("%d text%s refer to it", e.Texts, plural(e.Texts)))
@@ -38,7 +38,7 @@ func (e *InUseError) Error() string {
 	if e.Parts > 0 {
 		refs = append(refs, fmt.Sprintf("%d part%s of long texts wait on it", e.Parts, plural(e.Parts)))
 	}
-	return fmt.Sprintf("%s %s is in use: %s", e.What, e.Name, strings.Join(refs, "; "))
+	return fmt.Sprintf("%s %s is still in use: %s", e.What, e.Name, strings.Join(refs, "; "))
 }
 
 // Is makes errors.Is(err, ErrInUse) true.
