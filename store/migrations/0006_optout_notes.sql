@@ -1,4 +1,4 @@
--- 0005: the opt-out list by hand. An operator adds or removes a number with
+-- 0006: the opt-out list by hand. An operator adds or removes a number with
 -- a note (who asked, how), and a manual text forced to an opted-out number
 -- is recorded: opt_out_log keeps every such change, opt_outs the note of
 -- the current entry.
