@@ -141,3 +141,23 @@ func fullWidth(s string) string {
 		return r
 	}, s)
 }
+
+func TestIsOptOutStart(t *testing.T) {
+	tests := []struct {
+		part string
+		want bool
+	}{
+		{"STOP. I never asked for these", true},
+		{"Ｓ Ｔ Ｏ Ｐ, who gave you my number and why do you", true},
+		{"Hi there. Stop texting me! I told you last week that I", true},
+		{"Hi. I will be in town on Friday, please stop", false}, // "…stopping by" in part 2
+		{"STOP", false}, // the clause may go on: "STOPwatch for sale"
+		{"Don't stop. We love the offers and", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsOptOutStart(tt.part); got != tt.want {
+			t.Errorf("IsOptOutStart(%q) = %v, want %v", tt.part, got, tt.want)
+		}
+	}
+}

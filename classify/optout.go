@@ -28,6 +28,26 @@ func IsOptOut(text string) bool {
 	return false
 }
 
+// IsOptOutStart is IsOptOut for the first part of a long text whose other
+// parts have not arrived: only the clauses that end within it are judged,
+// since the rest of the text may continue the last one ("Please stop" +
+// " by the shop" is no opt-out). A clause judged here is judged exactly as
+// it will be in the whole text, so the first part can opt a number out at
+// once without ever disagreeing with the joined text.
+func IsOptOutStart(part string) bool {
+	skel := optOutSkeleton(part)
+	end := strings.LastIndexFunc(skel, isClauseBreak)
+	if end < 0 {
+		return false
+	}
+	for clause := range strings.FieldsFuncSeq(skel[:end], isClauseBreak) {
+		if optOutClause(clauseWords(clause)) {
+			return true
+		}
+	}
+	return false
+}
+
 func isClauseBreak(r rune) bool {
 	switch r {
 	case '.', '!', '?', ',', ';', ':', '\n', '\r', '¡', '¿', '…':

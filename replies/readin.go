@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
@@ -269,9 +270,9 @@ func (s *SIMSink) StoreFragment(ctx context.Context, in modem.Inbound) error {
 		PDU:       in.PDU,
 		DedupeKey: in.Key,
 	}
-	var dup, joined bool
+	var dup, joined, optedOut bool
 	err := s.p.intake(ctx, func(tx *store.Intake, e *env) (err error) {
-		dup, joined = false, false
+		dup, joined, optedOut = false, false, false
 		if dup, err = tx.InsertFragment(ctx, f); err != nil || dup {
 			return err
 		}
@@ -282,7 +283,8 @@ func (s *SIMSink) StoreFragment(ctx context.Context, in modem.Inbound) error {
 		}
 		t, complete := joinParts(parts)
 		if !complete {
-			return nil
+			optedOut, err = s.p.optOutEarly(ctx, tx, parts)
+			return err
 		}
 		joined = true
 		out, err := s.p.store(ctx, tx, e, t)
@@ -293,6 +295,10 @@ func (s *SIMSink) StoreFragment(ctx context.Context, in modem.Inbound) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store part %d/%d: %w", f.Seq, f.Total, err)
+	}
+	if optedOut {
+		s.p.opts.Logger.Info("opted out by the first part of a long text", "sim", s.sim.Label(), "number", f.Number,
+			"parts", fmt.Sprintf("%d of %d", f.Seq, f.Total))
 	}
 	s.add(func(c *SinkCounts) {
 		switch {
@@ -343,6 +349,21 @@ func (s *SIMSink) StoreReport(ctx context.Context, in modem.Inbound) error {
 	s.add(func(c *SinkCounts) { c.Reports++ })
 	s.p.opts.Logger.Debug("delivery report", "message", id, "state", state)
 	return nil
+}
+
+// optOutEarly puts the sender of a long text on the opt-out list as soon as
+// its first part is stored, when that part already asks for no more texts
+// (classify.IsOptOutStart): the other parts may take a day to come, or never,
+// and a campaign or follow-up must not text the person meanwhile. The whole
+// text, once stored, is sorted as usual and ties the opt-out to itself.
+func (p *Pipeline) optOutEarly(ctx context.Context, tx *store.Intake, parts []store.Fragment) (bool, error) {
+	for _, f := range parts {
+		if f.Seq != 1 || f.Number == "" || !classify.IsOptOutStart(f.Text) {
+			continue
+		}
+		return tx.AddOptOutByPart(ctx, f.Number)
+	}
+	return false, nil
 }
 
 // joinParts joins the parts of one long text in part order; complete is

@@ -263,10 +263,28 @@ func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by strin
 }
 
 // AddOptOut puts number on the opt-out list because of message msgID, and
-// reports whether it was added (false when it was on the list already).
+// reports whether it was added (false when it was on the list already). An
+// opt-out that the first part of a long text put there (AddOptOutByPart) is
+// tied to msgID and counts as added: the whole text is the one that
+// confirms it.
 func (t *Intake) AddOptOut(ctx context.Context, number string, msgID int64) (added bool, err error) {
 	res, err := t.exec(ctx, `INSERT INTO opt_outs (number, at, message_id) VALUES (?, ?, ?)
-		ON CONFLICT (number) DO NOTHING`, number, t.db.now(), nullID(msgID))
+		ON CONFLICT (number) DO UPDATE SET message_id = excluded.message_id, by_part = 0
+		WHERE opt_outs.by_part = 1 AND excluded.message_id IS NOT NULL`, number, t.db.now(), nullID(msgID))
+	if err != nil {
+		return false, fmt.Errorf("opt out %s: %w", number, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// AddOptOutByPart puts number on the opt-out list because the first part of
+// a long text from it asks for no more texts, while the other parts are
+// still awaited; the whole text, once stored, ties the opt-out to itself
+// (AddOptOut). It reports whether the number was added.
+func (t *Intake) AddOptOutByPart(ctx context.Context, number string) (added bool, err error) {
+	res, err := t.exec(ctx, `INSERT INTO opt_outs (number, at, by_part) VALUES (?, ?, 1)
+		ON CONFLICT (number) DO NOTHING`, number, t.db.now())
 	if err != nil {
 		return false, fmt.Errorf("opt out %s: %w", number, err)
 	}
