@@ -68,6 +68,11 @@ func commandExamples() map[string][]string {
 			"texting config set dedupe.days ''   # back to the default",
 		},
 		"version": {"texting version"},
+		"backup": {
+			"texting backup ~/backups/texting-$(date +%a).db   # one a weekday",
+			"texting --db /srv/texting.db backup /mnt/usb/texting.db",
+		},
+		"restore": {"texting restore ~/backups/texting-Mon.db"},
 
 		"network":     {"texting network list", "texting network add O2 --note 'CS 202, top up at o2.co.uk'"},
 		"network add": {"texting network add O2 --note 'customer service 202'", "texting network add SMSBCAST --gateway"},

@@ -219,6 +219,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newCmdTemplate(f),
 		newCmdOptOut(f),
 	)
+	root.AddCommand(newCmdBackup(f), newCmdRestore(f))
 	addExamples(root)
 	return root
 }
