@@ -142,6 +142,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"gateway", "balance"},
 		{"greeting", "--at", hostileSMS},
 		{"version"},
+		{"backup", filepath.Join(t.TempDir(), "no such dir", hostileSMS)}, {"restore", filepath.Join(t.TempDir(), hostileSMS)},
 		{hostileSMS},
 		{"category"}, {"classify"}, {"config"}, {"gateway"}, {"network"}, {"replies"}, {"sim"}, {"template"},
 	}
