@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/texting-centre/texting/phone"
 )
@@ -45,6 +47,9 @@ func Keys() []Key {
 		{Name: "fragments.timeout", Default: "24h", Help: "when an incomplete long text is stored as it is", Check: checkDuration},
 		{Name: "modem.ports", Help: "comma-separated ports instead of discovery"},
 		{Name: "serve.token", Secret: true, Help: "secret that gateway callbacks must carry (generated)", Check: checkToken},
+		{Name: "operator", Help: "your name on the tags you make (--as beats it; default: the login name)", Check: CheckOperator},
+		{Name: "ssh.authorized_keys", Help: "OpenSSH authorized-keys file of the staff serve --ssh lets in, each key's comment its operator's name (default: texting_authorized_keys beside the database)"},
+		{Name: "ssh.idle_timeout", Default: "30m", Help: "an SSH session with no key pressed for this long is closed", Check: checkDuration},
 		{Name: "greeting.country", Help: "add this country's public holidays to the seasonal greetings (e.g. GB, FR; texting greeting --country XX --year YYYY)"},
 		{Name: "greeting.file", Help: "a greetings file: your wording for seasons, holidays and times of day (see texting greeting --help)", Check: checkFile},
 	}
@@ -153,6 +158,9 @@ type Config struct {
 	FragmentsTimeout  time.Duration
 	ModemPorts        []string
 	ServeToken        string
+	Operator          string        // "" means the login name
+	SSHAuthorizedKeys string        // "" means texting_authorized_keys beside the database
+	SSHIdleTimeout    time.Duration // SSH sessions idle this long are closed
 	GreetingCountry   string
 	GreetingFile      string
 }
@@ -211,6 +219,9 @@ func fromValues(vals []Value) (Config, error) {
 	c.FragmentsTimeout, _ = time.ParseDuration(m["fragments.timeout"])
 	c.ModemPorts = splitList(m["modem.ports"])
 	c.ServeToken = m["serve.token"]
+	c.Operator = strings.TrimSpace(m["operator"])
+	c.SSHAuthorizedKeys = m["ssh.authorized_keys"]
+	c.SSHIdleTimeout, _ = time.ParseDuration(m["ssh.idle_timeout"])
 	c.GreetingCountry = strings.ToUpper(m["greeting.country"])
 	c.GreetingFile = m["greeting.file"]
 	return c, nil
@@ -372,6 +383,22 @@ func checkQuiet(s string) error {
 func checkRegion(s string) error {
 	if !phone.ValidRegion(s) {
 		return fmt.Errorf("%q is not a region code such as GB or US", s)
+	}
+	return nil
+}
+
+// CheckOperator validates an operator's name (the operator setting, --as,
+// an SSH key's comment): one to 40 letters, digits, spaces and . _ @ ' -,
+// so that it reads on one line wherever a tag is shown.
+func CheckOperator(s string) error {
+	name := strings.TrimSpace(s)
+	if name == "" || utf8.RuneCountInString(name) > 40 {
+		return fmt.Errorf("an operator's name must be 1 to 40 characters, not %q", s)
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" ._@'-", r) {
+			return fmt.Errorf("an operator's name has only letters, digits, spaces and . _ @ ' -, not %q", s)
+		}
 	}
 	return nil
 }

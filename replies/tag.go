@@ -17,6 +17,9 @@ type Undo struct {
 	IDs []int64
 	// Category is the category given.
 	Category string
+	// Operator is who tagged ("" when no name was given): an undo puts back
+	// only the texts that still carry this operator's tag.
+	Operator string
 
 	before   []store.CategoryState
 	optedOut []int64 // texts that put their number on the opt-out list
@@ -77,9 +80,16 @@ func Untag(ctx context.Context, db *store.DB, ids []int64) error {
 // Tag is the operator's categorisation of msgID (see the function Tag); the
 // returned Undo puts everything back as it was.
 func (p *Pipeline) Tag(ctx context.Context, msgID int64, category string) (Undo, error) {
-	u := Undo{Category: category}
+	return p.TagWith(ctx, msgID, category, store.TagOptions{})
+}
+
+// TagWith is Tag recording opts.Operator as who tagged; with
+// opts.OnlyUntagged a text categorised meanwhile (by another operator, or a
+// rule) is left as it is and the error is a *store.AlreadyTaggedError.
+func (p *Pipeline) TagWith(ctx context.Context, msgID int64, category string, opts store.TagOptions) (Undo, error) {
+	u := Undo{Category: category, Operator: opts.Operator}
 	err := p.db.Intake(ctx, func(tx *store.Intake) error {
-		u = Undo{Category: category}
+		u = Undo{Category: category, Operator: opts.Operator}
 		e := &env{}
 		if err := e.loadCategories(ctx, tx); err != nil {
 			return err
@@ -96,7 +106,7 @@ func (p *Pipeline) Tag(ctx context.Context, msgID int64, category string) (Undo,
 			return fmt.Errorf("category %q: %w", category, store.ErrNotFound)
 		}
 		u.Category = cat.Name
-		before, err := tx.TagSimilar(ctx, msgID, cat.ID)
+		before, err := tx.TagSimilarAs(ctx, msgID, cat.ID, opts)
 		if err != nil {
 			return err
 		}
@@ -124,31 +134,58 @@ func (p *Pipeline) Tag(ctx context.Context, msgID int64, category string) (Undo,
 	if err != nil {
 		return Undo{}, fmt.Errorf("tag message %d: %w", msgID, err)
 	}
-	p.opts.Logger.Info("texts tagged", "message", msgID, "category", u.Category, "tagged", u.Tagged)
+	p.opts.Logger.Info("texts tagged", "message", msgID, "category", u.Category, "tagged", u.Tagged, "operator", u.Operator)
 	return u, nil
 }
 
 // Undo puts back what the Tag that returned u changed: the categories the
 // texts had before, the opt-outs it added, and its auto-replies that are still
-// queued (one already sent cannot be taken back).
+// queued (one already sent cannot be taken back). A text that no longer
+// carries u's operator's tag (another operator re-tagged it since) is left
+// as it is: an undo undoes only your own tags.
 func (p *Pipeline) Undo(ctx context.Context, u Undo) error {
 	if len(u.IDs) == 0 {
 		return errors.New("undo: nothing to undo")
 	}
 	err := p.db.Intake(ctx, func(tx *store.Intake) error {
-		if err := tx.RestoreCategories(ctx, u.before); err != nil {
+		before, optedOut, replies := u.before, u.optedOut, u.replies
+		if u.Operator != "" {
+			by, err := tx.TaggedBy(ctx, u.IDs)
+			if err != nil {
+				return err
+			}
+			mine := func(id int64) bool { return by[id] == u.Operator }
+			before = keep(before, func(s store.CategoryState) bool { return mine(s.ID) })
+			optedOut = keep(optedOut, mine)
+			replies = keep(replies, mine)
+			if len(before) == 0 {
+				return fmt.Errorf("those texts were tagged again since, not by %s: nothing of yours to undo", u.Operator)
+			}
+		}
+		if err := tx.RestoreCategories(ctx, before); err != nil {
 			return err
 		}
-		if _, err := tx.RemoveOptOutsBy(ctx, u.optedOut); err != nil {
+		if _, err := tx.RemoveOptOutsBy(ctx, optedOut); err != nil {
 			return err
 		}
-		_, err := tx.DeleteQueuedReplies(ctx, u.replies)
+		_, err := tx.DeleteQueuedReplies(ctx, replies)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("undo tag: %w", err)
 	}
 	return nil
+}
+
+// keep returns the elements of xs that ok accepts.
+func keep[T any](xs []T, ok func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // RecategoriseResult counts what Recategorise did.

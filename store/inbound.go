@@ -313,38 +313,94 @@ func (t *Intake) LastAutoreply(ctx context.Context, number string) (time.Time, e
 	return fromUnix(at), nil
 }
 
-// CategoryState is a message's category as it was before a change, so the
-// change can be undone.
+// CategoryState is one message's category as it stood, for putting it back.
 type CategoryState struct {
 	ID         int64
 	CategoryID int64  // 0: uncategorised
 	By         string // "" when uncategorised
 	Confidence float64
 	HasConf    bool
+	TaggedBy   string // the operator's name, "" when none
+	TaggedAt   int64  // Unix seconds, 0 when none
 }
+
+// TagOptions say who tags and on what condition.
+type TagOptions struct {
+	// Operator is the name of who tags, recorded as tagged_by ("" records
+	// none).
+	Operator string
+	// OnlyUntagged tags nothing, and answers an *AlreadyTaggedError, when
+	// the chosen text has a category already: of two operators looking at
+	// the same group, the first tag wins.
+	OnlyUntagged bool
+}
+
+// ErrAlreadyTagged is wrapped by an *AlreadyTaggedError.
+var ErrAlreadyTagged = errors.New("already tagged")
+
+// AlreadyTaggedError says who tagged (or which rule categorised) a text a
+// conditional tag found categorised already.
+type AlreadyTaggedError struct {
+	ID       int64
+	Category string
+	By       string    // operator, rule, memory, model
+	TaggedBy string    // the operator's name, "" when none was recorded
+	At       time.Time // when the operator tagged it; zero when unknown
+}
+
+func (e *AlreadyTaggedError) Error() string {
+	who := e.TaggedBy
+	if who == "" {
+		who = "the " + e.By
+	}
+	return fmt.Sprintf("message %d is already in %s, by %s", e.ID, e.Category, who)
+}
+
+// Unwrap makes errors.Is(err, ErrAlreadyTagged) hold.
+func (e *AlreadyTaggedError) Unwrap() error { return ErrAlreadyTagged }
 
 // TagSimilar gives category categoryID, set by the operator, to message id and
 // to every uncategorised inbound text whose normalised form is the same. It
 // returns each changed message as it was before, message id first.
 func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]CategoryState, error) {
-	var norm string
+	return t.TagSimilarAs(ctx, id, categoryID, TagOptions{})
+}
+
+// TagSimilarAs is TagSimilar recording who tagged, and with
+// opts.OnlyUntagged only while message id is uncategorised (checked and
+// changed in the one transaction, so two operators cannot both win).
+func (t *Intake) TagSimilarAs(ctx context.Context, id, categoryID int64, opts TagOptions) ([]CategoryState, error) {
+	var norm, category string
 	var before CategoryState
 	var conf sql.NullFloat64
-	err := t.queryRow(ctx, `SELECT id, norm, COALESCE(category_id, 0), COALESCE(category_by, ''), confidence
-		FROM messages WHERE id = ? AND direction = 'in'`, id).Scan(&before.ID, &norm, &before.CategoryID, &before.By, &conf)
+	var taggedAt sql.NullInt64
+	err := t.queryRow(ctx, `SELECT m.id, m.norm, COALESCE(m.category_id, 0), COALESCE(m.category_by, ''), m.confidence,
+		COALESCE(m.tagged_by, ''), m.tagged_at, COALESCE(c.name, '')
+		FROM messages m LEFT JOIN categories c ON c.id = m.category_id
+		WHERE m.id = ? AND m.direction = 'in'`, id).Scan(&before.ID, &norm, &before.CategoryID, &before.By, &conf,
+		&before.TaggedBy, &taggedAt, &category)
 	if err != nil {
 		return nil, fmt.Errorf("no received text has id %d: %w", id, mapErr(err))
 	}
 	before.Confidence, before.HasConf = conf.Float64, conf.Valid
+	before.TaggedAt = taggedAt.Int64
+	if opts.OnlyUntagged && before.CategoryID != 0 {
+		return nil, &AlreadyTaggedError{ID: id, Category: category, By: before.By, TaggedBy: before.TaggedBy,
+			At: fromUnix(taggedAt)}
+	}
 	out := []CategoryState{before}
-	if err := t.SetCategory(ctx, id, categoryID, "operator", 0); err != nil {
-		return nil, err
+	now := t.db.now()
+	if _, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL,
+		tagged_by = ?, tagged_at = ? WHERE id = ?`, categoryID, nullStr(opts.Operator), now, id); err != nil {
+		return nil, fmt.Errorf("categorise message %d: %w", id, mapErr(err))
 	}
 	if norm == "" {
 		return out, nil
 	}
-	rows, err := t.query(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL
-		WHERE norm = ? AND direction = 'in' AND category_id IS NULL AND id <> ? RETURNING id`, categoryID, norm, id)
+	rows, err := t.query(ctx, `UPDATE messages SET category_id = ?, category_by = 'operator', confidence = NULL,
+		tagged_by = ?, tagged_at = ?
+		WHERE norm = ? AND direction = 'in' AND category_id IS NULL AND id <> ? RETURNING id`,
+		categoryID, nullStr(opts.Operator), now, norm, id)
 	if err != nil {
 		return nil, fmt.Errorf("tag texts like message %d: %w", id, mapErr(err))
 	}
@@ -362,15 +418,33 @@ func (t *Intake) TagSimilar(ctx context.Context, id, categoryID int64) ([]Catego
 	return out, nil
 }
 
+// TaggedBy returns who holds the operator's tag on each of ids ("" for a
+// text without one), so that an undo touches only the undoer's own tags.
+func (t *Intake) TaggedBy(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		var by string
+		err := t.queryRow(ctx, `SELECT COALESCE(tagged_by, '') FROM messages WHERE id = ? AND category_by = 'operator'`, id).Scan(&by)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("who tagged message %d: %w", id, err)
+		}
+		out[id] = by
+	}
+	return out, nil
+}
+
 // RestoreCategories puts each message's category back as it was.
 func (t *Intake) RestoreCategories(ctx context.Context, states []CategoryState) error {
 	for _, s := range states {
-		var conf any
+		var conf, at any
 		if s.HasConf {
 			conf = s.Confidence
 		}
-		if _, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
-			nullID(s.CategoryID), nullStr(s.By), conf, s.ID); err != nil {
+		if s.TaggedAt != 0 {
+			at = s.TaggedAt
+		}
+		if _, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ?, tagged_by = ?, tagged_at = ?
+			WHERE id = ?`, nullID(s.CategoryID), nullStr(s.By), conf, nullStr(s.TaggedBy), at, s.ID); err != nil {
 			return fmt.Errorf("restore category of message %d: %w", s.ID, err)
 		}
 	}

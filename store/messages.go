@@ -70,9 +70,11 @@ type Message struct {
 	RunID      int64
 	ParentID   int64
 	CategoryID int64
-	Category   string  // "" when uncategorised
-	CategoryBy string  // operator, rule, memory, model; "" when uncategorised
-	Confidence float64 // model confidence; meaningful when CategoryBy is "model"
+	Category   string    // "" when uncategorised
+	CategoryBy string    // operator, rule, memory, model; "" when uncategorised
+	TaggedBy   string    // the operator's name, for an operator's tag; "" otherwise
+	TaggedAt   time.Time // when the operator tagged it; zero otherwise
+	Confidence float64   // model confidence; meaningful when CategoryBy is "model"
 	HasConf    bool
 	Norm       string
 	State      string
@@ -100,7 +102,7 @@ const messageColumns = `m.id, m.direction, COALESCE(m.sim_id, 0), COALESCE(n.nam
 	m.number, m.text, m.at, m.kind, COALESCE(m.template_id, 0), COALESCE(t.name, ''), m.group_name, m.name,
 	COALESCE(m.run_id, 0), COALESCE(m.parent_id, 0), COALESCE(m.category_id, 0), COALESCE(c.name, ''),
 	COALESCE(m.category_by, ''), m.confidence, m.norm, m.state, m.owner, m.ref, m.parts, m.error, m.flags, m.raw,
-	COALESCE(m.dedupe_key, ''), m.smsc`
+	COALESCE(m.dedupe_key, ''), m.smsc, COALESCE(m.tagged_by, ''), m.tagged_at`
 
 const messageFrom = ` FROM messages m
 	LEFT JOIN sims s ON s.id = m.sim_id
@@ -113,9 +115,11 @@ func scanMessage(sc interface{ Scan(...any) error }) (Message, error) {
 	var at int64
 	var conf sql.NullFloat64
 	var flags string
+	var taggedAt sql.NullInt64
 	err := sc.Scan(&m.ID, &m.Direction, &m.SIMID, &m.SIM, &m.Number, &m.Text, &at, &m.Kind, &m.TemplateID, &m.Template,
 		&m.GroupName, &m.Name, &m.RunID, &m.ParentID, &m.CategoryID, &m.Category, &m.CategoryBy, &conf, &m.Norm,
-		&m.State, &m.Owner, &m.Ref, &m.Parts, &m.Error, &flags, &m.Raw, &m.DedupeKey, &m.SMSC)
+		&m.State, &m.Owner, &m.Ref, &m.Parts, &m.Error, &flags, &m.Raw, &m.DedupeKey, &m.SMSC, &m.TaggedBy, &taggedAt)
+	m.TaggedAt = fromUnix(taggedAt)
 	m.At = time.Unix(at, 0).UTC()
 	m.Confidence, m.HasConf = conf.Float64, conf.Valid
 	if flags != "" {
