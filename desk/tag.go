@@ -34,7 +34,14 @@ type Tagged struct {
 // Tag puts the text msgID, and every uncategorised text identical to it,
 // in category, with what the category asks (opt-out, auto-reply).
 func (d *Desk) Tag(ctx context.Context, msgID int64, category string) (Tagged, error) {
-	u, err := d.Replies().Tag(ctx, msgID, category)
+	return d.TagWith(ctx, msgID, category, store.TagOptions{})
+}
+
+// TagWith is Tag recording opts.Operator as who tagged; with
+// opts.OnlyUntagged a group tagged meanwhile is left alone and the error is
+// a *store.AlreadyTaggedError (two operators on one queue: the first wins).
+func (d *Desk) TagWith(ctx context.Context, msgID int64, category string, opts store.TagOptions) (Tagged, error) {
+	u, err := d.Replies().TagWith(ctx, msgID, category, opts)
 	if err != nil {
 		return Tagged{}, err
 	}

@@ -181,3 +181,138 @@ func TestTUIFollowsReadInAndServe(t *testing.T) {
 		t.Fatalf("the cursor left its group after the callback (a newer text came in above it):\n%s", s)
 	}
 }
+
+// TestTwoOperatorsInTmux: two TUIs on one database, as ann and as sam, both
+// on the review queue's newest group. Each presses a category on it at the
+// same moment: the first tag wins — the database holds one tag of the
+// group, by its winner — the other is told who tagged it instead of tagging
+// again, and its queue drops the group within 2 s.
+func TestTwoOperatorsInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := textingBinary(t)
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "texting.db")
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	var group []int64
+	for i, m := range []struct{ number, text string }{
+		{"+447700900101", "Thanks so much"}, {"+447700900102", "thanks so much!"}, {"+447700900103", "Who is this"},
+	} {
+		id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound, Number: m.number,
+			Text: m.text, Norm: classify.Normalize(m.text), At: now.Add(time.Duration(-i) * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 2 {
+			group = append(group, id)
+		}
+	}
+	screens := map[string]*screen{}
+	for _, name := range []string{"ann", "sam"} {
+		screens[name] = newScreen(t, name, 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name))
+	}
+	for _, sc := range screens {
+		sc.waitFor(15*time.Second, "the queue", func(s string) bool {
+			return strings.Contains(s, "2 groups") && strings.Contains(markedLine(s), "Thanks so much")
+		})
+	}
+	// ann presses 1 (Thanks), sam 4 (Misc), as close together as tmux can.
+	screens["ann"].keys("1")
+	screens["sam"].keys("4")
+
+	var winner, loser, cat string
+	deadline := time.Now().Add(5 * time.Second)
+	for winner == "" && time.Now().Before(deadline) {
+		m, err := db.Message(ctx, group[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.TaggedBy != "" {
+			winner, cat = m.TaggedBy, m.Category
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	switch winner {
+	case "ann":
+		loser = "sam"
+	case "sam":
+		loser = "ann"
+	default:
+		t.Fatalf("nobody's tag was stored (tagged_by %q)", winner)
+	}
+	t.Logf("%s's tag won (%s)", winner, cat)
+	s, _ := screens[loser].waitFor(2*time.Second, "who tagged it", func(s string) bool {
+		return strings.Contains(s, "already tagged: "+cat+" by "+winner)
+	})
+	if strings.Contains(s, "Thanks so much") {
+		// The refused key took the group off the screen at once, and the
+		// reload kept it off.
+		t.Fatalf("%s's queue still shows the group:\n%s", loser, s)
+	}
+	_, took := screens[loser].waitFor(2*time.Second, "the queue without the group", func(s string) bool {
+		return strings.Contains(s, "1 group ·") && strings.Contains(markedLine(s), "Who is this")
+	})
+	t.Logf("%s's queue without the group after %v", loser, took)
+	for _, id := range group {
+		m, err := db.Message(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.TaggedBy != winner || m.Category != cat || m.CategoryBy != "operator" {
+			t.Fatalf("message %d: %q by %q (%s), want %q by %s", id, m.Category, m.TaggedBy, m.CategoryBy, cat, winner)
+		}
+	}
+	var tagged int
+	ms, err := db.Messages(ctx, store.MessageFilter{Direction: store.In})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.TaggedBy != "" {
+			tagged++
+		}
+	}
+	if tagged != len(group) {
+		t.Fatalf("%d texts tagged, want the group's %d (the loser's key must not tag the next group)", tagged, len(group))
+	}
+}
+
+// TestOperatorTagShowsElsewhere: one operator tags; another TUI open on the queue drops
+// the group within 2 s with no key pressed.
+func TestOperatorTagShowsElsewhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := textingBinary(t)
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "texting.db")
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	for i, text := range []string{"Great, see you", "Stop texting me"} {
+		if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound,
+			Number: fmt.Sprintf("+44770090020%d", i), Text: text, Norm: classify.Normalize(text),
+			At: now.Add(time.Duration(-i) * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := newScreen(t, "ann", 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as ann", bin, dbPath))
+	b := newScreen(t, "sam", 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as sam", bin, dbPath))
+	for _, sc := range []*screen{a, b} {
+		sc.waitFor(15*time.Second, "the queue", func(s string) bool { return strings.Contains(s, "2 groups") })
+	}
+	a.keys("1")
+	_, took := b.waitFor(2*time.Second, "ann's tag on sam's screen", func(s string) bool {
+		return strings.Contains(s, "1 group ·") && !strings.Contains(s, "Great, see you")
+	})
+	t.Logf("ann's tag off sam's queue after %v", took)
+}

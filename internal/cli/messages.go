@@ -29,6 +29,7 @@ type messageJSON struct {
 	State      *string  `json:"state"`
 	Category   *string  `json:"category"`
 	CategoryBy *string  `json:"category_by"`
+	TaggedBy   *string  `json:"tagged_by"`
 	Confidence *float64 `json:"confidence"`
 	Parts      int      `json:"parts"`
 	Flags      []string `json:"flags"`
@@ -45,7 +46,7 @@ func strOrNil(s string) *string {
 func toMessageJSON(m store.Message) messageJSON {
 	j := messageJSON{ID: m.ID, Direction: m.Direction, SIM: strOrNil(m.SIM), Number: m.Number, Text: m.Text,
 		At: m.At.Local().Format(time.RFC3339), Kind: m.Kind, State: strOrNil(m.State), Category: strOrNil(m.Category),
-		CategoryBy: strOrNil(m.CategoryBy), Parts: m.Parts, Flags: m.Flags}
+		CategoryBy: strOrNil(m.CategoryBy), TaggedBy: strOrNil(m.TaggedBy), Parts: m.Parts, Flags: m.Flags}
 	if m.HasConf {
 		c := m.Confidence
 		j.Confidence = &c
@@ -188,7 +189,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 		return nil
 	case o.CSV:
 		cw := newCSVWriter(w)
-		cw.Write([]string{"id", "direction", "sim", "number", "text", "at", "kind", "state", "category", "category_by", "confidence", "parts", "flags"})
+		cw.Write([]string{"id", "direction", "sim", "number", "text", "at", "kind", "state", "category", "category_by", "confidence", "parts", "flags", "tagged_by"})
 		err := db.EachMessage(ctx, flt, func(m store.Message) error {
 			conf := ""
 			if m.HasConf {
@@ -196,7 +197,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 			}
 			return cw.Write([]string{strconv.FormatInt(m.ID, 10), m.Direction, m.SIM, m.Number, m.Text,
 				m.At.Local().Format(time.RFC3339), m.Kind, m.State, m.Category, m.CategoryBy, conf,
-				strconv.Itoa(m.Parts), strings.Join(m.Flags, ",")})
+				strconv.Itoa(m.Parts), strings.Join(m.Flags, ","), m.TaggedBy})
 		})
 		cw.Flush()
 		if err != nil {
@@ -215,6 +216,9 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 			status += " " + m.State
 		} else if m.Category != "" {
 			status = m.Category
+			if m.TaggedBy != "" {
+				status += " by " + m.TaggedBy
+			}
 		} else {
 			status = "(to review)"
 		}

@@ -17,7 +17,8 @@ import (
 // repliesOptions holds what the `texting replies` subcommands need.
 type repliesOptions struct {
 	cmdEnv
-	JSON bool
+	JSON     bool
+	Operator string // who tags: --as, the operator setting or the login name
 }
 
 func newCmdReplies(f *Factory) *cobra.Command {
@@ -28,7 +29,14 @@ func newCmdReplies(f *Factory) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	opts := &repliesOptions{}
-	prepare := func(ctx context.Context) error { return opts.load(ctx, f) }
+	prepare := func(ctx context.Context) error {
+		if err := opts.load(ctx, f); err != nil {
+			return err
+		}
+		var err error
+		opts.Operator, err = operatorName(f, opts.Config)
+		return err
+	}
 	tag := &cobra.Command{
 		Use:   "tag ID CATEGORY",
 		Short: "Categorise a received text, and every uncategorised text that is the same",
@@ -141,7 +149,7 @@ type tagJSON struct {
 // repliesTag categorises message id and its like.
 func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category string) error {
 	d := desk.New(opts.DB, opts.Config, opts.Logger)
-	u, err := d.Tag(ctx, id, category)
+	u, err := d.TagWith(ctx, id, category, store.TagOptions{Operator: opts.Operator})
 	if err != nil {
 		return fmt.Errorf("replies tag: %w", err)
 	}

@@ -44,6 +44,9 @@ type Factory struct {
 	Debug string
 	// TraceModem logs every byte to and from modems in the debug log.
 	TraceModem bool
+	// As is the --as flag: the operator's name on the tags made ("" means
+	// the operator setting, then the login name).
+	As string
 
 	// Logger is where log/slog output goes (never stdout).
 	Logger *slog.Logger
@@ -193,6 +196,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	pf.StringVar(&f.DBPath, "db", "", "database file (default $TEXTING_DB or the user's data directory)")
 	pf.StringVar(&f.Debug, "debug", "", "write a debug log to this file")
 	pf.BoolVar(&f.TraceModem, "trace-modem", false, "log every byte to and from the modems in the debug log")
+	pf.StringVar(&f.As, "as", "", "act as this operator: the name on the tags you make (default: setting operator, else the login name)")
 
 	root.AddCommand(
 		newCmdTUI(f),

@@ -24,7 +24,6 @@ import (
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/termsafe"
-	"github.com/texting-centre/texting/tui"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/keys"
 	"github.com/texting-centre/texting/tui/styles"
@@ -64,14 +63,16 @@ func runTUI(ctx context.Context, f *Factory) error {
 	start := time.Now()
 	dark := r.HasDarkBackground()
 	f.Logger.Debug("tui start", "db", db.Path(), "dark", dark, "profile", r.ColorProfile(), "probe", time.Since(start))
-	c := newTUICommon(ctx, db, newTUIBackend(db, cfg, f.Logger, f.TraceModem), cfg, r, f.Getenv)
-	w, err := db.Watch(ctx)
+	operator, err := operatorName(f, cfg)
 	if err != nil {
 		return err
 	}
-	defer w.Close()
-	c.Watch = w
-	p := tea.NewProgram(tui.NewApp(c), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.In), tea.WithOutput(out))
+	app, closeApp, err := newDesk(ctx, f, db, cfg, r, operator)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.In), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
@@ -112,6 +113,9 @@ type tuiBackend struct {
 	logger *slog.Logger
 	trace  bool // --trace-modem
 	pipe   *replies.Pipeline
+	// operator is who tags: recorded on each tag, and a group someone
+	// else tagged first is not tagged again.
+	operator string
 }
 
 func newTUIBackend(db *store.DB, cfg config.Config, logger *slog.Logger, trace bool) *tuiBackend {
@@ -119,7 +123,7 @@ func newTUIBackend(db *store.DB, cfg config.Config, logger *slog.Logger, trace b
 }
 
 func (b *tuiBackend) Tag(ctx context.Context, msgID int64, category string) (common.Tagged, error) {
-	u, err := b.pipe.Tag(ctx, msgID, category)
+	u, err := b.pipe.TagWith(ctx, msgID, category, store.TagOptions{Operator: b.operator, OnlyUntagged: true})
 	if err != nil {
 		return common.Tagged{}, err
 	}

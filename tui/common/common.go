@@ -104,6 +104,8 @@ type Common struct {
 	// Watch, when set, tells the root that the database changed, so that
 	// the screen on show follows it; nil leaves the screens as loaded.
 	Watch Watcher
+	// Operator is who is at this desk: the name on the tags made here.
+	Operator string
 }
 
 // Screen is one screen of the program. The root model routes to it.

@@ -295,6 +295,9 @@ func (m *Model) threadView(w, h int) string {
 				if t.CategoryBy != "" && t.CategoryBy != "operator" {
 					meta += " (" + t.CategoryBy + ")"
 				}
+				if t.TaggedBy != "" {
+					meta += " by " + common.Clean(t.TaggedBy)
+				}
 			} else {
 				meta += " · to review"
 			}

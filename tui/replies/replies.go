@@ -172,7 +172,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		cmd := m.load(m.list.Reload())
 		if msg.err != nil {
 			m.last = ""
-			return m, tea.Batch(cmd, common.Err(msg.err))
+			return m, tea.Batch(cmd, m.tagFailed(msg.err))
 		}
 		m.undo = append(m.undo, msg.tagged)
 		m.last = fmt.Sprintf("%s: %d text%s", msg.tagged.Category, len(msg.tagged.IDs), plural(len(msg.tagged.IDs)))

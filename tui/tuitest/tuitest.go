@@ -89,7 +89,8 @@ type Backend struct {
 	Result     string // what ReadIn and Send answer
 	Campaign   common.CampaignResult
 	Names      []string
-	Fail       error // when set, every action fails with it
+	Fail       error  // when set, every action fails with it
+	Operator   string // who tags
 }
 
 func (b *Backend) record(method string, args ...any) error {
@@ -110,7 +111,8 @@ func (b *Backend) CallList() []string {
 	return out
 }
 
-// Tag puts msgID and its uncategorised identical texts in the category.
+// Tag puts msgID and its uncategorised identical texts in the category, as
+// the real backend does: as Operator, and only while msgID is untagged.
 func (b *Backend) Tag(ctx context.Context, msgID int64, category string) (common.Tagged, error) {
 	if err := b.record("Tag", msgID, category); err != nil {
 		return common.Tagged{}, err
@@ -119,7 +121,7 @@ func (b *Backend) Tag(ctx context.Context, msgID int64, category string) (common
 	if err != nil {
 		return common.Tagged{}, err
 	}
-	u, err := p.Tag(ctx, msgID, category)
+	u, err := p.TagWith(ctx, msgID, category, store.TagOptions{Operator: b.Operator, OnlyUntagged: true})
 	if err != nil {
 		return common.Tagged{}, err
 	}
