@@ -23,16 +23,16 @@ const DefaultRegion = "GB"
 var ErrInvalid = errors.New("invalid phone number")
 
 // Normalize returns the E.164 form of a phone number written in any usual way:
-// "07700 900123", "447700900123", "+44 7700 900123" and "0044 7700 900123" are
-// the same person in region GB. A number that cannot be a real number of its
-// country is refused.
+// "07700 900123", "447700900123", "+44 7700 900123", "0044 7700 900123" and
+// "tel:+44-7700-900123" are the same person in region GB (see Canonical). A
+// number that cannot be a real number of its country is refused.
 //
 // Numbers written with digits, the usual punctuation and at most a leading
 // plus go through a fast path (see quickParse) that gives the same answer as
 // phonenumbers.Parse without its costly regular expressions; anything else,
 // and every refusal, goes through Parse.
 func Normalize(s, region string) (string, error) {
-	in, region, err := precheck(s, region)
+	in, region, err := precheck(Canonical(s), region)
 	if err != nil {
 		return "", err
 	}
@@ -452,6 +452,11 @@ func IsAlphanumeric(s string) bool {
 // digits as given for short codes and anything else that does not parse.
 func Sender(s, region string) string {
 	s = strings.TrimSpace(s)
+	if c := Canonical(s); c != "" && !IsAlphanumeric(c) {
+		if e, err := Normalize(c, region); err == nil {
+			return e
+		}
+	}
 	if s == "" || IsAlphanumeric(s) {
 		return s
 	}

@@ -8,8 +8,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/texting-centre/texting/gateway"
+	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -110,10 +113,36 @@ func (c *Callbacks) Close() error {
 func (c *Callbacks) Inbound(ctx context.Context, cb gateway.InboundCallback) (duplicate bool, err error) {
 	r := &cbRequest{inbound: &cb, text: Text{From: cb.From, Body: cb.Message}}
 	c.p.prepare(&r.text)
+	if !understoodSender(r.text.pre.number) {
+		r.text.Flags = append(r.text.Flags, store.FlagOddNumber)
+	}
 	if to := strings.TrimSpace(cb.To); to != "" {
 		r.to = c.p.number(to)
 	}
 	return c.submit(ctx, r)
+}
+
+// understoodSender reports whether a callback's sender, as the pipeline
+// normalised it, is one the desk can match to a person: an E.164 number, a
+// sender name (letters, ≤ 11 characters, as SMS allows) or a short code (3
+// to 8 digits). Anything else ("tel:abc", "+999 12", an empty sender) is
+// stored as it came, flagged, and left for the operator to review, never
+// opted out or matched under a string that no campaign number will equal.
+func understoodSender(n string) bool {
+	switch {
+	case len(n) > 1 && n[0] == '+' && strings.Trim(n[1:], "0123456789") == "":
+		return true
+	case len(n) >= 3 && len(n) <= 8 && strings.Trim(n, "0123456789") == "":
+		return true
+	case phone.IsAlphanumeric(n) && utf8.RuneCountInString(n) <= 11:
+		for _, r := range n {
+			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" .-&_'!", r)) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // Status applies a delivery report to the message whose id is cb.Ref.

@@ -297,8 +297,8 @@ func (p *Pipeline) store(ctx context.Context, tx *store.Intake, e *env, t Text) 
 		return Outcome{}, err
 	}
 	out := Outcome{ID: id, Duplicate: dup}
-	if dup || hasFlag(t.Flags, store.FlagUndecodable) {
-		return out, nil
+	if dup || hasFlag(t.Flags, store.FlagUndecodable) || hasFlag(t.Flags, store.FlagOddNumber) {
+		return out, nil // for the operator to review
 	}
 	m.ID = id
 	return p.sortOptOut(ctx, tx, e, m, t.pre.optOut)

@@ -47,6 +47,10 @@ const (
 const (
 	FlagIncomplete  = "incomplete"
 	FlagUndecodable = "undecodable"
+	// FlagOddNumber marks a received text whose sender could not be
+	// normalised to a phone number (nor is a sender name or a short code):
+	// it is kept as it came and waits for the operator's review.
+	FlagOddNumber = "odd_number"
 )
 
 // countedStates are the outgoing states that used a SIM's allowance (or may

@@ -228,6 +228,9 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 		} else if m.HasFlag(store.FlagIncomplete) {
 			text = "(incomplete) " + text
 		}
+		if m.HasFlag(store.FlagOddNumber) {
+			text = "(sender is no phone number: review) " + text
+		}
 		if number == "" {
 			number = "?"
 		}
