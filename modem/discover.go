@@ -122,6 +122,10 @@ func Discover(ctx context.Context, opts ...Option) ([]Candidate, error) {
 	return out, nil
 }
 
+// AnswerBudget is how long probing waits for a port to answer AT at all
+// (two tries) before listing it as not answering.
+const AnswerBudget = 4 * time.Second
+
 // Probe opens each port briefly (in parallel) and asks for IMEI, IMSI,
 // model and signal. A port that does not answer, is busy or has no SIM
 // gets a Note. Results come in the order of ports.
@@ -149,42 +153,56 @@ func probe(ctx context.Context, port string, opts []Option) Candidate {
 	}
 	a := New(rw, append(opts, withPort(port))...)
 	defer a.Close()
-	probeT := cfg.timeouts.Command
-	if probeT > 2*time.Second {
-		probeT = 2 * time.Second
-	}
-	if err := a.Escape(ctx); err != nil {
+	probeT := min(cfg.timeouts.Command, 2*time.Second)
+	// A port that never answers is known for one within AnswerBudget, not
+	// after every command's own timeout.
+	actx, cancel := context.WithTimeout(ctx, AnswerBudget)
+	defer cancel()
+	if err := a.Escape(actx); err != nil && ctx.Err() == nil && actx.Err() == nil {
 		c.Err, c.Note = err, noteFor(err)
 		return c
 	}
-	for try := 0; try < 2; try++ {
-		if _, err = a.CommandTimeout(ctx, "AT", probeT); err == nil || errors.Is(err, ErrCommandFailed) {
+	err = actx.Err()
+	for try := 0; try < 2 && actx.Err() == nil; try++ {
+		if _, err = a.CommandTimeout(actx, "AT", min(probeT, AnswerBudget/2)); err == nil || errors.Is(err, ErrCommandFailed) {
 			err = nil
 			break
 		}
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			c.Err, c.Note = ctx.Err(), ctx.Err().Error()
+			return c
+		}
 		c.Err = fmt.Errorf("%w: %v", ErrNotModem, err)
-		c.Note = "does not answer AT (not the AT port?)"
+		c.Note = fmt.Sprintf("not answering: no reply to AT within %s (not the AT port, or a hung dongle: replug it)", AnswerBudget)
 		return c
 	}
-	a.Command(ctx, "ATE0")
-	a.Command(ctx, "AT+CMEE=1")
-	if l, err := a.Command(ctx, "AT+CGSN"); err == nil {
+	// It answers: each question now gets probeT, and one that goes
+	// unanswered ends the probe (the dongle stopped answering).
+	ask := func(cmd string) ([]string, error) { return a.CommandTimeout(ctx, cmd, probeT) }
+	stopped := func(err error) bool { return err != nil && !errors.Is(err, ErrCommandFailed) }
+	for _, cmd := range []string{"ATE0", "AT+CMEE=1"} {
+		if _, err := ask(cmd); stopped(err) {
+			c.Err, c.Note = err, "stopped answering: "+noteFor(err)
+			return c
+		}
+	}
+	if l, err := ask("AT+CGSN"); err == nil {
 		c.IMEI = firstPlain(l)
 	}
-	if l, err := a.Command(ctx, "AT+CGMM"); err == nil {
+	if l, err := ask("AT+CGMM"); err == nil {
 		c.Model = firstPlain(l)
 	}
-	if l, err := a.Command(ctx, "AT^GETPORTMODE"); err == nil {
+	if l, err := ask("AT^GETPORTMODE"); err == nil {
 		c.Product = strings.Join(l, " ")
 	}
-	if l, err := a.Command(ctx, "AT+CSQ"); err == nil {
+	if l, err := ask("AT+CSQ"); err == nil {
 		if s, ok := findPrefixed(l, "+CSQ:"); ok {
 			_, c.SignalDBM, c.Bars = parseCSQ(s)
 		}
 	}
-	l, err := a.Command(ctx, "AT+CPIN?")
+	l, err := ask("AT+CPIN?")
 	switch {
 	case err != nil:
 		c.Err, c.Note = err, noteFor(err)
@@ -194,7 +212,7 @@ func probe(ctx context.Context, port string, opts []Option) Candidate {
 		c.Note = noteFor(c.Err)
 		return c
 	}
-	if l, err := a.Command(ctx, "AT+CIMI"); err == nil {
+	if l, err := ask("AT+CIMI"); err == nil {
 		c.IMSI = firstPlain(l)
 	}
 	c.Usable = true

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -101,7 +102,10 @@ func newCmdModemList(f *Factory, runF func(context.Context, *modemPortsOptions) 
 		Long: "Probe the Huawei USB serial ports (vendor 12d1), or the ports given with --port\n" +
 			"or the setting modem.ports, and list one line per dongle: its AT port, IMSI, IMEI,\n" +
 			"model and signal. A port that is busy, has no SIM or asks for a PIN says so; a\n" +
-			"stick in CD-ROM or HiLink mode is listed with how to switch it to modem mode.",
+			"stick in CD-ROM or HiLink mode is listed with how to switch it to modem mode.\n" +
+			"A port that does not answer AT within 4 s is listed as not answering. The exit\n" +
+			"status is 1 when any port listed cannot be used (not answering, no SIM, PIN, no\n" +
+			"AT port); a port another process holds is in use, not a failure.",
 		Args: cobra.NoArgs,
 		RunE: modemPortsRunE(f, opts, runF, modemList),
 	}
@@ -130,7 +134,10 @@ func modemList(ctx context.Context, opts *modemPortsOptions) error {
 		cands = []modem.Candidate{}
 	}
 	if opts.JSON {
-		return writeJSON(opts.Out, modemListJSON{Modems: cands})
+		if err := writeJSON(opts.Out, modemListJSON{Modems: cands}); err != nil {
+			return err
+		}
+		return modemListStatus(cands)
 	}
 	rows := make([][]string, 0, len(cands))
 	for _, c := range cands {
@@ -148,7 +155,36 @@ func modemList(ctx context.Context, opts *modemPortsOptions) error {
 		}
 		rows = append(rows, []string{port, modemDash(c.IMSI), modemDash(c.IMEI), modemDash(c.Model), signal, modemDash(note)})
 	}
-	return printTable(opts.Out, []string{"PORT", "IMSI", "IMEI", "MODEL", "SIGNAL", "NOTE"}, rows)
+	if err := printTable(opts.Out, []string{"PORT", "IMSI", "IMEI", "MODEL", "SIGNAL", "NOTE"}, rows); err != nil {
+		return err
+	}
+	return modemListStatus(cands)
+}
+
+// modemListStatus fails `modem list` (exit status 1) when a port listed
+// cannot be used: it does not answer, has no SIM, asks for a PIN, or is a
+// stick without an AT port. A port another process holds is in use, not
+// broken.
+func modemListStatus(cands []modem.Candidate) error {
+	bad, first := 0, ""
+	for _, c := range cands {
+		if c.Usable || errors.Is(c.Err, modem.ErrPortBusy) {
+			continue
+		}
+		bad++
+		if first == "" {
+			first = c.Port
+			if first == "" {
+				first = "USB " + c.USB
+			}
+			first += ": " + c.Note
+		}
+	}
+	if bad == 0 {
+		return nil
+	}
+	return &exitError{code: 1, err: fmt.Errorf("modem list: %d of %d %s not usable (%s)", bad, len(cands),
+		plural(len(cands), "port", "ports"), first)}
 }
 
 func modemDash(s string) string {

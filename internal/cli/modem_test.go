@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
+
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/modem/pdu"
@@ -133,7 +135,8 @@ func TestModemListPorts(t *testing.T) {
 	}
 	defer held.Close()
 	r := runCLI(t, filepath.Join(t.TempDir(), "t.db"), nil, "modem", "list", "--json", "--port", good.Path(), "--port", busy.Path(), "--port", pin.Path())
-	if r.code != 0 {
+	// The PIN port cannot be used: exit 1; the busy one is in use, not broken.
+	if r.code != 1 || !strings.Contains(r.err, "1 of 3 ports not usable ("+pin.Path()+": SIM asks for a PIN)") {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
 	var got struct {
@@ -260,4 +263,32 @@ func TestModemSimulateBadInbox(t *testing.T) {
 	if r.code != 1 || r.out != "" || !strings.Contains(r.err, "not a hex PDU") {
 		t.Fatalf("%+v", r)
 	}
+}
+
+// TestModemListSilentPort: a port where nothing ever answers is listed as
+// not answering within 5 s, with the default timeouts, and the exit status
+// is 1; the good port beside it is still listed.
+func TestModemListSilentPort(t *testing.T) {
+	good := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000003"}))
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	start := time.Now()
+	r := runCLI(t, filepath.Join(t.TempDir(), "t.db"), nil, "modem", "list", "--port", good.Path(), "--port", slave.Name())
+	took := time.Since(start)
+	if took > 5*time.Second {
+		t.Errorf("modem list took %v with a silent port, want at most 5 s", took)
+	}
+	if r.code != 1 || !strings.Contains(r.err, "1 of 2 ports not usable") || strings.Count(r.err, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[2], "234100000000003") ||
+		!strings.Contains(lines[3], slave.Name()) || !strings.Contains(lines[3], "not answering") {
+		t.Fatalf("listing:\n%s", r.out)
+	}
+	t.Logf("modem list with a silent port took %v", took.Round(10*time.Millisecond))
 }
