@@ -107,6 +107,7 @@ func received(t testing.TB, emu *modemtest.Modem) map[string][]string {
 // TestCampaignWithThreeDongles is the acceptance test of issue 5: an
 // httptest data source and three emulated dongles on real pseudo-terminals.
 func TestCampaignWithThreeDongles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	ds := dongles(t, db, []int{4, 3, 5})
@@ -236,6 +237,7 @@ func TestCampaignWithThreeDongles(t *testing.T) {
 // TestSendAndFollowupThroughDongles sends a manual text with --sim and a
 // follow-up from the campaign text's own dongle.
 func TestSendAndFollowupThroughDongles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, move := openDB(t, thursday)
 	ds := dongles(t, db, []int{10, 10})

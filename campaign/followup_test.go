@@ -11,6 +11,7 @@ import (
 )
 
 func TestFollowupRules(t *testing.T) {
+	t.Parallel()
 	const number = "+447700900001"
 	day := 24 * time.Hour
 	// now is Thursday 26 Nov 10:00 UTC; follow-ups for texts sent 1 to 5

@@ -15,6 +15,7 @@ import (
 )
 
 func TestParseDocument(t *testing.T) {
+	t.Parallel()
 	example, err := os.ReadFile("../../shared/examples/campaign-data.json")
 	if err != nil {
 		t.Skipf("shared example not available: %v", err)
@@ -62,6 +63,7 @@ func TestParseDocument(t *testing.T) {
 }
 
 func TestRunCampaignWithFakeSenders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	sims := []store.SIM{addSIM(t, db, "O2", 100), addSIM(t, db, "O2", 100), addSIM(t, db, "Vodafone", 100)}
@@ -188,6 +190,7 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 }
 
 func TestRunCampaignBrokenSourceSendsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, doc string
@@ -224,6 +227,7 @@ func TestRunCampaignBrokenSourceSendsNothing(t *testing.T) {
 }
 
 func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 1)
@@ -252,6 +256,7 @@ func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
 }
 
 func TestRunCampaignStickySIM(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	a, b := addSIM(t, db, "O2", 100), addSIM(t, db, "O2", 100)
@@ -274,6 +279,7 @@ func TestRunCampaignStickySIM(t *testing.T) {
 }
 
 func TestRunCampaignRefusesASecondLiveRun(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	self := outbox.ThisProcess()

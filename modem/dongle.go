@@ -117,7 +117,10 @@ func Open(ctx context.Context, port string, opts ...Option) (*Dongle, error) {
 		}
 		return nil, err
 	}
-	d, err := NewDongle(ctx, rw, append(opts, withPort(port))...)
+	// A full slice expression: callers open several ports at once with one
+	// options slice, and an append into its spare capacity would race (and
+	// could hand one dongle another's port name).
+	d, err := NewDongle(ctx, rw, append(opts[:len(opts):len(opts)], withPort(port))...)
 	if err != nil {
 		return nil, fmt.Errorf("modem %s: %w", port, err)
 	}

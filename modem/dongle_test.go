@@ -42,24 +42,31 @@ func TestOpenInfo(t *testing.T) {
 // TestInitFieldBugs: the init sequence and a drain and a send work through
 // the quirks seen in the field.
 func TestInitFieldBugs(t *testing.T) {
+	t.Parallel() // each case has its own emulated dongle
+	// short is for the cases that wait out a silence: the dongle's timeouts
+	// are what they wait, so they are cut to what the emulator needs.
+	short := fastTimeouts
+	short.Command = 300 * time.Millisecond
 	tests := []struct {
 		name string
 		opts []modemtest.Option
 		mem  string // where the texts wait; "" the SIM
+		dopt []modem.Option
 	}{
-		{"COMMAND NOT SUPPORT for AT^CURC", []modemtest.Option{modemtest.WithCURCUnsupported()}, ""},
-		{"BOOT spam", []modemtest.Option{modemtest.WithCURCUnsupported(), modemtest.WithNoise(modemtest.Noise{Boot: time.Millisecond, RSSI: 2 * time.Millisecond})}, ""},
-		{"echo left on", []modemtest.Option{modemtest.WithEchoStuck()}, ""},
-		{"noise in every answer", []modemtest.Option{modemtest.WithNoise(modemtest.Noise{InResponses: true})}, ""},
-		{"index 0", []modemtest.Option{modemtest.WithIndexBase(0)}, ""},
-		{"slow answers", []modemtest.Option{modemtest.WithReplyDelay(20 * time.Millisecond)}, ""},
-		{"CNMI 2,1,0,2,0 refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CNMI=2,1,0,2,0", Reply: "+CMS ERROR: 303"})}, ""},
-		{"SIM storage refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: `AT+CPMS="SM","SM","SM"`, Reply: "+CMS ERROR: 302"})}, "ME"},
-		{"SIM busy after power-up", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CPIN?", Reply: "+CME ERROR: 14", Times: 2})}, ""},
-		{"garbage left on the line", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT", Silent: true})}, ""},
+		{"COMMAND NOT SUPPORT for AT^CURC", []modemtest.Option{modemtest.WithCURCUnsupported()}, "", nil},
+		{"BOOT spam", []modemtest.Option{modemtest.WithCURCUnsupported(), modemtest.WithNoise(modemtest.Noise{Boot: time.Millisecond, RSSI: 2 * time.Millisecond})}, "", nil},
+		{"echo left on", []modemtest.Option{modemtest.WithEchoStuck()}, "", nil},
+		{"noise in every answer", []modemtest.Option{modemtest.WithNoise(modemtest.Noise{InResponses: true})}, "", nil},
+		{"index 0", []modemtest.Option{modemtest.WithIndexBase(0)}, "", nil},
+		{"slow answers", []modemtest.Option{modemtest.WithReplyDelay(20 * time.Millisecond)}, "", nil},
+		{"CNMI 2,1,0,2,0 refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CNMI=2,1,0,2,0", Reply: "+CMS ERROR: 303"})}, "", nil},
+		{"SIM storage refused", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: `AT+CPMS="SM","SM","SM"`, Reply: "+CMS ERROR: 302"})}, "ME", nil},
+		{"SIM busy after power-up", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT+CPIN?", Reply: "+CME ERROR: 14", Times: 2})}, "", nil},
+		{"garbage left on the line", []modemtest.Option{modemtest.WithFaults(modemtest.Fault{Command: "AT", Silent: true})}, "", []modem.Option{modem.WithTimeouts(short)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			texts := []string{deliver(t, "+447700900123", plainText), deliver(t, "+447700900124", extText), deliver(t, "+447700900125", emojiText)}
 			inbox := modemtest.WithInbox(texts...)
 			if tt.mem != "" {
@@ -67,7 +74,7 @@ func TestInitFieldBugs(t *testing.T) {
 			}
 			opts := append([]modemtest.Option{inbox}, tt.opts...)
 			m := emulator(t, opts...)
-			d := open(t, m)
+			d := open(t, m, tt.dopt...)
 			info, err := d.Info(context.Background())
 			if err != nil || info.IMSI == "" || info.StorageUsed != 3 {
 				t.Fatalf("info %+v, %v", info, err)
@@ -177,7 +184,9 @@ func TestUnplugAfterPDU(t *testing.T) {
 }
 
 func TestHealthLadder(t *testing.T) {
+	t.Parallel() // each case has its own emulated dongle
 	t.Run("keep-alive answers", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t, modemtest.WithSignal(25))
 		d := open(t, m)
 		if err := d.Check(context.Background()); err != nil {
@@ -189,8 +198,11 @@ func TestHealthLadder(t *testing.T) {
 		}
 	})
 	t.Run("a swallowed keep-alive is asked again", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t)
-		d := open(t, m)
+		to := fastTimeouts
+		to.Command = 300 * time.Millisecond // the silent keep-alive waits this long
+		d := open(t, m, modem.WithTimeouts(to))
 		m.AddFault(modemtest.Fault{Command: "AT+CSQ", Silent: true})
 		if err := d.Check(context.Background()); err != nil {
 			t.Fatal(err)
@@ -201,8 +213,11 @@ func TestHealthLadder(t *testing.T) {
 		}
 	})
 	t.Run("re-initialisation brings it back", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t)
-		d := open(t, m)
+		to := fastTimeouts
+		to.Command = 300 * time.Millisecond // the silent keep-alives wait this long
+		d := open(t, m, modem.WithTimeouts(to))
 		m.AddFault(modemtest.Fault{Command: "AT+CSQ", Silent: true, Times: 2})
 		if err := d.Check(context.Background()); err != nil {
 			t.Fatal(err)
@@ -213,6 +228,7 @@ func TestHealthLadder(t *testing.T) {
 		}
 	})
 	t.Run("radio off and on", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t)
 		to := fastTimeouts
 		to.Command = 300 * time.Millisecond
@@ -229,6 +245,7 @@ func TestHealthLadder(t *testing.T) {
 		}
 	})
 	t.Run("gives up", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t)
 		to := fastTimeouts
 		to.Command, to.Long = 50*time.Millisecond, 50*time.Millisecond
@@ -243,6 +260,7 @@ func TestHealthLadder(t *testing.T) {
 		}
 	})
 	t.Run("keep-alive loop ends on unplug", func(t *testing.T) {
+		t.Parallel()
 		m := emulator(t)
 		d := open(t, m)
 		done := make(chan error, 1)

@@ -78,6 +78,11 @@ func TestSendCMTIBetweenPromptAndPDU(t *testing.T) {
 }
 
 func TestSendErrors(t *testing.T) {
+	t.Parallel() // each case has its own emulated dongle
+	// short is for the cases that wait out a silence (no prompt, no final
+	// result): the dongle's timeouts are what they wait.
+	short := fastTimeouts
+	short.Prompt, short.Final = 200*time.Millisecond, 300*time.Millisecond
 	tests := []struct {
 		name      string
 		fault     modemtest.Fault
@@ -87,21 +92,27 @@ func TestSendErrors(t *testing.T) {
 		cmgs      int // AT+CMGS issued
 		wentOut   int // texts the network got
 		wantTries int
+		timeouts  *modem.Timeouts // nil: fastTimeouts
 	}{
-		{"transient then fine", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42"}, false, modem.ClassNone, false, 2, 1, 2},
-		{"transient three times", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 332", Times: 3}, true, modem.ClassTransient, false, 3, 0, 3},
-		{"no prompt: ESC and retry", modemtest.Fault{Command: "AT+CMGS", NoPrompt: true}, false, modem.ClassNone, false, 2, 1, 2},
-		{"500 after the text went out", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, true, modem.ClassUnknown, true, 1, 1, 1},
-		{"silence after Ctrl-Z", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, true, modem.ClassUnknown, true, 1, 1, 1},
-		{"unassigned number", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, true, modem.ClassRecipient, false, 1, 0, 1},
-		{"barred SIM", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 8"}, true, modem.ClassSIM, false, 1, 0, 1},
-		{"memory full", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 322"}, true, modem.ClassStorage, false, 1, 0, 1},
-		{"plain ERROR", modemtest.Fault{Command: "AT+CMGS", Reply: "ERROR", Times: -1}, true, modem.ClassTransient, false, 3, 0, 3},
+		{"transient then fine", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42"}, false, modem.ClassNone, false, 2, 1, 2, nil},
+		{"transient three times", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 332", Times: 3}, true, modem.ClassTransient, false, 3, 0, 3, nil},
+		{"no prompt: ESC and retry", modemtest.Fault{Command: "AT+CMGS", NoPrompt: true}, false, modem.ClassNone, false, 2, 1, 2, &short},
+		{"500 after the text went out", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, true, modem.ClassUnknown, true, 1, 1, 1, nil},
+		{"silence after Ctrl-Z", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, true, modem.ClassUnknown, true, 1, 1, 1, &short},
+		{"unassigned number", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, true, modem.ClassRecipient, false, 1, 0, 1, nil},
+		{"barred SIM", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 8"}, true, modem.ClassSIM, false, 1, 0, 1, nil},
+		{"memory full", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 322"}, true, modem.ClassStorage, false, 1, 0, 1, nil},
+		{"plain ERROR", modemtest.Fault{Command: "AT+CMGS", Reply: "ERROR", Times: -1}, true, modem.ClassTransient, false, 3, 0, 3, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m := emulator(t, modemtest.WithFaults(tt.fault))
-			d := open(t, m)
+			var dopt []modem.Option
+			if tt.timeouts != nil {
+				dopt = append(dopt, modem.WithTimeouts(*tt.timeouts))
+			}
+			d := open(t, m, dopt...)
 			res, err := d.Send(context.Background(), to, "hello", modem.SendOptions{})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err %v, want error %v", err, tt.wantErr)

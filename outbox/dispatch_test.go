@@ -31,6 +31,7 @@ func queueTexts(t *testing.T, db *store.DB, simID int64, kind string, n int, tex
 }
 
 func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, move := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 5)
@@ -67,6 +68,7 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 }
 
 func TestDispatchErrorClasses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		err       error
@@ -119,6 +121,7 @@ func TestDispatchErrorClasses(t *testing.T) {
 }
 
 func TestDispatchQuietHoursHoldCampaignsNotManualTexts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, time.Date(2026, 11, 26, 22, 30, 0, 0, time.UTC))
 	sim := addSIM(t, db, "O2", 100)
@@ -138,6 +141,7 @@ func TestDispatchQuietHoursHoldCampaignsNotManualTexts(t *testing.T) {
 }
 
 func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 100)
@@ -164,6 +168,7 @@ func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
 }
 
 func TestDispatchSkipsTextsOptedOutAfterQueueing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 100)
@@ -185,6 +190,7 @@ func TestDispatchSkipsTextsOptedOutAfterQueueing(t *testing.T) {
 }
 
 func TestDispatchMovesCampaignTextsOfDisconnectedSIMs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	gone, here := addSIM(t, db, "A", 100), addSIM(t, db, "B", 100)

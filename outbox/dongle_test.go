@@ -53,7 +53,8 @@ func dongles(t testing.TB, db *store.DB, limits []int, opts ...modemtest.Option)
 	return out
 }
 
-func connect(t testing.TB, db *store.DB, ds []*dongle) *outbox.Fleet {
+// connect connects ds as a fleet with fastModem, then opts.
+func connect(t testing.TB, db *store.DB, ds []*dongle, opts ...modem.Option) *outbox.Fleet {
 	t.Helper()
 	var ports []string
 	for _, d := range ds {
@@ -61,7 +62,7 @@ func connect(t testing.TB, db *store.DB, ds []*dongle) *outbox.Fleet {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	f, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{Ports: ports, ModemOptions: fastModem, NoGateway: true})
+	f, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{Ports: ports, ModemOptions: append(append([]modem.Option(nil), fastModem...), opts...), NoGateway: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,25 +107,30 @@ func received(t testing.TB, emu *modemtest.Modem) map[string][]string {
 // emulator's faults: each error class lands the text in the right state, and
 // texts move to the other dongle when theirs cannot send.
 func TestModemErrorsThroughTheDispatcher(t *testing.T) {
+	t.Parallel() // each case has its own database and dongles
+	// short cuts the wait for a final result that never comes.
+	short := modem.WithTimeouts(modem.Timeouts{Command: 2 * time.Second, Long: 5 * time.Second, Prompt: time.Second, Final: 400 * time.Millisecond, Quiet: 30 * time.Millisecond})
 	tests := []struct {
 		name      string
 		fault     modemtest.Fault
 		wantState string
 		otherSent int // texts the healthy dongle sent
 		parked    bool
+		opts      []modem.Option
 	}{
-		{"CMS 500 after the text went out: unknown", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, store.StateUnknown, 0, false},
-		{"silence after the PDU: unknown", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, store.StateUnknown, 0, false},
-		{"unassigned number: failed", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, store.StateFailed, 0, false},
-		{"SIM barred: parked, texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 10", Times: -1}, store.StateSent, 2, true},
-		{"network busy every time: texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42", Times: -1}, store.StateSent, 2, false},
+		{"CMS 500 after the text went out: unknown", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true}, store.StateUnknown, 0, false, nil},
+		{"silence after the PDU: unknown", modemtest.Fault{Command: "AT+CMGS", Silent: true, WentOut: true}, store.StateUnknown, 0, false, []modem.Option{short}},
+		{"unassigned number: failed", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 1"}, store.StateFailed, 0, false, nil},
+		{"SIM barred: parked, texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 10", Times: -1}, store.StateSent, 2, true, nil},
+		{"network busy every time: texts move", modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 42", Times: -1}, store.StateSent, 2, false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			db, _ := openDB(t, thursday)
 			ds := dongles(t, db, []int{10, 10})
-			fleet := connect(t, db, ds)
+			fleet := connect(t, db, ds, tc.opts...)
 			ds[0].emu.AddFault(tc.fault)
 			// Two campaign texts on the faulty dongle's SIM; the first meets the fault.
 			ids := queueTexts(t, db, ds[0].sim.ID, store.KindCampaign, 2, "Hi {greeting}")

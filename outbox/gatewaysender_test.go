@@ -15,6 +15,7 @@ import (
 // TestGatewaySenderThroughTheDispatcher sends through the SMS Broadcast
 // double and checks each of its answers lands in the right state.
 func TestGatewaySenderThroughTheDispatcher(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		setup     func(p *gatewaytest.Provider)

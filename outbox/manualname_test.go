@@ -13,6 +13,7 @@ import (
 // reached uses the name the data source gave; to anyone else the
 // placeholder goes.
 func TestSendManualFillsKnownName(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
 	sim := addSIM(t, db, "O2", 100)

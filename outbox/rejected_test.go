@@ -9,6 +9,7 @@ import (
 )
 
 func TestRejectedClass(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		reason string
 		want   Class

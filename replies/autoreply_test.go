@@ -13,6 +13,7 @@ const day = 24 * time.Hour
 // once per number per window, from the SIM the text came in on, to the
 // texter, and never to a number that cannot be texted back.
 func TestAutoreplyOncePerWindow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{AutoreplyWindow: 30 * day})
 	f.setAutoreply("Thanks", "Thanks for your reply!")
 	f.setAutoreply("Misc", "We will get back to you.")
@@ -91,6 +92,7 @@ func TestAutoreplyOncePerWindow(t *testing.T) {
 // TestAutoreplyOptOut checks that an opted-out number gets no auto-reply,
 // except the one confirmation of the opt-out when End has an auto-reply.
 func TestAutoreplyOptOut(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	f.setAutoreply("Thanks", "Thanks for your reply!")
 	teach := f.receive("+447700900950", "cheers")
@@ -144,6 +146,7 @@ func TestAutoreplyOptOut(t *testing.T) {
 // TestAutoreplyOldText checks that a text older than the window (read in
 // late, or tagged late) gets no auto-reply.
 func TestAutoreplyOldText(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{AutoreplyWindow: 30 * day})
 	f.setAutoreply("Misc", "We will get back to you.")
 	old := f.receive("+447700900960", "a question")

@@ -86,6 +86,7 @@ func inboundForm(to, from, message string) url.Values {
 // TestServeInbound checks that inbound callbacks are stored on the gateway
 // SIM, sorted, opted out and auto-replied like texts read from a dongle.
 func TestServeInbound(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	s.setAutoreply("Thanks", "Thanks for your reply!")
 	taught := s.receive("+447700900800", "cheers mate")
@@ -120,6 +121,7 @@ func TestServeInbound(t *testing.T) {
 // TestServeDuplicates checks that a provider's retries are stored once, and
 // the same text sent again later is a new text.
 func TestServeDuplicates(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	form := inboundForm("61400000001", "61412345678", "Yes")
 	for i := 0; i < 3; i++ {
@@ -147,6 +149,7 @@ func TestServeDuplicates(t *testing.T) {
 
 // TestServeStatus checks delivery reports by our reference.
 func TestServeStatus(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	out := func(number string) int64 {
 		id, _, err := s.db.InsertMessage(s.ctx, store.Message{Direction: store.Out, SIMID: s.gw.ID, Number: number,
@@ -204,6 +207,7 @@ func TestServeStatus(t *testing.T) {
 // TestServeRefusals sends every kind of bad or unauthenticated request and
 // checks that each is refused and the database is unchanged.
 func TestServeRefusals(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	s.post("/api/inbound", tokenQ(), inboundForm("61400000001", "61412345678", "first"))
 	good := inboundForm("61400000001", "61412345678", "hello")
@@ -268,6 +272,7 @@ func TestServeRefusals(t *testing.T) {
 // TestServeConcurrent sends many callbacks at once, each of several twice:
 // every distinct text is stored once, and each 200 means committed.
 func TestServeConcurrent(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	const clients, each = 16, 25
 	var wg sync.WaitGroup
@@ -306,6 +311,7 @@ func TestServeConcurrent(t *testing.T) {
 // TestServeWithProvider has the provider's double call our server the way
 // the provider does, GET and POST, with its numbers.
 func TestServeWithProvider(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	prov := gatewaytest.New()
 	defer prov.Close()
@@ -330,6 +336,7 @@ func TestServeWithProvider(t *testing.T) {
 
 // TestGatewaySIM checks which SIM a callback is stored on.
 func TestGatewaySIM(t *testing.T) {
+	t.Parallel()
 	p := New(nil, Options{})
 	a := store.SIM{ID: 1, Phone: "+61400000001"}
 	b := store.SIM{ID: 2, Phone: "+61400000002", SenderID: "TEXTCO"}

@@ -77,6 +77,7 @@ func inbound(t *testing.T, db *store.DB) []store.Message {
 // of order, a long text with a part missing, an undecodable PDU, a delivery
 // report and an opt-out.
 func TestReadInFullSIM(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{FragmentTimeout: 24 * time.Hour})
 	const imsi = "234109876543210"
 	// The SIM is known already, with a text it sent that a report is about.
@@ -217,6 +218,7 @@ func TestReadInFullSIM(t *testing.T) {
 // the deletes (as if the process died after a commit) and reads it again:
 // nothing is lost and nothing is stored twice, long texts included.
 func TestReadInCrashBetweenCommitAndDelete(t *testing.T) {
+	t.Parallel()
 	for unplugAt := 1; unplugAt <= 6; unplugAt++ {
 		t.Run(fmt.Sprintf("unplug at delete %d", unplugAt), func(t *testing.T) {
 			f := newFixture(t, Options{})
@@ -270,6 +272,7 @@ func TestReadInCrashBetweenCommitAndDelete(t *testing.T) {
 
 // TestReadInParallel reads four dongles at once.
 func TestReadInParallel(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	const perSIM = 10
 	var mods []*modemtest.Modem
@@ -323,6 +326,7 @@ func TestReadInParallel(t *testing.T) {
 // TestSinkRereadAccepted checks the Sink contract directly: an item whose
 // key was committed is accepted again without a second row.
 func TestSinkRereadAccepted(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	s := f.p.Sink(f.sim1, false)
 	h := deliver(t, "+447700900030", "hello", nil)

@@ -45,6 +45,7 @@ func addCategory(f *fixture, name, followup string) store.Category {
 // TestRuleOrder checks each automatic rule, and that an earlier rule wins
 // over every later one that would also apply.
 func TestRuleOrder(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{Threshold: 0.9})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)
@@ -110,6 +111,7 @@ func TestRuleOrder(t *testing.T) {
 // TestModelThreshold checks that a model guess under the threshold leaves
 // the text for review, and the same guess over it categorises.
 func TestModelThreshold(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{Threshold: 0.9})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)
@@ -145,6 +147,7 @@ func TestModelThreshold(t *testing.T) {
 // only: a follow-up followed by another text does not count, nor does a
 // follow-up that never went out.
 func TestFollowupRuleNeedsLastText(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	f.sent("+447700900001", store.KindFollowup)
 	f.advance(time.Minute)
@@ -169,6 +172,7 @@ func TestFollowupRuleNeedsLastText(t *testing.T) {
 // TestOptOutVariants sends opt-out requests and their look-alikes through
 // the whole pipeline and checks the opt-out list.
 func TestOptOutVariants(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	optOuts := []string{"STOP", "stop", "Stop.", "STOP!!", "stop pls", "Stoppp", "  stop  ", "STOPALL",
 		"Unsubscribe", "unsubscribe me", "CANCEL", "End", "QUIT", "opt out", "please stop texting me",
@@ -201,6 +205,7 @@ func TestOptOutVariants(t *testing.T) {
 // TestOperatorOptOutCategory checks that the operator filing a text under an
 // opt-out category opts its number out too.
 func TestOperatorOptOutCategory(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	out := f.receive("+447700900010", "leave me alone")
 	if out.Category != "" {
@@ -222,6 +227,7 @@ func TestOperatorOptOutCategory(t *testing.T) {
 // TestUndecodableNotSorted checks that an undecodable text is stored raw
 // and flagged, and left for the operator.
 func TestUndecodableNotSorted(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	out, err := f.p.Store(f.ctx, Text{SIMID: f.sim1.ID, Key: "k1", Raw: "0791FFFF", Flags: []string{store.FlagUndecodable}})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // uncategorised text that is the same after normalisation, and to nothing
 // else; and that Undo puts everything back.
 func TestTagSimilar(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	same := []string{"Yes please", "yes please!", "YES   PLEASE", "yes, please.", " Yes please!!! "}
 	var ids []int64
@@ -89,6 +90,7 @@ func TestTagSimilar(t *testing.T) {
 // TestTagReplacesModelGuess checks that the operator can correct a text the
 // model or memory sorted, and Undo gives the guess back.
 func TestTagReplacesModelGuess(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)
@@ -116,6 +118,7 @@ func TestTagReplacesModelGuess(t *testing.T) {
 // TestTagOptOutUndo checks that undoing a tag into End takes the opt-out and
 // the queued confirmation back, but a rule's opt-out stays.
 func TestTagOptOutUndo(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	f.setAutoreply("End", "You will get no more texts from us.")
 	out := f.receive("+447700900410", "leave me alone")
@@ -148,6 +151,7 @@ func TestTagOptOutUndo(t *testing.T) {
 // TestRecategorise checks that texts waiting for review are sorted once the
 // operator taught the pipeline how.
 func TestRecategorise(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	a := f.receive("+447700900420", "Lovely, cheers!")
 	b := f.receive("+447700900421", "lovely cheers")
@@ -190,6 +194,7 @@ func TestRecategorise(t *testing.T) {
 // operator's categorisations, cached in the database, and used by another
 // pipeline (another process) without training.
 func TestModelCache(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)
@@ -241,6 +246,7 @@ func TestModelCache(t *testing.T) {
 
 // TestEvaluate checks the cross-validation report on the operator's data.
 func TestEvaluate(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)
@@ -276,6 +282,7 @@ func TestEvaluate(t *testing.T) {
 // up by training: a stale model is returned at once and replaced when the
 // new one is ready.
 func TestModelRefreshInBackground(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	addCategory(f, "Interested", store.FollowupBasic)
 	addCategory(f, "Wrong number", store.FollowupNone)

@@ -27,6 +27,7 @@ func in(number, text, norm string, at time.Time) store.Message {
 }
 
 func TestReviewQueueGroupsNewestFirst(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	thanks, err := db.CategoryByName(ctx, "Thanks")
@@ -92,6 +93,7 @@ func TestReviewQueueGroupsNewestFirst(t *testing.T) {
 }
 
 func TestConversationsOnePerNumber(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	for i, n := range []string{"+447700900001", "+447700900002", "+447700900001", "+447700900003", "+447700900002"} {
@@ -124,6 +126,7 @@ func TestConversationsOnePerNumber(t *testing.T) {
 }
 
 func TestMessagePageAndHealth(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, t0.Add(time.Hour))
@@ -170,6 +173,7 @@ func TestMessagePageAndHealth(t *testing.T) {
 }
 
 func TestTemplatesStats(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	a, err := db.AddTemplate(ctx, store.Template{Name: "group a", Body: "Hi {name}"})
@@ -234,6 +238,7 @@ func TestTemplatesStats(t *testing.T) {
 // TestHealthCountsOnlySendFailures: texts the operator marked failed, or
 // that failed because the recipient opted out, are not the SIM's errors.
 func TestHealthCountsOnlySendFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, t0.Add(time.Hour))

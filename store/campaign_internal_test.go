@@ -9,6 +9,7 @@ import (
 // TestSaveNumberFormsInvalidUTF8: strings JSON would change are saved as
 // they are, one by one.
 func TestSaveNumberFormsInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "forms.db"))
 	if err != nil {

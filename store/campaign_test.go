@@ -19,6 +19,7 @@ func insert(t *testing.T, db *store.DB, m store.Message) int64 {
 }
 
 func TestCampaignTextedCountsEverythingButFailed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
@@ -50,6 +51,7 @@ func TestCampaignTextedCountsEverythingButFailed(t *testing.T) {
 }
 
 func TestOptedOutOfAndLastSIMs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
@@ -75,6 +77,7 @@ func TestOptedOutOfAndLastSIMs(t *testing.T) {
 }
 
 func TestFollowupCandidates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
@@ -114,6 +117,7 @@ func TestFollowupCandidates(t *testing.T) {
 }
 
 func TestNumberForms(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	if err := db.SaveNumberForms(ctx, "GB", map[string]string{"07700 900001": "+447700900001", "07700900002": "+447700900002"}); err != nil {

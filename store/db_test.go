@@ -18,6 +18,7 @@ import (
 )
 
 func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := store.Open(ctx, path)
@@ -51,6 +52,7 @@ func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
 }
 
 func TestSeededCategories(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	want := map[string]struct {
@@ -80,6 +82,7 @@ func TestSeededCategories(t *testing.T) {
 }
 
 func TestOpenRefusesBadFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	if _, err := store.Open(ctx, filepath.Join(dir, "missing", "t.db")); err == nil ||
@@ -101,6 +104,7 @@ func TestOpenRefusesBadFiles(t *testing.T) {
 }
 
 func TestPragmasOnEveryConnection(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	// Hold several connections at once so the pool must open new ones.
@@ -127,6 +131,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 }
 
 func TestNetworkSIMCRUD(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	o2, err := db.AddNetwork(ctx, store.Network{Name: "O2"})
@@ -176,6 +181,7 @@ func TestNetworkSIMCRUD(t *testing.T) {
 }
 
 func TestDailyTrafficAndLeastUsed(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
@@ -217,6 +223,7 @@ func TestDailyTrafficAndLeastUsed(t *testing.T) {
 }
 
 func TestInsertMessageDedupe(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	m := store.Message{Direction: store.In, Number: "+447700900123", Text: "hi", Kind: store.KindInbound, DedupeKey: "k1"}
@@ -236,6 +243,7 @@ func TestInsertMessageDedupe(t *testing.T) {
 // TestTwoProcessesWriteAtOnce runs this test binary twice as helper processes,
 // each inserting 1,000 messages in separate transactions into one file.
 func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
@@ -272,6 +280,7 @@ func TestTwoProcessesWriteAtOnce(t *testing.T) {
 }
 
 func TestHelperWriter(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv("STORE_HELPER_DB")
 	if path == "" {
 		t.Skip("helper process only")
@@ -294,6 +303,7 @@ func TestHelperWriter(t *testing.T) {
 }
 
 func TestSeenSIMMatchesOperatorToNetwork(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	for _, n := range []string{"O2", "Vodafone", "EE"} {

@@ -26,6 +26,7 @@ func inboundSIM(t *testing.T, db *store.DB) store.SIM {
 // TestClassifierEpoch checks that the epoch moves with every change of an
 // operator's categorisation, and with nothing else.
 func TestClassifierEpoch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	epoch := func() int64 {
@@ -94,6 +95,7 @@ func TestClassifierEpoch(t *testing.T) {
 // TestClassifierModelCache checks that a cached model is replaced only by
 // one of a later epoch.
 func TestClassifierModelCache(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	if _, ok, err := db.ClassifierModel(ctx); ok || err != nil {
@@ -120,6 +122,7 @@ func TestClassifierModelCache(t *testing.T) {
 // TestFragments checks storing, finding and consuming the parts of a long
 // text, and that a consumed part read again is known.
 func TestFragments(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	advance := storetest.FixClock(db, inboundT0)
@@ -190,6 +193,7 @@ func TestFragments(t *testing.T) {
 
 // TestApplyModemReport checks which outgoing text a delivery report updates.
 func TestApplyModemReport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	advance := storetest.FixClock(db, inboundT0)
@@ -261,6 +265,7 @@ func TestApplyModemReport(t *testing.T) {
 
 // TestApplyGatewayStatus checks status callbacks by our id.
 func TestApplyGatewayStatus(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	gwNet, _ := db.AddNetwork(ctx, store.Network{Name: "SMSBCAST", Gateway: true})
@@ -374,6 +379,7 @@ func TestIntakeWriterWaitsForLock(t *testing.T) {
 
 // TestDigest checks that the digest sees every change.
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	a, err := db.Digest(ctx)

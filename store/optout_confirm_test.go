@@ -12,6 +12,7 @@ import (
 // TestOptOutConfirmationOnly: an opted-out number gets the one auto-reply
 // that answers the text which opted it out, and nothing else.
 func TestOptOutConfirmationOnly(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
 	n, _ := db.AddNetwork(ctx, store.Network{Name: "O2"})

@@ -48,6 +48,7 @@ func state(t *testing.T, db *store.DB, id int64) store.Queued {
 }
 
 func TestOutboxLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
@@ -100,6 +101,7 @@ func TestOutboxLifecycle(t *testing.T) {
 }
 
 func TestMarkSendingHoldsTheDailyLimitExactly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
@@ -129,6 +131,7 @@ func TestMarkSendingHoldsTheDailyLimitExactly(t *testing.T) {
 }
 
 func TestMarkSendingRefusesOptedOut(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	sim := addSIM(t, db, "O2", 300)
@@ -151,6 +154,7 @@ func TestMarkSendingRefusesOptedOut(t *testing.T) {
 }
 
 func TestRecoverSendingLeavesLiveOwners(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	sim := addSIM(t, db, "O2", 300)
@@ -184,6 +188,7 @@ func TestRecoverSendingLeavesLiveOwners(t *testing.T) {
 }
 
 func TestOperatorResendAndFail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	sim := addSIM(t, db, "O2", 300)
@@ -233,6 +238,7 @@ func TestOperatorResendAndFail(t *testing.T) {
 }
 
 func TestHeartbeat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	move := storetest.FixClock(db, noon)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRunsOneAtATime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)

@@ -173,6 +173,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 // one new database: every row of both must be there and no "database is
 // locked" may appear.
 func TestTwoBinariesAtOnce(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}

@@ -192,6 +192,7 @@ func countStates(t *testing.T, dbPath string) map[string]int {
 // is texted at most once, and every recipient not texted is texted by the
 // next run or listed by `texting outbox --state unknown`.
 func TestCampaignSurvivesSIGKILL(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
 	}

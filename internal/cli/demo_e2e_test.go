@@ -17,6 +17,7 @@ import (
 // it reads the emulated dongles in from the Modems screen, categorises a reply
 // on the Replies screen and quits, leaving no process and no temporary file.
 func TestDemoInTmux(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}

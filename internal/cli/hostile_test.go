@@ -111,6 +111,7 @@ func hostileDesk(t *testing.T) (dbPath string, dongle *modemtest.Modem, source s
 // the output. A command added to the tree must be run here or listed in
 // notRun with the reason, or the test fails.
 func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	dbPath, dongle, source := hostileDesk(t)
 	hostileHex, err := pdu.EncodeDeliver("+447700900100", hostileTexts[0],
 		pdu.DeliverOptions{Class: -1, Timestamp: time.Date(2026, 11, 26, 13, 30, 0, 0, time.UTC)})

@@ -10,6 +10,7 @@ import (
 // packages import nothing of ours, store only the SQLite driver, modem not
 // store, and so on.
 func TestImportGraph(t *testing.T) {
+	t.Parallel() // only reads the module with go list
 	const mod = "github.com/texting-centre/texting/"
 	tests := []struct {
 		pkg     string
@@ -59,6 +60,7 @@ func TestImportGraph(t *testing.T) {
 // reaches the serial stack, the gateway client or the sending machinery;
 // they are reached through the backend interface the CLI hands the TUI.
 func TestTUIImportsNoSendingStack(t *testing.T) {
+	t.Parallel() // only reads the module with go list
 	const mod = "github.com/texting-centre/texting/"
 	forbidden := []string{"modem", "gateway", "outbox", "campaign"}
 	// TODO(desk, issue 14): tui/tuitest's fake backend still drives the

@@ -99,6 +99,7 @@ func jsonSource(t *testing.T, doc string) *httptest.Server {
 // texts a control number, so that a sender that sends nothing at all cannot
 // pass.
 func TestInvariantOptOutAcrossAllSenders(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "t.db")
 	const (
@@ -287,6 +288,7 @@ func TestInvariantOptOutAcrossAllSenders(t *testing.T) {
 // one-line error, puts nothing on the air, posts nothing back and changes no
 // table but the record of the failed run.
 func TestInvariantBadInputChangesNothing(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "t.db")
 	dongle := newEmulator(t, "234109876500001")
@@ -390,6 +392,7 @@ func lockLine(s string) string {
 // callback and each text read from a SIM stored once, each recipient texted
 // once, no refused callback stored, no auto-reply sent twice.
 func TestInvariantEverythingAtOnce(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if testing.Short() {
 		t.Skip("runs the built binary in several processes")
 	}

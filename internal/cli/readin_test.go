@@ -131,6 +131,7 @@ func TestReadInCommandJSON(t *testing.T) {
 // first delete from the SIM (texts committed, not all deleted), and runs it
 // again: every text is in the database exactly once.
 func TestReadInKilled(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

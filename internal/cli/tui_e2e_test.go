@@ -59,6 +59,7 @@ func (x *tmux) waitFor(what string, cond func(screen string) bool) string {
 }
 
 func TestTUIEndToEndCategoriseInTmux(t *testing.T) {
+	t.Parallel() // its own database, ports and processes
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
