@@ -17,15 +17,18 @@ import (
 
 // Reasons a recipient is skipped, as counted in plans and summaries.
 const (
-	SkipOptedOut   = "opted_out"
-	SkipDuplicate  = "duplicate"
-	SkipInvalid    = "invalid"
+	SkipOptedOut  = "opted_out"
+	SkipDuplicate = "duplicate"
+	SkipInvalid   = "invalid"
+	// SkipNotMobile: a valid number that is not a mobile (a landline,
+	// freephone, premium-rate, shared-cost … number; see phone.KindOf).
+	SkipNotMobile  = "not_a_mobile"
 	SkipNoCapacity = "no_capacity"
 )
 
 // SkipReasons lists the reasons in the order summaries show them.
 func SkipReasons() []string {
-	return []string{SkipOptedOut, SkipDuplicate, SkipInvalid, SkipNoCapacity}
+	return []string{SkipOptedOut, SkipDuplicate, SkipInvalid, SkipNotMobile, SkipNoCapacity}
 }
 
 // PlannedText is one text the plan will queue.
@@ -275,6 +278,7 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
+	notMobile := notMobiles(candidates)
 	templates, err := p.DB.Templates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
@@ -320,6 +324,10 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 			g.Skipped[SkipDuplicate]++
 			continue
 		}
+		if notMobile[r.number] {
+			g.Skipped[SkipNotMobile]++
+			continue
+		}
 		t := rd.render(r.group, g.Template.Body, r.name)
 		parts := t.parts
 		s := cap.Pick(parts, last[r.number])
@@ -337,6 +345,31 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 		plan.SIMs = append(plan.SIMs, simPlan(s))
 	}
 	return plan, nil
+}
+
+// notMobiles returns the numbers that are not mobiles (phone.KindOf), on
+// every CPU: only the candidates are asked (numbers neither opted out nor
+// texted within the window), since the type check costs regular expressions.
+func notMobiles(numbers []string) map[string]bool {
+	kinds := make([]phone.Kind, len(numbers))
+	workers := min(runtime.GOMAXPROCS(0), len(numbers)/1000+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(numbers)/workers, (w+1)*len(numbers)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				kinds[i] = phone.KindOf(numbers[i])
+			}
+		})
+	}
+	wg.Wait()
+	out := map[string]bool{}
+	for i, k := range kinds {
+		if !k.Textable() {
+			out[numbers[i]] = true
+		}
+	}
+	return out
 }
 
 // simPlan is the plan's view of a SIM's room.

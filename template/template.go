@@ -94,7 +94,7 @@ func RenderGreeting(body, greeting string) string {
 // written all in capitals or all in lower case is title-cased, part by part
 // after "-" and "'": "O'BRIEN" → "O'Brien", "mcdonald" → "Mcdonald".
 func FirstName(name string) string {
-	f := strings.Fields(name)
+	f := strings.Fields(CleanName(name))
 	if len(f) == 0 {
 		return ""
 	}
@@ -111,6 +111,65 @@ func FirstName(name string) string {
 		start = c == '-' || c == '\'' || c == '’'
 	}
 	return string(r)
+}
+
+// CleanName drops from a name what the data source should never have put
+// in it: terminal escape sequences whole (ESC [ … final byte, ESC ] … BEL or
+// ESC \, their 8-bit forms U+009B and U+009D, and any other ESC and the
+// character after it), then every other control character (a NUL would
+// cut the stored copy short) and the bidi embedding, override and isolate
+// controls. What is left may be empty: the text then has no name.
+func CleanName(name string) string {
+	clean := true
+	for _, r := range name {
+		if dropFromName(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return name
+	}
+	rs := []rune(name)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == 0x1b && i+1 < len(rs) && rs[i+1] == '[', r == 0x9b: // CSI … final byte
+			if r == 0x1b {
+				i++
+			}
+			for i+1 < len(rs) && !(rs[i+1] >= 0x40 && rs[i+1] <= 0x7e) {
+				i++
+			}
+			i++ // the final byte
+		case r == 0x1b && i+1 < len(rs) && strings.ContainsRune("]PX^_", rs[i+1]), r == 0x9d: // OSC and other strings
+			if r == 0x1b {
+				i++
+			}
+			for i+1 < len(rs) && rs[i+1] != 0x07 && rs[i+1] != 0x9c && !(rs[i+1] == 0x1b && i+2 < len(rs) && rs[i+2] == '\\') {
+				i++
+			}
+			switch {
+			case i+1 < len(rs) && rs[i+1] == 0x1b:
+				i += 2 // ESC \
+			case i+1 < len(rs):
+				i++ // BEL or ST
+			}
+		case r == 0x1b:
+			i++ // ESC and the character after it
+		case dropFromName(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// dropFromName reports whether r has no place in a name: a control
+// character or a bidi embedding, override or isolate.
+func dropFromName(r rune) bool {
+	return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // Parts returns the SMS parts a text takes, as the modem will cut it (and as

@@ -49,7 +49,8 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaig
 		Short: "Pull the data source, plan, and text every group with its template",
 		Long: "Pull the campaign data source (api.url with api.key, sent as the query parameter\n" +
 			"`key`), validate the whole document, plan who gets which text from which SIM\n" +
-			"(opt-outs, numbers texted within dedupe.days and invalid numbers are skipped;\n" +
+			"(opt-outs, numbers texted within dedupe.days, invalid numbers and numbers that\n" +
+			"are not mobiles — landline, freephone, premium-rate, shared-cost — are skipped;\n" +
 			"SIMs least used over 12 days first, never over a daily limit), print the plan,\n" +
 			"then queue and send group by group, POST the numbers sent back to the source\n" +
 			"(form field `numbers`), text the managers a summary and record the run.\n" +
@@ -169,14 +170,14 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary, quiet config.QuietHo
 		}
 		rows = append(rows, []string{g.Group, strconv.Itoa(g.Recipients), status, strconv.Itoa(g.Skipped[campaign.SkipOptedOut]),
 			strconv.Itoa(g.Skipped[campaign.SkipDuplicate]), strconv.Itoa(g.Skipped[campaign.SkipInvalid]),
-			strconv.Itoa(g.Skipped[campaign.SkipNoCapacity]), note})
+			strconv.Itoa(g.Skipped[campaign.SkipNotMobile]), strconv.Itoa(g.Skipped[campaign.SkipNoCapacity]), note})
 	}
 	sentHead := "SENT"
 	if s.DryRun {
 		sentHead = "TO SEND"
 	}
 	if len(rows) > 0 {
-		printTable(w, []string{"GROUP", "RECIPIENTS", sentHead, "OPTED OUT", "DUPLICATE", "INVALID", "NO ROOM TODAY", "NOTE"}, rows)
+		printTable(w, []string{"GROUP", "RECIPIENTS", sentHead, "OPTED OUT", "DUPLICATE", "INVALID", "NOT A MOBILE", "NO ROOM TODAY", "NOTE"}, rows)
 	}
 	if len(s.SIMs) > 0 && len(s.Groups) > 0 {
 		rows = rows[:0]
