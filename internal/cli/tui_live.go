@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
+	"github.com/texting-centre/texting/desk/tuibackend"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui"
 )
@@ -16,8 +18,10 @@ import (
 // returned function releases the watch.
 func newDesk(ctx context.Context, f *Factory, db *store.DB, cfg config.Config, r *lipgloss.Renderer,
 	operator string) (*tui.Model, func() error, error) {
-	be := newTUIBackend(db, cfg, f.Logger, f.TraceModem)
-	be.operator = operator
+	d := desk.New(db, cfg, f.Logger)
+	d.Trace = f.TraceModem
+	be := tuibackend.New(d)
+	be.Operator = operator
 	c := newTUICommon(ctx, db, be, cfg, r, f.Getenv)
 	c.Operator = operator
 	w, err := db.Watch(ctx)

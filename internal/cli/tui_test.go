@@ -13,11 +13,13 @@ import (
 
 	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
+	"github.com/texting-centre/texting/desk/tuibackend"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/store/storetest"
 )
 
-func tuiTestBackend(t *testing.T, ports ...string) (*tuiBackend, *store.DB) {
+func tuiTestBackend(t *testing.T, ports ...string) (*tuibackend.Backend, *store.DB) {
 	t.Helper()
 	db := storetest.Open(t)
 	cfg, err := config.Load(context.Background(), db, func(string) string { return "" })
@@ -25,7 +27,7 @@ func tuiTestBackend(t *testing.T, ports ...string) (*tuiBackend, *store.DB) {
 		t.Fatal(err)
 	}
 	cfg.ModemPorts = ports
-	return newTUIBackend(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), false), db
+	return tuibackend.New(desk.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))), db
 }
 
 func insertInbound(t *testing.T, db *store.DB, number, text string) int64 {
@@ -157,7 +159,7 @@ func TestTUIBackendDongle(t *testing.T) {
 		t.Fatalf("inbound = %+v, %v", in, err)
 	}
 
-	sent, err := b.Send(ctx, []string{"+447700900456"}, "Test text", "")
+	sent, err := b.Send(ctx, []string{"+447700900456"}, "Test text", "", false)
 	if err != nil {
 		t.Fatalf("send: %v (%s)", err, sent)
 	}
@@ -180,7 +182,7 @@ func TestTUIColours(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := lipgloss.NewRenderer(io.Discard)
 			r.SetColorProfile(termenv.TrueColor)
-			c := newTUICommon(context.Background(), db, b, b.cfg, r, func(k string) string {
+			c := newTUICommon(context.Background(), db, b, b.Config, r, func(k string) string {
 				if k == "NO_COLOR" {
 					return tt.noColor
 				}

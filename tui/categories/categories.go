@@ -46,20 +46,22 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			f.Area("Auto-reply (once per number per window; empty for none)", cat.AutoReply, 3, true)
 			return f
 		},
-		Save: func(ctx context.Context, db *store.DB, cat store.Category, isNew bool, f *common.Form) error {
-			cat.Name = strings.TrimSpace(f.Fields[0].Value())
-			cat.OptOut = f.Fields[1].On()
-			cat.Followup = f.Fields[2].Value()
-			cat.AutoReply = strings.TrimSpace(f.Fields[3].Value())
-			if isNew {
-				_, err := db.AddCategory(ctx, cat)
-				return err
+		Save: func(ctx context.Context, cat store.Category, isNew bool, f *common.Form) error {
+			u := store.CategoryUpdate{
+				Name:      crud.Changed(strings.TrimSpace(f.Fields[0].Value()), cat.Name),
+				OptOut:    crud.Changed(f.Fields[1].On(), cat.OptOut),
+				Followup:  crud.Changed(f.Fields[2].Value(), cat.Followup),
+				AutoReply: crud.Changed(strings.TrimSpace(f.Fields[3].Value()), cat.AutoReply),
 			}
-			return db.UpdateCategory(ctx, cat)
+			var err error
+			if isNew {
+				_, err = c.Backend.AddCategory(ctx, u)
+			} else {
+				_, err = c.Backend.UpdateCategory(ctx, cat.ID, u)
+			}
+			return err
 		},
-		Delete: func(ctx context.Context, db *store.DB, cat store.Category) error {
-			return db.DeleteCategory(ctx, cat.ID)
-		},
+		Delete: func(ctx context.Context, cat store.Category) (string, error) { return c.Backend.RemoveCategory(ctx, cat.ID) },
 		Detail: func(c *common.Common, cat store.Category) string {
 			if cat.Role != "" {
 				return c.Styles.Subtle.Render("The automatic rules use this category (" + cat.Role + "): it can be renamed, not deleted.")

@@ -31,8 +31,33 @@ type Backend interface {
 	// Modems lists every dongle found, with its live state.
 	Modems(ctx context.Context) ([]ModemStatus, error)
 	// Send queues text for each number in the outbox and dispatches it, from
-	// the SIM named by simRef ("" lets the program choose).
-	Send(ctx context.Context, numbers []string, text, simRef string) (string, error)
+	// the SIM named by simRef ("" lets the program choose). A number on the
+	// opt-out list is refused unless force (the operator said y), which is
+	// recorded.
+	Send(ctx context.Context, numbers []string, text, simRef string, force bool) (string, error)
+	// OptOutsOf returns the opt-outs of those numbers that are on the list,
+	// so the Send screen can ask first.
+	OptOutsOf(ctx context.Context, numbers []string) ([]store.OptOut, error)
+	// AddOptOut and RemoveOptOut change the opt-out list by hand, with a
+	// note; they say what they did.
+	AddOptOut(ctx context.Context, number, note string) (string, error)
+	RemoveOptOut(ctx context.Context, number, note string) (string, error)
+
+	// The administration screens' saves and removals: the same calls, rules
+	// and errors as `texting sim|network|category|template`. A nil field of
+	// an update is left as it is; a removal says what it did.
+	AddSIM(ctx context.Context, u store.SIMUpdate) (store.SIM, error)
+	UpdateSIM(ctx context.Context, id int64, u store.SIMUpdate) (store.SIM, error)
+	RemoveSIM(ctx context.Context, id int64) (string, error)
+	AddNetwork(ctx context.Context, u store.NetworkUpdate) (store.Network, error)
+	UpdateNetwork(ctx context.Context, id int64, u store.NetworkUpdate) (store.Network, error)
+	RemoveNetwork(ctx context.Context, id int64) (string, error)
+	AddCategory(ctx context.Context, u store.CategoryUpdate) (store.Category, error)
+	UpdateCategory(ctx context.Context, id int64, u store.CategoryUpdate) (store.Category, error)
+	RemoveCategory(ctx context.Context, id int64) (string, error)
+	AddTemplate(ctx context.Context, u store.TemplateUpdate) (store.Template, error)
+	UpdateTemplate(ctx context.Context, id int64, u store.TemplateUpdate) (store.Template, error)
+	RemoveTemplate(ctx context.Context, id int64) (string, error)
 	// Resend puts a failed or unknown-outcome text back in the queue.
 	Resend(ctx context.Context, id int64) error
 	// MarkFailed gives up on a queued or unknown-outcome text.
@@ -49,6 +74,10 @@ type Tagged struct {
 	Category string
 	IDs      []int64 // every text that was put in the category
 	Undo     any     // the domain package's own undo record, if it has one
+	// KeptOptOuts are the opt-outs of the tagged texts' numbers that stay
+	// although the category is not an opt-out one (a STOP re-tagged as
+	// Misc); the screen asks whether to take them off.
+	KeptOptOuts []store.OptOut
 }
 
 // Suggestion is the learned model's guess for a text.

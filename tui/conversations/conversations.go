@@ -203,7 +203,7 @@ func (m *Model) send() tea.Cmd {
 	}
 	be, ctx := m.c.Backend, m.c.Context()
 	return func() tea.Msg {
-		s, err := be.Send(ctx, []string{cv.Number}, text, sim)
+		s, err := be.Send(ctx, []string{cv.Number}, text, sim, false)
 		return sentMsg{s, err}
 	}
 }

@@ -36,9 +36,12 @@ type Spec[T any] struct {
 	Name func(T) string
 	// Form builds the form for a row; the zero T is a new row.
 	Form func(c *common.Common, row T, isNew bool) *common.Form
-	// Save validates the form and adds (isNew) or updates the row.
-	Save   func(ctx context.Context, db *store.DB, row T, isNew bool, f *common.Form) error
-	Delete func(ctx context.Context, db *store.DB, row T) error
+	// Save reads the form and adds (isNew) or updates the row through the
+	// backend, which validates it.
+	Save func(ctx context.Context, row T, isNew bool, f *common.Form) error
+	// Delete removes the row through the backend and says what it did
+	// ("removed SIM O2 3"); a row that texts refer to is refused.
+	Delete func(ctx context.Context, row T) (string, error)
 	// Detail describes the selected row under the table; nil for none.
 	Detail func(c *common.Common, row T) string
 }
@@ -177,9 +180,11 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 	case confirming:
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
-			row, db, ctx, del := m.row, m.c.DB, m.c.Context(), m.spec.Delete
-			what := fmt.Sprintf("deleted %s %s", m.spec.Noun, m.spec.Name(row))
-			return func() tea.Msg { return doneMsg{what, del(ctx, db, row)} }
+			row, ctx, del := m.row, m.c.Context(), m.spec.Delete
+			return func() tea.Msg {
+				what, err := del(ctx, row)
+				return doneMsg{what, err}
+			}
 		case key.Matches(msg, k.Actions.Cancel):
 			m.mode = listing
 		}
@@ -217,9 +222,9 @@ func (m *Model[T]) edit(row T, isNew bool) tea.Cmd {
 }
 
 func (m *Model[T]) save() tea.Cmd {
-	row, isNew, f, db, ctx, save := m.row, m.isNew, m.form, m.c.DB, m.c.Context(), m.spec.Save
+	row, isNew, f, ctx, save := m.row, m.isNew, m.form, m.c.Context(), m.spec.Save
 	what := "saved " + m.spec.Noun
-	return func() tea.Msg { return doneMsg{what, save(ctx, db, row, isNew, f)} }
+	return func() tea.Msg { return doneMsg{what, save(ctx, row, isNew, f)} }
 }
 
 // ShortHelp implements help.KeyMap.
@@ -301,4 +306,14 @@ func (m *Model[T]) widths() []int {
 		ws[flex] = max(8, m.width-used-1)
 	}
 	return ws
+}
+
+// Changed returns &v when v differs from was, else nil: a form field left
+// as it was leaves the row's value alone in a partial update (the backend's
+// nil = unchanged), so a form and a command's flags map onto the same call.
+func Changed[V comparable](v, was V) *V {
+	if v == was {
+		return nil
+	}
+	return &v
 }

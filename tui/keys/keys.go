@@ -55,6 +55,7 @@ type Actions struct {
 	Send              key.Binding // the send screen's ctrl+s
 	Write             key.Binding // back into the send screen's form
 	Leave             key.Binding // out of a form, so the global keys work
+	OptOuts           key.Binding // the opt-out list, from the send screen
 }
 
 // KeyMap is every binding of the program.
@@ -113,6 +114,7 @@ func Default() *KeyMap {
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 			Write:     key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "write")),
 			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave form")),
+			OptOuts:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "opt-out list")),
 		},
 	}
 	digits := "1234567890"

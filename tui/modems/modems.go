@@ -224,7 +224,7 @@ func (m *Model) testText() tea.Cmd {
 	m.reading = true
 	be, ctx := m.c.Backend, m.c.Context()
 	return tea.Batch(func() tea.Msg {
-		s, err := be.Send(ctx, []string{number}, text, sim)
+		s, err := be.Send(ctx, []string{number}, text, sim, false)
 		return testMsg{s, err}
 	}, m.spin.Tick)
 }

@@ -36,16 +36,20 @@ func New(c *common.Common) *crud.Model[store.Network] {
 			f.Area("Notes (customer service number, top-up details …)", n.Notes, 3, false)
 			return f
 		},
-		Save: func(ctx context.Context, db *store.DB, n store.Network, isNew bool, f *common.Form) error {
-			n.Name = strings.TrimSpace(f.Fields[0].Value())
-			n.Gateway = f.Fields[1].On()
-			n.Notes = strings.TrimSpace(f.Fields[2].Value())
-			if isNew {
-				_, err := db.AddNetwork(ctx, n)
-				return err
+		Save: func(ctx context.Context, n store.Network, isNew bool, f *common.Form) error {
+			u := store.NetworkUpdate{
+				Name:    crud.Changed(strings.TrimSpace(f.Fields[0].Value()), n.Name),
+				Gateway: crud.Changed(f.Fields[1].On(), n.Gateway),
+				Notes:   crud.Changed(strings.TrimSpace(f.Fields[2].Value()), n.Notes),
 			}
-			return db.UpdateNetwork(ctx, n)
+			var err error
+			if isNew {
+				_, err = c.Backend.AddNetwork(ctx, u)
+			} else {
+				_, err = c.Backend.UpdateNetwork(ctx, n.ID, u)
+			}
+			return err
 		},
-		Delete: func(ctx context.Context, db *store.DB, n store.Network) error { return db.DeleteNetwork(ctx, n.ID) },
+		Delete: func(ctx context.Context, n store.Network) (string, error) { return c.Backend.RemoveNetwork(ctx, n.ID) },
 	})
 }

@@ -11,7 +11,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/texting-centre/texting/phone"
+	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
+	"github.com/texting-centre/texting/tui/optouts"
 )
 
 // Title is the screen's name.
@@ -22,12 +24,32 @@ type sentMsg struct {
 	err     error
 }
 
+// optOutsMsg answers the check made before sending: the numbers on the
+// opt-out list.
+type optOutsMsg struct {
+	req     request
+	optOuts []store.OptOut
+	err     error
+}
+
+// request is one send the operator asked for.
+type request struct {
+	numbers   []string
+	text, sim string
+}
+
 // Model is the send screen.
 type Model struct {
 	c       *common.Common
 	form    *common.Form
 	sending bool
 	blurred bool // esc left the form: the global keys work until e or enter
+	// asking holds a send to numbers on the opt-out list until the
+	// operator says y (send anyway, recorded) or n.
+	asking  *optOutsMsg
+	// optOuts is the opt-out list (ctrl+o), shown instead of the form
+	// while it is open; nil when closed.
+	optOuts common.Screen
 	result  string
 	failed  bool
 	width   int
@@ -57,6 +79,9 @@ func (m *Model) Title() string { return Title }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.form.SetWidth(w)
+	if m.optOuts != nil {
+		m.optOuts.SetSize(w, h)
+	}
 }
 
 // Init focuses the first field.
@@ -66,10 +91,16 @@ func (m *Model) Init() tea.Cmd {
 	return m.form.Init()
 }
 
-// Captures implements common.Screen: while the form has focus it takes every
-// key (alt+digit still switches screens); esc leaves the form so that tab,
-// digits and q are the global keys again.
-func (m *Model) Captures(msg tea.KeyMsg) bool { return !m.blurred && msg.String() != "ctrl+c" }
+// Captures implements common.Screen: while the form has focus, or the
+// opt-out question waits, it takes every key (alt+digit still switches
+// screens); esc leaves the form so that tab, digits and q are the global
+// keys again.
+func (m *Model) Captures(msg tea.KeyMsg) bool {
+	if m.optOuts != nil {
+		return m.optOuts.Captures(msg) || key.Matches(msg, m.c.Keys.Actions.OptOuts, m.c.Keys.Actions.Leave)
+	}
+	return (m.asking != nil || !m.blurred) && msg.String() != "ctrl+c"
+}
 
 // Numbers checks what was typed in To: the E.164 numbers, and a problem for
 // each entry that is not a number.
@@ -91,7 +122,40 @@ func Numbers(s, region string) (numbers []string, problems []string) {
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.c.Keys.Actions.OptOuts) && m.asking == nil {
+		if m.optOuts != nil {
+			m.optOuts = nil
+			return m, nil
+		}
+		m.optOuts = optouts.New(m.c)
+		m.optOuts.SetSize(m.width, m.height)
+		return m, m.optOuts.Init()
+	}
+	if m.optOuts != nil {
+		// The list is open: it takes the keys (esc closes it when it is not
+		// in its own form or question) and its own messages.
+		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.c.Keys.Actions.Leave) && !m.optOuts.Captures(km) {
+			m.optOuts = nil
+			return m, nil
+		}
+		if _, ok := msg.(tea.KeyMsg); ok || !isSendMsg(msg) {
+			var cmd tea.Cmd
+			m.optOuts, cmd = m.optOuts.Update(msg)
+			return m, cmd
+		}
+	}
 	switch msg := msg.(type) {
+	case optOutsMsg:
+		switch {
+		case msg.err != nil:
+			m.sending = false
+			m.result, m.failed = msg.err.Error(), true
+		case len(msg.optOuts) > 0:
+			m.sending, m.asking = false, &msg
+		default:
+			return m, m.dispatch(msg.req, false)
+		}
+		return m, nil
 	case sentMsg:
 		m.sending = false
 		if msg.err != nil {
@@ -103,6 +167,17 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.form.Init()
 	case tea.KeyMsg:
 		switch {
+		case m.asking != nil:
+			req := m.asking.req
+			switch {
+			case key.Matches(msg, m.c.Keys.Actions.Confirm):
+				m.asking = nil
+				return m, m.dispatch(req, true)
+			case key.Matches(msg, m.c.Keys.Actions.Cancel):
+				m.asking = nil
+				m.result, m.failed = "not sent", true
+			}
+			return m, nil
 		case m.blurred:
 			if key.Matches(msg, m.c.Keys.Actions.Write) {
 				return m, m.Init()
@@ -139,19 +214,61 @@ func (m *Model) send() tea.Cmd {
 		return nil
 	}
 	m.sending = true
-	sim := strings.TrimSpace(m.form.Fields[2].Value())
+	req := request{numbers: numbers, text: text, sim: strings.TrimSpace(m.form.Fields[2].Value())}
+	be, ctx := m.c.Backend, m.c.Context()
+	// A number on the opt-out list is asked about first, with when and
+	// why it opted out; the backend refuses it unless the operator says y.
+	return func() tea.Msg {
+		list, err := be.OptOutsOf(ctx, req.numbers)
+		return optOutsMsg{req: req, optOuts: list, err: err}
+	}
+}
+
+// isSendMsg reports whether msg answers the screen's own send, which goes
+// on while the opt-out list is open.
+func isSendMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case sentMsg, optOutsMsg:
+		return true
+	}
+	return false
+}
+
+// dispatch sends req; force sends to the numbers on the opt-out list too.
+func (m *Model) dispatch(req request, force bool) tea.Cmd {
+	m.sending = true
 	be, ctx := m.c.Backend, m.c.Context()
 	return func() tea.Msg {
-		s, err := be.Send(ctx, numbers, text, sim)
+		s, err := be.Send(ctx, req.numbers, req.text, req.sim, force)
 		return sentMsg{s, err}
 	}
+}
+
+// describe says when and why a number opted out: `since 2 Nov 2026 14:03
+// ("STOP")`.
+func (m *Model) describe(o store.OptOut) string {
+	s := "since " + o.At.In(m.c.Loc).Format("2 Jan 2006 15:04")
+	switch {
+	case o.Text != "":
+		s += fmt.Sprintf(" (%q)", common.OneLine(o.Text))
+	case o.Note != "":
+		s += " (added by hand: " + common.OneLine(o.Note) + ")"
+	default:
+		s += " (added by hand)"
+	}
+	return s
 }
 
 // ShortHelp implements help.KeyMap: the form's keys while it is being
 // edited, the way back into it once esc left it.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	if m.blurred {
+	switch {
+	case m.optOuts != nil:
+		return append(m.optOuts.ShortHelp(), k.Actions.OptOuts)
+	case m.asking != nil:
+		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
+	case m.blurred:
 		return []key.Binding{k.Actions.Write}
 	}
 	return []key.Binding{k.Actions.Send, k.Actions.NextField, k.Actions.Leave, k.Actions.GSMTwins}
@@ -161,14 +278,21 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	jump := key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1-0", "other screens (digits are typed here)"))
-	if m.blurred {
-		return [][]key.Binding{{k.Actions.Write}}
+	switch {
+	case m.optOuts != nil:
+		return append(m.optOuts.FullHelp(), []key.Binding{k.Actions.OptOuts})
+	case m.blurred:
+		return [][]key.Binding{{k.Actions.Write, k.Actions.OptOuts}}
 	}
-	return [][]key.Binding{{k.Actions.Send, k.Actions.NextField, k.Actions.PrevField, k.Actions.Leave, k.Actions.GSMTwins, jump}}
+	return [][]key.Binding{{k.Actions.Send, k.Actions.NextField, k.Actions.PrevField, k.Actions.Leave, k.Actions.GSMTwins, jump},
+		{k.Actions.OptOuts}}
 }
 
 // View implements common.Screen.
 func (m *Model) View() string {
+	if m.optOuts != nil {
+		return m.optOuts.View()
+	}
 	st := m.c.Styles
 	var b strings.Builder
 	hint := "  it goes through the outbox; ctrl+s sends · esc leaves the form"
@@ -185,6 +309,11 @@ func (m *Model) View() string {
 		b.WriteString(st.Bad.Render("✗ "+common.OneLine(p)) + "\n")
 	}
 	switch {
+	case m.asking != nil:
+		for _, o := range m.asking.optOuts {
+			b.WriteString(st.Warn.Render("⚠ "+o.Number+" is on the opt-out list "+m.describe(o)) + "\n")
+		}
+		b.WriteString(st.Warn.Render("Send anyway? It is recorded. y/n"))
 	case m.sending:
 		b.WriteString(st.Subtle.Render("sending…"))
 	case m.result != "" && m.failed:

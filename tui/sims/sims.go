@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/texting-centre/texting/config"
-	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/crud"
@@ -69,38 +68,43 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			f.Text("Notes", s.Notes)
 			return f
 		},
-		Save: func(ctx context.Context, db *store.DB, s store.SIM, isNew bool, f *common.Form) error {
+		Save: func(ctx context.Context, s store.SIM, isNew bool, f *common.Form) error {
 			v := func(i int) string { return strings.TrimSpace(f.Fields[i].Value()) }
-			n, err := db.NetworkByName(ctx, v(0))
-			if err != nil {
-				return err
-			}
-			s.NetworkID = n.ID
-			s.Ref = 0
+			ref, limit := 0, 0
+			var err error
 			if v(1) != "" {
-				if s.Ref, err = strconv.Atoi(v(1)); err != nil || s.Ref < 0 {
+				if ref, err = strconv.Atoi(v(1)); err != nil {
 					return fmt.Errorf("reference must be a number, not %q", v(1))
 				}
 			}
-			s.Phone = ""
-			if v(2) != "" {
-				if s.Phone, err = phone.Normalize(v(2), c.Region); err != nil {
-					return err
-				}
-			}
-			s.IMSI = v(3)
-			if s.DailyLimit, err = strconv.Atoi(v(4)); err != nil || s.DailyLimit < 0 {
+			if limit, err = strconv.Atoi(v(4)); err != nil {
 				return fmt.Errorf("daily limit must be a whole number, not %q", v(4))
 			}
-			s.Active = f.Fields[5].On()
-			s.GatewayURL, s.GatewayUser, s.GatewayPassword, s.SenderID, s.Notes = v(6), v(7), f.Fields[8].Value(), v(9), v(10)
-			if isNew {
-				_, err = db.AddSIM(ctx, s)
-				return err
+			// Only what the operator changed goes in the update: the same
+			// partial update `texting sim set` makes from the flags given.
+			u := store.SIMUpdate{
+				Network:  crud.Changed(v(0), s.Network),
+				Ref:      crud.Changed(ref, s.Ref),
+				Phone:    crud.Changed(v(2), s.Phone),
+				IMSI:     crud.Changed(v(3), s.IMSI),
+				Limit:    crud.Changed(limit, s.DailyLimit),
+				Active:   crud.Changed(f.Fields[5].On(), s.Active),
+				URL:      crud.Changed(v(6), s.GatewayURL),
+				User:     crud.Changed(v(7), s.GatewayUser),
+				Password: crud.Changed(f.Fields[8].Value(), s.GatewayPassword),
+				Sender:   crud.Changed(v(9), s.SenderID),
+				Notes:    crud.Changed(v(10), s.Notes),
 			}
-			return db.UpdateSIM(ctx, s)
+			if isNew {
+				on := f.Fields[5].On()
+				u.Limit, u.Active = &limit, &on
+				_, err = c.Backend.AddSIM(ctx, u)
+			} else {
+				_, err = c.Backend.UpdateSIM(ctx, s.ID, u)
+			}
+			return err
 		},
-		Delete: func(ctx context.Context, db *store.DB, s store.SIM) error { return db.DeleteSIM(ctx, s.ID) },
+		Delete: func(ctx context.Context, s store.SIM) (string, error) { return c.Backend.RemoveSIM(ctx, s.ID) },
 		Detail: func(c *common.Common, s store.SIM) string {
 			st := c.Styles
 			var parts []string

@@ -16,6 +16,7 @@ import (
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/template"
 	"github.com/texting-centre/texting/tui/common"
+	"github.com/texting-centre/texting/tui/crud"
 )
 
 // Title is the screen's name.
@@ -152,8 +153,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if m.confirm {
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
-			t, db, ctx := m.editing, m.c.DB, m.c.Context()
-			return func() tea.Msg { return doneMsg{"deleted template " + t.Name, db.DeleteTemplate(ctx, t.ID)} }
+			t, be, ctx := m.editing, m.c.Backend, m.c.Context()
+			return func() tea.Msg {
+				what, err := be.RemoveTemplate(ctx, t.ID)
+				return doneMsg{what, err}
+			}
 		case key.Matches(msg, k.Actions.Cancel):
 			m.confirm = false
 		}
@@ -218,24 +222,28 @@ func (m *Model) problems() []string {
 }
 
 func (m *Model) save() tea.Cmd {
-	if p := m.problems(); len(p) > 0 {
-		m.errMsg = strings.Join(p, "; ")
-		return nil
-	}
 	t := m.editing
-	t.Name = strings.TrimSpace(m.form.Fields[0].Value())
-	t.Body = strings.TrimSpace(m.form.Fields[1].Value())
-	t.Followup = strings.TrimSpace(m.form.Fields[2].Value())
-	t.AltFollowup = strings.TrimSpace(m.form.Fields[3].Value())
-	isNew, db, ctx := m.isNew, m.c.DB, m.c.Context()
+	v := func(i int) string { return strings.TrimSpace(m.form.Fields[i].Value()) }
+	// The backend checks the placeholders (the same check `texting template`
+	// makes); problems() only shows them while typing.
+	u := store.TemplateUpdate{
+		Name:        crud.Changed(v(0), t.Name),
+		Body:        crud.Changed(v(1), t.Body),
+		Followup:    crud.Changed(v(2), t.Followup),
+		AltFollowup: crud.Changed(v(3), t.AltFollowup),
+	}
+	isNew, be, ctx, name, body := m.isNew, m.c.Backend, m.c.Context(), v(0), v(1)
+	if isNew {
+		u.Body = &body // required on a new template, even empty (the backend says so)
+	}
 	return func() tea.Msg {
 		var err error
 		if isNew {
-			_, err = db.AddTemplate(ctx, t)
+			_, err = be.AddTemplate(ctx, u)
 		} else {
-			err = db.UpdateTemplate(ctx, t)
+			_, err = be.UpdateTemplate(ctx, t.ID, u)
 		}
-		return doneMsg{"saved template " + t.Name, err}
+		return doneMsg{"saved template " + name, err}
 	}
 }
 

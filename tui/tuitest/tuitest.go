@@ -21,6 +21,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/store/storetest"
@@ -91,6 +93,8 @@ type Backend struct {
 	Names      []string
 	Fail       error  // when set, every action fails with it
 	Operator   string // who tags
+
+	d *desk.Desk // made on first use
 }
 
 func (b *Backend) record(method string, args ...any) error {
@@ -153,9 +157,107 @@ func (b *Backend) Modems(ctx context.Context) ([]common.ModemStatus, error) {
 	return b.ModemList, b.Fail
 }
 
-// Send records the texts.
-func (b *Backend) Send(ctx context.Context, numbers []string, text, simRef string) (string, error) {
+// Send records the texts (and whether the operator forced them to opted-out
+// numbers).
+func (b *Backend) Send(ctx context.Context, numbers []string, text, simRef string, force bool) (string, error) {
+	if force {
+		return b.Result, b.record("Send", strings.Join(numbers, ","), text, simRef, "force")
+	}
 	return b.Result, b.record("Send", strings.Join(numbers, ","), text, simRef)
+}
+
+// desk is the real application layer over the test database: the
+// administration screens and the opt-out list get the rules the real
+// backend applies (Fail does not apply to them).
+func (b *Backend) desk() *desk.Desk {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.d == nil {
+		b.d = desk.New(b.DB, config.Config{Region: "GB", Run: true}, nil)
+		b.d.Loc = time.UTC
+	}
+	return b.d
+}
+
+// OptOutsOf reads the opt-out list.
+func (b *Backend) OptOutsOf(ctx context.Context, numbers []string) ([]store.OptOut, error) {
+	return b.desk().OptOutsOf(ctx, numbers)
+}
+
+// AddOptOut records the call and adds the number.
+func (b *Backend) AddOptOut(ctx context.Context, number, note string) (string, error) {
+	if err := b.record("AddOptOut", number, note); err != nil {
+		return "", err
+	}
+	return b.desk().AddOptOut(ctx, number, note)
+}
+
+// RemoveOptOut records the call and removes the number.
+func (b *Backend) RemoveOptOut(ctx context.Context, number, note string) (string, error) {
+	if err := b.record("RemoveOptOut", number, note); err != nil {
+		return "", err
+	}
+	return b.desk().RemoveOptOut(ctx, number, note)
+}
+
+// AddSIM saves through the desk.
+func (b *Backend) AddSIM(ctx context.Context, u store.SIMUpdate) (store.SIM, error) {
+	return b.desk().AddSIM(ctx, u)
+}
+
+// UpdateSIM saves through the desk.
+func (b *Backend) UpdateSIM(ctx context.Context, id int64, u store.SIMUpdate) (store.SIM, error) {
+	return b.desk().UpdateSIM(ctx, id, u)
+}
+
+// RemoveSIM removes through the desk.
+func (b *Backend) RemoveSIM(ctx context.Context, id int64) (string, error) {
+	return b.desk().RemoveSIM(ctx, id)
+}
+
+// AddNetwork saves through the desk.
+func (b *Backend) AddNetwork(ctx context.Context, u store.NetworkUpdate) (store.Network, error) {
+	return b.desk().AddNetwork(ctx, u)
+}
+
+// UpdateNetwork saves through the desk.
+func (b *Backend) UpdateNetwork(ctx context.Context, id int64, u store.NetworkUpdate) (store.Network, error) {
+	return b.desk().UpdateNetwork(ctx, id, u)
+}
+
+// RemoveNetwork removes through the desk.
+func (b *Backend) RemoveNetwork(ctx context.Context, id int64) (string, error) {
+	return b.desk().RemoveNetwork(ctx, id)
+}
+
+// AddCategory saves through the desk.
+func (b *Backend) AddCategory(ctx context.Context, u store.CategoryUpdate) (store.Category, error) {
+	return b.desk().AddCategory(ctx, u)
+}
+
+// UpdateCategory saves through the desk.
+func (b *Backend) UpdateCategory(ctx context.Context, id int64, u store.CategoryUpdate) (store.Category, error) {
+	return b.desk().UpdateCategory(ctx, id, u)
+}
+
+// RemoveCategory removes through the desk.
+func (b *Backend) RemoveCategory(ctx context.Context, id int64) (string, error) {
+	return b.desk().RemoveCategory(ctx, id)
+}
+
+// AddTemplate saves through the desk.
+func (b *Backend) AddTemplate(ctx context.Context, u store.TemplateUpdate) (store.Template, error) {
+	return b.desk().AddTemplate(ctx, u)
+}
+
+// UpdateTemplate saves through the desk.
+func (b *Backend) UpdateTemplate(ctx context.Context, id int64, u store.TemplateUpdate) (store.Template, error) {
+	return b.desk().UpdateTemplate(ctx, id, u)
+}
+
+// RemoveTemplate removes through the desk.
+func (b *Backend) RemoveTemplate(ctx context.Context, id int64) (string, error) {
+	return b.desk().RemoveTemplate(ctx, id)
 }
 
 // Resend records the id.

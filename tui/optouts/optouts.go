@@ -1,0 +1,65 @@
+// Package optouts is the Opt-outs screen: every number on the opt-out list,
+// since when and why (the reply that put it there, or the operator's note);
+// a adds a number by hand, d takes one off. Both go through the backend, the
+// same calls as `texting optout add|rm`.
+package optouts
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/tui/common"
+	"github.com/texting-centre/texting/tui/crud"
+)
+
+// Title is the screen's name.
+const Title = "Opt-outs"
+
+// New returns the opt-outs screen.
+func New(c *common.Common) *crud.Model[store.OptOut] {
+	return crud.New(c, crud.Spec[store.OptOut]{
+		Title:   Title,
+		Tab:     "Opt",
+		Noun:    "opt-out",
+		Columns: []crud.Column{crud.Col("Number", 16), crud.Col("Since", 18), crud.Col("Why", 0)},
+		Load:    func(ctx context.Context, db *store.DB) ([]store.OptOut, error) { return db.OptOuts(ctx) },
+		Row: func(o store.OptOut) []string {
+			return []string{common.Clean(o.Number), o.At.In(c.Loc).Format("2 Jan 2006 15:04"), why(o)}
+		},
+		Name: func(o store.OptOut) string { return o.Number },
+		Form: func(c *common.Common, o store.OptOut, isNew bool) *common.Form {
+			f := common.NewForm(c.Styles, c.Keys)
+			f.Text("Number", o.Number).Hint = "as you would type it; it is checked"
+			f.Text("Note", o.Note).Hint = "who asked and how"
+			return f
+		},
+		Save: func(ctx context.Context, o store.OptOut, isNew bool, f *common.Form) error {
+			if !isNew {
+				return errors.New("an opt-out is not edited: d takes it off, a adds one")
+			}
+			_, err := c.Backend.AddOptOut(ctx, strings.TrimSpace(f.Fields[0].Value()), strings.TrimSpace(f.Fields[1].Value()))
+			return err
+		},
+		Delete: func(ctx context.Context, o store.OptOut) (string, error) {
+			return c.Backend.RemoveOptOut(ctx, o.Number, "taken off in the TUI")
+		},
+		Detail: func(c *common.Common, o store.OptOut) string {
+			if o.Text == "" {
+				return ""
+			}
+			return c.Styles.Label.Render("Their text ") + common.OneLine(o.Text)
+		},
+	})
+}
+
+func why(o store.OptOut) string {
+	switch {
+	case o.Text != "":
+		return "reply: " + common.OneLine(o.Text)
+	case o.Note != "":
+		return "by hand: " + common.OneLine(o.Note)
+	}
+	return "by hand"
+}
