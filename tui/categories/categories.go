@@ -61,7 +61,9 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			}
 			return err
 		},
-		Delete: func(ctx context.Context, cat store.Category) (string, error) { return c.Backend.RemoveCategory(ctx, cat.ID) },
+		Delete: func(ctx context.Context, cat store.Category) (string, error) {
+			return c.Backend.RemoveCategory(ctx, cat.ID)
+		},
 		Detail: func(c *common.Common, cat store.Category) string {
 			if cat.Role != "" {
 				return c.Styles.Subtle.Render("The automatic rules use this category (" + cat.Role + "): it can be renamed, not deleted.")

@@ -46,7 +46,7 @@ type Model struct {
 	blurred bool // esc left the form: the global keys work until e or enter
 	// asking holds a send to numbers on the opt-out list until the
 	// operator says y (send anyway, recorded) or n.
-	asking  *optOutsMsg
+	asking *optOutsMsg
 	// optOuts is the opt-out list (ctrl+o), shown instead of the form
 	// while it is open; nil when closed.
 	optOuts common.Screen
