@@ -47,7 +47,8 @@ type OptedOutError struct {
 
 // Error implements error: the number, since when, and why.
 func (e *OptedOutError) Error() string {
-	return fmt.Sprintf("%s is on the opt-out list since %s; --force sends anyway (recorded)", e.OptOut.Number, DescribeOptOut(e.OptOut))
+	return fmt.Sprintf("%s is on the opt-out list since %s; sending anyway must be forced (texting send --force, or y in the TUI), and is recorded",
+		e.OptOut.Number, DescribeOptOut(e.OptOut))
 }
 
 // DescribeOptOut says when and how a number opted out: `2 Nov 2026 ("STOP")`

@@ -1,10 +1,12 @@
 package send_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/send"
 	"github.com/texting-centre/texting/tui/tuitest"
 )
@@ -110,5 +112,75 @@ func TestSendHintsAndHelp(t *testing.T) {
 	tuitest.Type(t, m, nil, "e")
 	if !m.Captures(tuitest.Key("q")) || !strings.Contains(help(), "ctrl+s send") {
 		t.Fatalf("e did not go back into the form: %q", help())
+	}
+}
+
+// TestSendAsksAboutOptOuts: a number on the opt-out list is asked about
+// first, with the date and the text it opted out with; n sends nothing, y
+// sends with force (the backend records it).
+func TestSendAsksAboutOptOuts(t *testing.T) {
+	ctx := context.Background()
+	c, be := tuitest.Setup(t)
+	id, _, err := c.DB.InsertMessage(ctx, store.Message{Direction: store.In, Number: "+447700900701", Text: "STOP texting me",
+		Kind: store.KindInbound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DB.AddOptOut(ctx, "+447700900701", id); err != nil {
+		t.Fatal(err)
+	}
+	m := send.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Text(t, m, "07700 900701")
+	tuitest.Type(t, m, nil, "tab")
+	tuitest.Text(t, m, "Your engineer is on the way")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "+447700900701 is on the opt-out list since 26 Nov 2026 15:04") ||
+		!strings.Contains(v, `"STOP texting me"`) || !strings.Contains(v, "Send anyway? It is recorded. y/n") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	if !m.Captures(tuitest.Key("q")) {
+		t.Fatal("the question must take the keys")
+	}
+	tuitest.Type(t, m, nil, "n")
+	if len(be.CallList()) != 0 || !strings.Contains(tuitest.Plain(m.View()), "not sent") {
+		t.Fatalf("n sent anyway: %v", be.CallList())
+	}
+	tuitest.Type(t, m, nil, "ctrl+s", "y")
+	want := []string{"Send +447700900701 Your engineer is on the way  force"}
+	if got := be.CallList(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("calls = %q, want %q", got, want)
+	}
+}
+
+// TestOptOutList: ctrl+o opens the opt-out list on the Send screen; a adds
+// a number through the backend, d takes it off, esc goes back to the form.
+func TestOptOutList(t *testing.T) {
+	ctx := context.Background()
+	c, _ := tuitest.Setup(t)
+	m := send.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "ctrl+o", "a")
+	tuitest.Text(t, m, "07700 900555")
+	tuitest.Type(t, m, nil, "tab")
+	tuitest.Text(t, m, "asked by phone")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "Opt-outs") || !strings.Contains(v, "+447700900555") || !strings.Contains(v, "by hand: asked by phone") {
+		t.Fatalf("added number not listed:\n%s", v)
+	}
+	if out, _ := c.DB.IsOptedOut(ctx, "+447700900555"); !out {
+		t.Fatal("not on the list")
+	}
+	tuitest.Type(t, m, nil, "d", "y")
+	if out, _ := c.DB.IsOptedOut(ctx, "+447700900555"); out {
+		t.Fatal("d y did not take it off")
+	}
+	tuitest.Type(t, m, nil, "esc")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Send a text") {
+		t.Fatalf("esc did not go back to the form:\n%s", v)
 	}
 }

@@ -55,3 +55,31 @@ func TestSIMForm(t *testing.T) {
 		t.Fatalf("password shown in the form:\n%s", v)
 	}
 }
+
+// TestSIMFormValidates: the form saves through the backend, so what `texting
+// sim set` refuses the form refuses with the same words, and a field left
+// alone stays as it was (issue 14: it saved IMSI "abc" before).
+func TestSIMFormValidates(t *testing.T) {
+	ctx := context.Background()
+	c, _ := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	m := sims.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	before, err := c.DB.FindSIM(ctx, "O2 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tuitest.Type(t, m, nil, "e", "tab", "tab", "tab") // O2 1's IMSI
+	for range len(before.IMSI) {
+		tuitest.Type(t, m, nil, "backspace")
+	}
+	tuitest.Text(t, m, "abc")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, `IMSI must be 6 to 15 digits, not "abc"`) {
+		t.Fatalf("IMSI abc accepted:\n%s", v)
+	}
+	if after, _ := c.DB.FindSIM(ctx, "O2 1"); after != before {
+		t.Fatalf("a refused form changed the SIM:\n%+v\n%+v", before, after)
+	}
+}
