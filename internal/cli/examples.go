@@ -32,7 +32,8 @@ func commandExamples() map[string][]string {
 		"outbox":        {"texting outbox", "texting outbox --state unknown", "texting outbox --state failed --json"},
 		"outbox resend": {"texting outbox resend 1234"},
 		"outbox fail":   {"texting outbox fail 1234 --reason 'number no longer in use'"},
-		"stats":         {"texting stats", "texting stats --days 30 --csv > stats.csv", "texting stats --json | jq .least_used"},
+		"stats": {"texting stats", "texting stats --days 30 --csv > stats.csv", "texting stats --from 2026-11-01 --to 2026-11-30",
+			"texting stats --json | jq .least_used"},
 		"messages": {
 			"texting messages --in --since 2026-11-26",
 			"texting messages --number 07700900123",

@@ -14,6 +14,9 @@ import (
 
 type statsOptions struct {
 	Days int
+	// From and To are --from and --to: local dates (YYYY-MM-DD), both
+	// included; "" for Days back from today.
+	From, To string
 	JSON bool
 	CSV  bool
 	Loc  *time.Location
@@ -52,6 +55,9 @@ func newCmdStats(f *Factory) *cobra.Command {
 			if opts.Days < 1 || opts.Days > 3660 {
 				return fmt.Errorf("stats: --days must be from 1 to 3660, not %d", opts.Days)
 			}
+			if opts.From != "" && cmd.Flags().Changed("days") {
+				return fmt.Errorf("stats: --from and --days cannot be used together (--days counts back from --to)")
+			}
 			db, err := f.Store(cmd.Context())
 			if err != nil {
 				return err
@@ -60,16 +66,55 @@ func newCmdStats(f *Factory) *cobra.Command {
 			return runStats(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days back, today included")
+	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days back, today (or --to) included")
+	cmd.Flags().StringVar(&opts.From, "from", "", "first day to show (YYYY-MM-DD, local)")
+	cmd.Flags().StringVar(&opts.To, "to", "", "last day to show (YYYY-MM-DD, local; default today)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print CSV")
 	return cmd
 }
 
+// span returns the first and the last day of the report (local noon of
+// each): --from to --to, else the --days up to --to or today.
+func (o statsOptions) span(now time.Time) (from, to time.Time, err error) {
+	day := func(flag, s string) (time.Time, error) {
+		t, err := time.ParseInLocation("2006-01-02", s, o.Loc)
+		if err != nil {
+			return t, fmt.Errorf("--%s must be a date such as 2026-11-26, not %q", flag, s)
+		}
+		return t.Add(12 * time.Hour), nil
+	}
+	n := now.In(o.Loc)
+	to = time.Date(n.Year(), n.Month(), n.Day(), 12, 0, 0, 0, o.Loc)
+	if o.To != "" {
+		if to, err = day("to", o.To); err != nil {
+			return from, to, err
+		}
+	}
+	from = to.AddDate(0, 0, -(o.Days - 1))
+	if o.From != "" {
+		if from, err = day("from", o.From); err != nil {
+			return from, to, err
+		}
+	}
+	switch {
+	case from.After(to):
+		return from, to, fmt.Errorf("--from %s is after --to %s", from.Format("2006-01-02"), to.Format("2006-01-02"))
+	case to.Sub(from) > 3660*24*time.Hour:
+		return from, to, fmt.Errorf("at most 3660 days at a time")
+	}
+	return from, to, nil
+}
+
 // buildStats gathers the report: every SIM that is active or had traffic, per
 // day, and the least used SIM over the last 12 days.
-func buildStats(ctx context.Context, db *store.DB, days int, loc *time.Location) (statsJSON, error) {
-	traffic, err := db.DailyTraffic(ctx, days, loc)
+func buildStats(ctx context.Context, db *store.DB, o statsOptions) (statsJSON, error) {
+	loc := o.Loc
+	from, to, err := o.span(db.Now())
+	if err != nil {
+		return statsJSON{}, err
+	}
+	traffic, err := db.TrafficDays(ctx, from, to, loc)
 	if err != nil {
 		return statsJSON{}, err
 	}
@@ -106,7 +151,7 @@ func buildStats(ctx context.Context, db *store.DB, days int, loc *time.Location)
 }
 
 func runStats(ctx context.Context, o statsOptions) error {
-	rep, err := buildStats(ctx, o.DB, o.Days, o.Loc)
+	rep, err := buildStats(ctx, o.DB, o)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
