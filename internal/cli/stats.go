@@ -17,11 +17,11 @@ type statsOptions struct {
 	// From and To are --from and --to: local dates (YYYY-MM-DD), both
 	// included; "" for Days back from today.
 	From, To string
-	JSON bool
-	CSV  bool
-	Loc  *time.Location
-	Out  io.Writer
-	DB   *store.DB
+	JSON     bool
+	CSV      bool
+	Loc      *time.Location
+	Out      io.Writer
+	DB       *store.DB
 }
 
 type statsSIMJSON struct {
