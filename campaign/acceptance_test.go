@@ -2,107 +2,16 @@ package campaign_test
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/texting-centre/texting/campaign"
-	"github.com/texting-centre/texting/modem"
-	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
-
-// fastModem keeps emulator tests short.
-var fastModem = []modem.Option{
-	modem.WithTimeouts(modem.Timeouts{Command: 2 * time.Second, Long: 5 * time.Second, Prompt: time.Second, Final: 2 * time.Second, Quiet: 30 * time.Millisecond}),
-	modem.WithRetry(2, 10*time.Millisecond),
-}
-
-type dongle struct {
-	emu  *modemtest.Modem
-	imsi string
-	sim  store.SIM
-}
-
-// dongles starts one emulated dongle per limit, each with its own SIM
-// already known to the store with that daily limit.
-func dongles(t testing.TB, db *store.DB, limits []int, opts ...modemtest.Option) []*dongle {
-	t.Helper()
-	ctx := context.Background()
-	net, err := db.AddNetwork(ctx, store.Network{Name: "O2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*dongle
-	for i, l := range limits {
-		imsi := fmt.Sprintf("23410123456789%d", i)
-		o := append([]modemtest.Option{modemtest.WithSIM(modemtest.SIM{IMSI: imsi, Operator: "O2 - UK", SMSC: "+447802000332"}),
-			modemtest.WithIMEI(fmt.Sprintf("86753001234567%d", i))}, opts...)
-		emu, err := modemtest.New(o...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { emu.Close() })
-		sim, err := db.AddSIM(ctx, store.SIM{NetworkID: net.ID, IMSI: imsi, Active: true, DailyLimit: l})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, &dongle{emu: emu, imsi: imsi, sim: sim})
-	}
-	return out
-}
-
-func connect(t testing.TB, db *store.DB, ds []*dongle) *outbox.Fleet {
-	t.Helper()
-	var ports []string
-	for _, d := range ds {
-		ports = append(ports, d.emu.Path())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	f, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{Ports: ports, ModemOptions: fastModem, NoGateway: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	if len(f.Senders) != len(ds) {
-		t.Fatalf("connected %d of %d dongles: %v", len(f.Senders), len(ds), f.Problems)
-	}
-	return f
-}
-
-// received joins what an emulated network accepted into whole texts per
-// recipient.
-func received(t testing.TB, emu *modemtest.Modem) map[string][]string {
-	t.Helper()
-	type key struct {
-		to  string
-		ref int
-	}
-	parts := map[key][]string{}
-	var order []key
-	out := map[string][]string{}
-	for _, s := range emu.Sent() {
-		m := s.Msg
-		if m.Concat == nil {
-			out[m.To] = append(out[m.To], m.Text)
-			continue
-		}
-		k := key{m.To, m.Concat.Ref}
-		if parts[k] == nil {
-			parts[k] = make([]string, m.Concat.Total)
-			order = append(order, k)
-		}
-		parts[k][m.Concat.Seq-1] = m.Text
-	}
-	for _, k := range order {
-		out[k.to] = append(out[k.to], strings.Join(parts[k], ""))
-	}
-	return out
-}
 
 // TestCampaignWithThreeDongles is the acceptance test of issue 5: an
 // httptest data source and three emulated dongles on real pseudo-terminals.
@@ -110,14 +19,14 @@ func TestCampaignWithThreeDongles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	ds := dongles(t, db, []int{4, 3, 5})
+	ds := outboxtest.Dongles(t, db, []int{4, 3, 5})
 	long := strings.Repeat("Our autumn offer is on until Sunday. ", 4) // 148 characters: two parts with a name and greeting
 	addTemplate(t, db, store.Template{Name: "Long", Body: "Dear {name}, " + long + "{greeting}"})
 	addTemplate(t, db, store.Template{Name: "Short", Body: "Hi {name}, {greeting}"})
 	if err := db.AddOptOut(ctx, "+447700900013", 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: ds[0].sim.ID, Number: "+447700900014",
+	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: ds[0].SIM.ID, Number: "+447700900014",
 		Text: "earlier", Kind: store.KindCampaign, State: store.StateDelivered, At: thursday.AddDate(0, 0, -100)}); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +38,7 @@ func TestCampaignWithThreeDongles(t *testing.T) {
 		["07700900009","Hal"],["07700900010","Ida"],["07700900011","Jo"],["07700900012","Kim"],
 		["not a number","Bad"],["07700900001","Amy again"],["07700 900013"]]}`
 	src := newSource(t, body)
-	fleet := connect(t, db, ds)
+	fleet := outboxtest.Connect(t, db, ds)
 	env := newEnv(t, db, fleet.Senders...)
 	sum, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{Source: campaign.Source{URL: src.URL, Key: "k"}})
 	if err != nil {
@@ -170,19 +79,19 @@ func TestCampaignWithThreeDongles(t *testing.T) {
 		"+447700900010": "Ida", "+447700900011": "Jo", "+447700900012": "Kim"}
 	totalTexted := 0
 	for _, d := range ds {
-		got := received(t, d.emu)
+		got := outboxtest.Received(t, d.Emu)
 		for number, texts := range got {
 			totalTexted++
 			if len(texts) != 1 {
-				t.Errorf("%s got %d texts from %s", number, len(texts), d.sim.Label())
+				t.Errorf("%s got %d texts from %s", number, len(texts), d.SIM.Label())
 			}
 			row, ok := rows[number]
 			if !ok {
-				t.Errorf("%s texted from %s without a row", number, d.sim.Label())
+				t.Errorf("%s texted from %s without a row", number, d.SIM.Label())
 				continue
 			}
-			if row.SIMID != d.sim.ID {
-				t.Errorf("%s: row says SIM %d, the text left from %s", number, row.SIMID, d.sim.Label())
+			if row.SIMID != d.SIM.ID {
+				t.Errorf("%s: row says SIM %d, the text left from %s", number, row.SIMID, d.SIM.Label())
 			}
 			name, known := names[number]
 			if !known {
@@ -209,9 +118,9 @@ func TestCampaignWithThreeDongles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range ds {
-		parts := len(d.emu.Sent())
-		if used[d.sim.ID] != d.sim.DailyLimit || parts != d.sim.DailyLimit {
-			t.Errorf("%s: %d parts counted, %d sent, limit %d", d.sim.Label(), used[d.sim.ID], parts, d.sim.DailyLimit)
+		parts := len(d.Emu.Sent())
+		if used[d.SIM.ID] != d.SIM.DailyLimit || parts != d.SIM.DailyLimit {
+			t.Errorf("%s: %d parts counted, %d sent, limit %d", d.SIM.Label(), used[d.SIM.ID], parts, d.SIM.DailyLimit)
 		}
 	}
 	// The POST-back lists exactly the numbers sent, per group, as given.
@@ -240,30 +149,30 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, move := openDB(t, thursday)
-	ds := dongles(t, db, []int{10, 10})
+	ds := outboxtest.Dongles(t, db, []int{10, 10})
 	tpl := addTemplate(t, db, store.Template{Name: "G", Body: "Hi {name}", Followup: "Still keen {name}?"})
-	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: ds[1].sim.ID, Number: "+447700900001", Text: "Hi Ann",
+	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: ds[1].SIM.ID, Number: "+447700900001", Text: "Hi Ann",
 		Kind: store.KindCampaign, State: store.StateSent, At: thursday.AddDate(0, 0, -2), TemplateID: tpl.ID, Name: "Ann"}); err != nil {
 		t.Fatal(err)
 	}
-	fleet := connect(t, db, ds)
+	fleet := outboxtest.Connect(t, db, ds)
 	env := newEnv(t, db, fleet.Senders...)
 	sum, err := campaign.RunFollowups(ctx, env, campaign.FollowupOptions{})
 	if err != nil || sum.Sent != 1 {
 		t.Fatalf("follow-ups: %+v, %v", sum, err)
 	}
-	if got := received(t, ds[1].emu)["+447700900001"]; len(got) != 1 || got[0] != "Still keen Ann?" || len(ds[0].emu.Sent()) != 0 {
-		t.Fatalf("follow-up received %v from the campaign SIM, %d from the other", got, len(ds[0].emu.Sent()))
+	if got := outboxtest.Received(t, ds[1].Emu)["+447700900001"]; len(got) != 1 || got[0] != "Still keen Ann?" || len(ds[0].Emu.Sent()) != 0 {
+		t.Fatalf("follow-up received %v from the campaign SIM, %d from the other", got, len(ds[0].Emu.Sent()))
 	}
 	move(time.Minute)
-	res, err := outbox.SendManual(ctx, env, []string{"07700 900002", "bogus"}, "Call me", ds[0].sim.Label())
+	res, err := outbox.SendManual(ctx, env, []string{"07700 900002", "bogus"}, "Call me", ds[0].SIM.Label())
 	if err == nil {
 		t.Fatal("an invalid number gave no error")
 	}
-	if res[0].State != store.StateSent || res[0].SIM != ds[0].sim.Label() || res[1].State == store.StateSent || res[1].Error == "" {
+	if res[0].State != store.StateSent || res[0].SIM != ds[0].SIM.Label() || res[1].State == store.StateSent || res[1].Error == "" {
 		t.Fatalf("send results %+v", res)
 	}
-	if got := received(t, ds[0].emu)["+447700900002"]; len(got) != 1 || got[0] != "Call me" {
+	if got := outboxtest.Received(t, ds[0].Emu)["+447700900002"]; len(got) != 1 || got[0] != "Call me" {
 		t.Fatalf("manual text received %v", got)
 	}
 }

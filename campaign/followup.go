@@ -191,7 +191,7 @@ func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*Follo
 	sum.Quiet = e.Config.Quiet.In(local)
 	plan := &Plan{Groups: []GroupPlan{{Group: "follow-ups", Recipients: len(cands), Parts: 0}}}
 	for _, s := range c.Rooms() {
-		plan.SIMs = append(plan.SIMs, simPlan(s))
+		plan.SIMs = append(plan.SIMs, *s)
 		plan.Groups[0].Parts += s.Planned
 	}
 	prog.Planned(plan, len(msgs))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -61,7 +62,7 @@ func TestFollowupRules(t *testing.T) {
 			if tc.simFull {
 				limit = 0
 			}
-			sim, other := addSIM(t, db, "O2", limit), addSIM(t, db, "Three", 100)
+			sim, other := outboxtest.AddSIM(t, db, "O2", limit), outboxtest.AddSIM(t, db, "Three", 100)
 			if _, err := db.AddCategory(ctx, store.Category{Name: "Price", Followup: store.FollowupAlternative}); err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +95,7 @@ func TestFollowupRules(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			fs, fo := &fakeSender{sim: sim}, &fakeSender{sim: other}
+			fs, fo := &outboxtest.Sender{Card: sim}, &outboxtest.Sender{Card: other}
 			senders := []outbox.Sender{fs, fo}
 			if tc.simGone {
 				senders = []outbox.Sender{fo}
@@ -103,10 +104,10 @@ func TestFollowupRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fo.texts()) != 0 {
-				t.Fatalf("a follow-up left from another SIM: %+v", fo.texts())
+			if len(fo.Texts()) != 0 {
+				t.Fatalf("a follow-up left from another SIM: %+v", fo.Texts())
 			}
-			sent := fs.texts()
+			sent := fs.Texts()
 			if tc.want == "" {
 				if len(sent) != 0 {
 					t.Fatalf("follow-up sent: %+v", sent)
@@ -128,8 +129,8 @@ func TestFollowupRules(t *testing.T) {
 			}
 			// Once only: the next day's run sends nothing more.
 			again, err := campaign.RunFollowups(ctx, newEnv(t, db, senders...), campaign.FollowupOptions{})
-			if err != nil || again.Candidates != 0 || len(fs.texts()) != 1 {
-				t.Fatalf("second run: %+v, %v, %d sent", again, err, len(fs.texts()))
+			if err != nil || again.Candidates != 0 || len(fs.Texts()) != 1 {
+				t.Fatalf("second run: %+v, %v, %d sent", again, err, len(fs.Texts()))
 			}
 		})
 	}

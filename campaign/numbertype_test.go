@@ -7,6 +7,7 @@ import (
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -20,7 +21,7 @@ import (
 func TestRunCampaignOnlyMobiles(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 1000)
+	sim := outboxtest.AddSIM(t, db, "O2", 1000)
 	addTemplate(t, db, store.Template{Name: "mixed", Body: "Hi {name}, {greeting}!"})
 	entries := [][]string{
 		// texted
@@ -51,7 +52,7 @@ func TestRunCampaignOnlyMobiles(t *testing.T) {
 	}
 	const texted = 9
 	src := newSource(t, doc(t, map[string][][]string{"mixed": entries}))
-	fake := &fakeSender{sim: sim}
+	fake := &outboxtest.Sender{Card: sim}
 	env := newEnv(t, db, []outbox.Sender{fake}...)
 	sum, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{Source: campaign.Source{URL: src.URL}})
 	if err != nil {
@@ -66,7 +67,7 @@ func TestRunCampaignOnlyMobiles(t *testing.T) {
 	}
 	var got []string
 	texts := map[string]string{}
-	for _, o := range fake.texts() {
+	for _, o := range fake.Texts() {
 		got = append(got, o.Number)
 		texts[o.Number] = o.Text
 	}

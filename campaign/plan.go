@@ -53,15 +53,9 @@ type GroupPlan struct {
 	Error string
 }
 
-// SIMPlan is one SIM's share of the plan against what it has left today.
-type SIMPlan struct {
-	SIM     store.SIM
-	Used12  int // parts over the last store.UsageWindow days: "least used first"
-	Today   int // parts used today
-	Queued  int // parts already waiting in the queue for it
-	Left    int // parts it may still send today, before this plan
-	Planned int // parts this plan gives it
-}
+// SIMPlan is one SIM's share of the plan against what it had left today:
+// its outbox.Room once the plan has taken what it takes.
+type SIMPlan = outbox.Room
 
 // Plan is who gets which text from which SIM.
 type Plan struct {
@@ -342,7 +336,7 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 		g.Parts += parts
 	}
 	for _, s := range cap.Rooms() {
-		plan.SIMs = append(plan.SIMs, simPlan(s))
+		plan.SIMs = append(plan.SIMs, *s)
 	}
 	return plan, nil
 }
@@ -370,9 +364,4 @@ func notMobiles(numbers []string) map[string]bool {
 		}
 	}
 	return out
-}
-
-// simPlan is the plan's view of a SIM's room.
-func simPlan(r *outbox.Room) SIMPlan {
-	return SIMPlan{SIM: r.SIM, Used12: r.Used12, Today: r.Today, Queued: r.Queued, Left: r.Left, Planned: r.Planned}
 }

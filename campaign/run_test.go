@@ -11,6 +11,7 @@ import (
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -66,7 +67,7 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sims := []store.SIM{addSIM(t, db, "O2", 100), addSIM(t, db, "O2", 100), addSIM(t, db, "Vodafone", 100)}
+	sims := []store.SIM{outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "Vodafone", 100)}
 	a := addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}, {greeting}!"})
 	addTemplate(t, db, store.Template{Name: "Group B", Body: "Hello {name}. {greeting}"})
 	if err := db.AddOptOut(ctx, "+447700900003", 0); err != nil {
@@ -83,9 +84,9 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 		"Group C": {{"07700900007", "Nobody"}},
 	}))
 	var fakes []outbox.Sender
-	var fs []*fakeSender
+	var fs []*outboxtest.Sender
 	for _, s := range sims {
-		f := &fakeSender{sim: s}
+		f := &outboxtest.Sender{Card: s}
 		fs = append(fs, f)
 		fakes = append(fakes, f)
 	}
@@ -113,12 +114,12 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 	texts := map[string]string{}
 	from := map[string]int64{}
 	for _, f := range fs {
-		for _, o := range f.texts() {
+		for _, o := range f.Texts() {
 			if _, dup := texts[o.Number]; dup {
 				t.Errorf("%s texted twice", o.Number)
 			}
 			texts[o.Number] = o.Text
-			from[o.Number] = f.sim.ID
+			from[o.Number] = f.Card.ID
 		}
 	}
 	want := map[string]string{
@@ -204,19 +205,19 @@ func TestRunCampaignBrokenSourceSendsNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, _ := openDB(t, thursday)
-			sim := addSIM(t, db, "O2", 100)
+			sim := outboxtest.AddSIM(t, db, "O2", 100)
 			addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}"})
 			src := newSource(t, tc.doc)
 			src.failGet = tc.status
-			snd := &fakeSender{sim: sim}
+			snd := &outboxtest.Sender{Card: sim}
 			env := newEnv(t, db, snd)
 			env.Config.Managers = []string{"+447700900999"}
 			_, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{Source: campaign.Source{URL: src.URL, MaxBytes: tc.max}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
 			}
-			if len(snd.texts()) != 0 || len(outgoing(t, db)) != 0 || src.posts != 0 {
-				t.Fatalf("a broken document sent %d texts, stored %d, posted %d", len(snd.texts()), len(outgoing(t, db)), src.posts)
+			if len(snd.Texts()) != 0 || len(outgoing(t, db)) != 0 || src.posts != 0 {
+				t.Fatalf("a broken document sent %d texts, stored %d, posted %d", len(snd.Texts()), len(outgoing(t, db)), src.posts)
 			}
 			runs, _ := db.Runs(ctx, store.RunCampaign, 1)
 			if len(runs) != 1 || !strings.HasPrefix(runs[0].Outcome, "failed: ") {
@@ -230,10 +231,10 @@ func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 1)
+	sim := outboxtest.AddSIM(t, db, "O2", 1)
 	addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}"})
 	src := newSource(t, doc(t, map[string][][]string{"Group A": {{"07700900001", "Ann"}, {"07700900002", "Bob"}}}))
-	snd := &fakeSender{sim: sim}
+	snd := &outboxtest.Sender{Card: sim}
 	env := newEnv(t, db, snd)
 	for _, viaConfig := range []bool{false, true} {
 		env.Config.Run = !viaConfig
@@ -250,8 +251,8 @@ func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
 	if forms, _ := db.NumberForms(ctx, "GB", []string{"07700900001"}); len(forms) != 0 {
 		t.Fatalf("dry run remembered number forms: %v", forms)
 	}
-	if len(snd.texts()) != 0 || len(outgoing(t, db)) != 0 || src.posts != 0 || len(runs) != 0 {
-		t.Fatalf("dry run sent %d, stored %d, posted %d, runs %d", len(snd.texts()), len(outgoing(t, db)), src.posts, len(runs))
+	if len(snd.Texts()) != 0 || len(outgoing(t, db)) != 0 || src.posts != 0 || len(runs) != 0 {
+		t.Fatalf("dry run sent %d, stored %d, posted %d, runs %d", len(snd.Texts()), len(outgoing(t, db)), src.posts, len(runs))
 	}
 }
 
@@ -259,7 +260,7 @@ func TestRunCampaignStickySIM(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	a, b := addSIM(t, db, "O2", 100), addSIM(t, db, "O2", 100)
+	a, b := outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "O2", 100)
 	addTemplate(t, db, store.Template{Name: "G", Body: "Hi {name}"})
 	// The person wrote to SIM b a year ago; b is also the busier SIM.
 	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, SIMID: b.ID, Number: "+447700900001", Text: "hello", Kind: store.KindInbound, At: thursday.AddDate(-1, 0, 0)}); err != nil {
@@ -269,12 +270,12 @@ func TestRunCampaignStickySIM(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := newSource(t, doc(t, map[string][][]string{"G": {{"07700900001", "Ann"}}}))
-	sa, sb := &fakeSender{sim: a}, &fakeSender{sim: b}
+	sa, sb := &outboxtest.Sender{Card: a}, &outboxtest.Sender{Card: b}
 	if _, err := campaign.RunCampaign(ctx, newEnv(t, db, sa, sb), campaign.CampaignOptions{Source: campaign.Source{URL: src.URL}}); err != nil {
 		t.Fatal(err)
 	}
-	if len(sb.texts()) != 1 || len(sa.texts()) != 0 {
-		t.Fatalf("sticky SIM not used: a sent %d, b sent %d", len(sa.texts()), len(sb.texts()))
+	if len(sb.Texts()) != 1 || len(sa.Texts()) != 0 {
+		t.Fatalf("sticky SIM not used: a sent %d, b sent %d", len(sa.Texts()), len(sb.Texts()))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -45,8 +46,8 @@ func BenchmarkDongleScaling(b *testing.B) {
 		for i := range limits {
 			limits[i] = 10_000
 		}
-		ds := dongles(b, db, limits, modemtest.WithSendDelay(delay))
-		fleet := connect(b, db, ds)
+		ds := outboxtest.Dongles(b, db, limits, modemtest.WithSendDelay(delay))
+		fleet := outboxtest.Connect(b, db, ds)
 		el := dispatchTexts(b, db, fleet.Senders, perDongle*k)
 		fleet.Close()
 		return float64(perDongle*k) / el.Seconds()
@@ -68,8 +69,8 @@ func BenchmarkDispatchOverhead(b *testing.B) {
 	const n = 500
 	for b.Loop() {
 		db, _ := openDB(b, thursday)
-		sim := addSIM(b, db, "O2", 100_000)
-		el := dispatchTexts(b, db, []outbox.Sender{&fakeSender{sim: sim}}, n)
+		sim := outboxtest.AddSIM(b, db, "O2", 100_000)
+		el := dispatchTexts(b, db, []outbox.Sender{&outboxtest.Sender{Card: sim}}, n)
 		b.ReportMetric(float64(el.Microseconds())/n/1000, "ms/text")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/greeting"
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -34,17 +35,17 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, move := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 5)
+	sim := outboxtest.AddSIM(t, db, "O2", 5)
 	queueTexts(t, db, sim.ID, store.KindCampaign, 8, "{greeting}, Ann")
-	snd := &fakeSender{sim: sim}
+	snd := &outboxtest.Sender{Card: sim}
 	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Sent != 5 || len(snd.texts()) != 5 || res.SIMs[sim.ID].Stopped != "limit" {
-		t.Fatalf("sent %d (%d at the SIM), stopped %q; want 5 at the limit", res.Sent, len(snd.texts()), res.SIMs[sim.ID].Stopped)
+	if res.Sent != 5 || len(snd.Texts()) != 5 || res.SIMs[sim.ID].Stopped != "limit" {
+		t.Fatalf("sent %d (%d at the SIM), stopped %q; want 5 at the limit", res.Sent, len(snd.Texts()), res.SIMs[sim.ID].Stopped)
 	}
-	if got := snd.texts()[0].Text; got != "Have a good day, Ann" {
+	if got := snd.Texts()[0].Text; got != "Have a good day, Ann" {
 		t.Fatalf("text sent %q", got)
 	}
 	used, _ := db.SentToday(ctx, time.UTC)
@@ -57,7 +58,7 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 	if err != nil || res.Sent != 3 {
 		t.Fatalf("next day: sent %d, %v", res.Sent, err)
 	}
-	if got := snd.texts()[7].Text; got != "Have a good morning, Ann" {
+	if got := snd.Texts()[7].Text; got != "Have a good morning, Ann" {
 		t.Fatalf("next day's text %q", got)
 	}
 	for _, m := range outgoing(t, db) {
@@ -89,10 +90,10 @@ func TestDispatchErrorClasses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			db, _ := openDB(t, thursday)
-			a, b := addSIM(t, db, "A", 100), addSIM(t, db, "B", 100)
+			a, b := outboxtest.AddSIM(t, db, "A", 100), outboxtest.AddSIM(t, db, "B", 100)
 			id := queueTexts(t, db, a.ID, tc.kind, 1, "hello")[0]
-			sa := &fakeSender{sim: a, fail: func(n int, _ outbox.Outgoing) error { return tc.err }}
-			sb := &fakeSender{sim: b}
+			sa := &outboxtest.Sender{Card: a, Fail: func(n int, _ outbox.Outgoing) error { return tc.err }}
+			sb := &outboxtest.Sender{Card: b}
 			if _, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{sa, sb}); err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +107,7 @@ func TestDispatchErrorClasses(t *testing.T) {
 			if tc.wantFrom != "" && m.SIM != tc.wantFrom {
 				t.Fatalf("sent from %s, want %s", m.SIM, tc.wantFrom)
 			}
-			if tc.wantState != store.StateSent && len(sb.texts()) != 0 {
+			if tc.wantState != store.StateSent && len(sb.Texts()) != 0 {
 				t.Fatalf("the other SIM sent it too")
 			}
 			if m.State != store.StateSent && m.State != store.StateQueued && m.Error == "" {
@@ -124,13 +125,13 @@ func TestDispatchQuietHoursHoldCampaignsNotManualTexts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, time.Date(2026, 11, 26, 22, 30, 0, 0, time.UTC))
-	sim := addSIM(t, db, "O2", 100)
+	sim := outboxtest.AddSIM(t, db, "O2", 100)
 	camp := queueTexts(t, db, sim.ID, store.KindCampaign, 1, "c")[0]
 	fol := queueTexts(t, db, sim.ID, store.KindFollowup, 1, "f")[0]
 	man := queueTexts(t, db, sim.ID, store.KindManual, 1, "m")[0]
 	d := dispatcher(db)
 	d.Quiet, _ = config.ParseQuietHours("21:00-08:00")
-	if _, err := d.Dispatch(ctx, []outbox.Sender{&fakeSender{sim: sim}}); err != nil {
+	if _, err := d.Dispatch(ctx, []outbox.Sender{&outboxtest.Sender{Card: sim}}); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]string{camp: store.StateQueued, fol: store.StateQueued, man: store.StateSent} {
@@ -144,14 +145,14 @@ func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 100)
+	sim := outboxtest.AddSIM(t, db, "O2", 100)
 	ids := queueTexts(t, db, sim.ID, store.KindCampaign, 2, "x")
 	self := outbox.ThisProcess()
 	dead := outbox.Owner{Host: self.Host, PID: 1 << 22, Start: "1"} // beyond pid_max: no such process
 	if err := db.MarkSending(ctx, store.Claim{ID: ids[0], SIMID: sim.ID, Owner: dead.String(), Text: "x", Limit: -1}); err != nil {
 		t.Fatal(err)
 	}
-	snd := &fakeSender{sim: sim}
+	snd := &outboxtest.Sender{Card: sim}
 	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
 	if m, _ := db.Message(ctx, ids[0]); m.State != store.StateUnknown {
 		t.Fatalf("interrupted text is %s", m.State)
 	}
-	if got := snd.texts(); len(got) != 1 || got[0].ID != ids[1] {
+	if got := snd.Texts(); len(got) != 1 || got[0].ID != ids[1] {
 		t.Fatalf("sent %+v, want only the second text", got)
 	}
 }
@@ -171,18 +172,18 @@ func TestDispatchSkipsTextsOptedOutAfterQueueing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 100)
+	sim := outboxtest.AddSIM(t, db, "O2", 100)
 	ids := queueTexts(t, db, sim.ID, store.KindCampaign, 2, "x")
 	m, _ := db.Message(ctx, ids[0])
 	if err := db.AddOptOut(ctx, m.Number, 0); err != nil {
 		t.Fatal(err)
 	}
-	snd := &fakeSender{sim: sim}
+	snd := &outboxtest.Sender{Card: sim}
 	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil || res.Sent != 1 || res.Failed != 1 {
 		t.Fatalf("sent %d failed %d, %v", res.Sent, res.Failed, err)
 	}
-	for _, s := range snd.texts() {
+	for _, s := range snd.Texts() {
 		if s.Number == m.Number {
 			t.Fatal("texted an opted-out number")
 		}
@@ -193,10 +194,10 @@ func TestDispatchMovesCampaignTextsOfDisconnectedSIMs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	gone, here := addSIM(t, db, "A", 100), addSIM(t, db, "B", 100)
+	gone, here := outboxtest.AddSIM(t, db, "A", 100), outboxtest.AddSIM(t, db, "B", 100)
 	queueTexts(t, db, gone.ID, store.KindCampaign, 3, "c")
 	fol := queueTexts(t, db, gone.ID, store.KindFollowup, 1, "f")[0]
-	snd := &fakeSender{sim: here}
+	snd := &outboxtest.Sender{Card: here}
 	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
 	if err != nil || res.Sent != 3 {
 		t.Fatalf("sent %d, %v; want the 3 campaign texts", res.Sent, err)

@@ -2,106 +2,14 @@ package outbox_test
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/texting-centre/texting/modem"
 	"github.com/texting-centre/texting/modem/modemtest"
-	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
-
-// fastModem keeps emulator tests short.
-var fastModem = []modem.Option{
-	modem.WithTimeouts(modem.Timeouts{Command: 2 * time.Second, Long: 5 * time.Second, Prompt: time.Second, Final: 2 * time.Second, Quiet: 30 * time.Millisecond}),
-	modem.WithRetry(2, 10*time.Millisecond),
-}
-
-type dongle struct {
-	emu  *modemtest.Modem
-	imsi string
-	sim  store.SIM
-}
-
-// dongles starts one emulated dongle per limit, each with its own SIM
-// already known to the store with that daily limit.
-func dongles(t testing.TB, db *store.DB, limits []int, opts ...modemtest.Option) []*dongle {
-	t.Helper()
-	ctx := context.Background()
-	net, err := db.AddNetwork(ctx, store.Network{Name: "O2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*dongle
-	for i, l := range limits {
-		imsi := fmt.Sprintf("23410123456789%d", i)
-		o := append([]modemtest.Option{modemtest.WithSIM(modemtest.SIM{IMSI: imsi, Operator: "O2 - UK", SMSC: "+447802000332"}),
-			modemtest.WithIMEI(fmt.Sprintf("86753001234567%d", i))}, opts...)
-		emu, err := modemtest.New(o...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { emu.Close() })
-		sim, err := db.AddSIM(ctx, store.SIM{NetworkID: net.ID, IMSI: imsi, Active: true, DailyLimit: l})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, &dongle{emu: emu, imsi: imsi, sim: sim})
-	}
-	return out
-}
-
-// connect connects ds as a fleet with fastModem, then opts.
-func connect(t testing.TB, db *store.DB, ds []*dongle, opts ...modem.Option) *outbox.Fleet {
-	t.Helper()
-	var ports []string
-	for _, d := range ds {
-		ports = append(ports, d.emu.Path())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	f, err := outbox.ConnectFleet(ctx, db, outbox.FleetOptions{Ports: ports, ModemOptions: append(append([]modem.Option(nil), fastModem...), opts...), NoGateway: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	if len(f.Senders) != len(ds) {
-		t.Fatalf("connected %d of %d dongles: %v", len(f.Senders), len(ds), f.Problems)
-	}
-	return f
-}
-
-// received joins what an emulated network accepted into whole texts per
-// recipient.
-func received(t testing.TB, emu *modemtest.Modem) map[string][]string {
-	t.Helper()
-	type key struct {
-		to  string
-		ref int
-	}
-	parts := map[key][]string{}
-	var order []key
-	out := map[string][]string{}
-	for _, s := range emu.Sent() {
-		m := s.Msg
-		if m.Concat == nil {
-			out[m.To] = append(out[m.To], m.Text)
-			continue
-		}
-		k := key{m.To, m.Concat.Ref}
-		if parts[k] == nil {
-			parts[k] = make([]string, m.Concat.Total)
-			order = append(order, k)
-		}
-		parts[k][m.Concat.Seq-1] = m.Text
-	}
-	for _, k := range order {
-		out[k.to] = append(out[k.to], strings.Join(parts[k], ""))
-	}
-	return out
-}
 
 // TestModemErrorsThroughTheDispatcher drives the modem adapter with the
 // emulator's faults: each error class lands the text in the right state, and
@@ -129,11 +37,11 @@ func TestModemErrorsThroughTheDispatcher(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db, _ := openDB(t, thursday)
-			ds := dongles(t, db, []int{10, 10})
-			fleet := connect(t, db, ds, tc.opts...)
-			ds[0].emu.AddFault(tc.fault)
+			ds := outboxtest.Dongles(t, db, []int{10, 10})
+			fleet := outboxtest.Connect(t, db, ds, tc.opts...)
+			ds[0].Emu.AddFault(tc.fault)
 			// Two campaign texts on the faulty dongle's SIM; the first meets the fault.
-			ids := queueTexts(t, db, ds[0].sim.ID, store.KindCampaign, 2, "Hi {greeting}")
+			ids := queueTexts(t, db, ds[0].SIM.ID, store.KindCampaign, 2, "Hi {greeting}")
 			if _, err := dispatcher(db).Dispatch(ctx, fleet.Senders); err != nil {
 				t.Fatal(err)
 			}
@@ -144,13 +52,13 @@ func TestModemErrorsThroughTheDispatcher(t *testing.T) {
 			if m.State != tc.wantState {
 				t.Fatalf("first text %s (%s), want %s", m.State, m.Error, tc.wantState)
 			}
-			if got := len(received(t, ds[1].emu)); got != tc.otherSent {
+			if got := len(outboxtest.Received(t, ds[1].Emu)); got != tc.otherSent {
 				t.Fatalf("the healthy dongle sent %d texts, want %d", got, tc.otherSent)
 			}
 			if second, _ := db.Message(ctx, ids[1]); second.State != store.StateSent {
 				t.Fatalf("second text %s (%s)", second.State, second.Error)
 			}
-			if s, _ := db.SIM(ctx, ds[0].sim.ID); s.Parked(thursday) != tc.parked {
+			if s, _ := db.SIM(ctx, ds[0].SIM.ID); s.Parked(thursday) != tc.parked {
 				t.Fatalf("parked = %v (%s), want %v", s.Parked(thursday), s.ParkReason, tc.parked)
 			}
 		})

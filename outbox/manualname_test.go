@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/texting-centre/texting/outbox"
+	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -16,7 +17,7 @@ func TestSendManualFillsKnownName(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := addSIM(t, db, "O2", 100)
+	sim := outboxtest.AddSIM(t, db, "O2", 100)
 	// An older campaign text to Angharad named her in another spelling; the
 	// newest named text wins.
 	for _, m := range []store.Message{
@@ -31,7 +32,7 @@ func TestSendManualFillsKnownName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	snd := &fakeSender{sim: sim}
+	snd := &outboxtest.Sender{Card: sim}
 	e := &outbox.Env{DB: db, Config: testConfig(t, db), Senders: []outbox.Sender{snd}, Owner: outbox.ThisProcess(),
 		Greet: func(t2 time.Time) string { return "Have a good day" }}
 	res, err := outbox.SendManual(ctx, e, []string{"07700 900001", "07700900002"}, "Hi {name}, {greeting}", "")
@@ -40,7 +41,7 @@ func TestSendManualFillsKnownName(t *testing.T) {
 	}
 	want := map[string]string{"+447700900001": "Hi Angharad-Louise, Have a good day", "+447700900002": "Hi, Have a good day"}
 	got := map[string]string{}
-	for _, o := range snd.texts() {
+	for _, o := range snd.Texts() {
 		got[o.Number] = o.Text
 	}
 	for n, w := range want {
