@@ -97,6 +97,17 @@ type FollowupOptions struct {
 	DryRun bool
 	// Progress is told what the run does (default: nothing).
 	Progress Progress
+	// Run is the run's row when the caller took the run lock itself
+	// (StartFollowupRun) before opening the dongles; zero: RunFollowups
+	// takes it.
+	Run store.Run
+}
+
+// StartFollowupRun takes the follow-up run lock: the run's row, refused
+// with store.ErrRunInProgress while another follow-up run lives. Take it
+// before opening any dongle, so that a second run touches nothing.
+func StartFollowupRun(ctx context.Context, e *outbox.Env) (store.Run, error) {
+	return e.DB.StartRun(ctx, store.RunFollowup, "", e.Owner.String(), e.Alive(ctx))
 }
 
 // RunFollowups is `texting followup run`: for each campaign text sent
@@ -114,10 +125,12 @@ func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*Follo
 	if !dry {
 		stop := e.StartKeepAlive(ctx)
 		defer stop()
-		var err error
-		run, err = e.DB.StartRun(ctx, store.RunFollowup, "", e.Owner.String(), e.Alive(ctx))
-		if err != nil {
-			return sum, err
+		run = o.Run
+		if run.ID == 0 {
+			var err error
+			if run, err = StartFollowupRun(ctx, e); err != nil {
+				return sum, err
+			}
 		}
 		sum.RunID = run.ID
 	}

@@ -64,6 +64,17 @@ type CampaignOptions struct {
 	DryRun bool
 	// Progress is told what the run does (default: nothing).
 	Progress Progress
+	// Run is the run's row when the caller took the run lock itself
+	// (StartCampaignRun) before opening the dongles; zero: RunCampaign
+	// takes it.
+	Run store.Run
+}
+
+// StartCampaignRun takes the campaign run lock: the run's row, refused with
+// store.ErrRunInProgress while another campaign run lives. Take it before
+// opening any dongle, so that a second run touches nothing.
+func StartCampaignRun(ctx context.Context, e *outbox.Env, src Source) (store.Run, error) {
+	return e.DB.StartRun(ctx, store.RunCampaign, src.String(), e.Owner.String(), e.Alive(ctx))
 }
 
 // Summary is a campaign run's report; its JSON form is the stable output of
@@ -199,9 +210,12 @@ func (r *campaignRun) phases(ctx context.Context) error {
 
 // lock starts the run's row, which refuses a second live campaign run.
 func (r *campaignRun) lock(ctx context.Context) error {
-	run, err := r.e.DB.StartRun(ctx, store.RunCampaign, r.o.Source.String(), r.e.Owner.String(), r.e.Alive(ctx))
-	if err != nil {
-		return err
+	run := r.o.Run
+	if run.ID == 0 {
+		var err error
+		if run, err = StartCampaignRun(ctx, r.e, r.o.Source); err != nil {
+			return err
+		}
 	}
 	r.run, r.sum.RunID = run, run.ID
 	return nil

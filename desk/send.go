@@ -108,7 +108,7 @@ func (d *Desk) Send(ctx context.Context, r SendRequest) ([]SendResult, []Problem
 	if len(send) == 0 {
 		return results, nil, errors.Join(errs...)
 	}
-	env, fl, err := d.Env(ctx, EnvOptions{Ports: r.Ports})
+	env, fl, err := d.Env(ctx, EnvOptions{Ports: r.Ports, What: "send", Short: true, WaitHeld: RunWaitsForShortJobs})
 	if err != nil {
 		return results, nil, err
 	}

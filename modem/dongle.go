@@ -117,6 +117,9 @@ func Open(ctx context.Context, port string, opts ...Option) (*Dongle, error) {
 		}
 		return nil, err
 	}
+	if c.onLocked != nil {
+		c.onLocked(port)
+	}
 	// A full slice expression: callers open several ports at once with one
 	// options slice, and an append into its spare capacity would race (and
 	// could hand one dongle another's port name).

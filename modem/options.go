@@ -23,6 +23,7 @@ type config struct {
 	concatRef func() int
 	initTries int
 	syncNonce func() int
+	onLocked  func(port string)
 }
 
 func newConfig(opts []Option) config {
@@ -95,6 +96,11 @@ func WithInitTries(n int) Option {
 // need the same bytes); by default they are random, so that a killed
 // process's own sync answer is never taken for ours.
 func WithSyncNonce(next func() int) Option { return func(c *config) { c.syncNonce = next } }
+
+// WithLocked calls fn as soon as Open has the port to itself, before the
+// dongle is initialised (which takes a while): the caller can record that
+// it holds the port for whoever finds it busy meanwhile.
+func WithLocked(fn func(port string)) Option { return func(c *config) { c.onLocked = fn } }
 
 // withPort names the port in logs and traces.
 func withPort(p string) Option { return func(c *config) { c.port = p } }

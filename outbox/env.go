@@ -16,6 +16,9 @@ type Env struct {
 	DB      *store.DB
 	Config  config.Config
 	Senders []Sender
+	// SendWait bounds how long a manual send waits for the outcome of a
+	// text of its own that another sender took (default SendWaitDefault).
+	SendWait time.Duration
 	// Loc is local time (default time.Local).
 	Loc *time.Location
 	// Greet renders {greeting} (default: none).

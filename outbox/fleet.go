@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,6 +30,36 @@ type FleetOptions struct {
 	// KeepAlive is the interval of the dongles' keep-alive (default a minute).
 	KeepAlive time.Duration
 	Logger    *slog.Logger
+
+	// What says what this process holds the dongles for ("campaign run
+	// 14", "send"); it is recorded per port, so that a read-in that finds
+	// the port busy can say who holds it. Short marks a job that lets the
+	// ports go within seconds (a test text): a run waits for it.
+	What  string
+	Short bool
+	// WaitHeld is how long a port held by another process's short job (a
+	// read-in, a test text) is waited for before it counts as busy; 0 does
+	// not wait.
+	WaitHeld time.Duration
+	// Chores, when set, are done on every dongle while the fleet holds it.
+	Chores *Chores
+}
+
+// Chores are what the holder of a dongle does for it besides sending:
+// whoever holds a dongle does all of its chores, since nobody else can open
+// it meanwhile.
+type Chores struct {
+	// Sink is where what is read from sim's dongle goes: the read-in's own
+	// sink, with the same commit-then-delete, sorting and auto-replies.
+	Sink func(sim store.SIM) modem.Sink
+	// ReadEvery is the longest wait between two reads of a SIM's inbox
+	// (default a minute); a +CMTI or +CDSI reads it at once.
+	ReadEvery time.Duration
+	// AfterRead runs after each read: e.g. join long texts whose parts
+	// waited too long, and send what the read queued (auto-replies) and
+	// other texts queued for this SIM meanwhile (a manual text from the
+	// TUI) through s.
+	AfterRead func(ctx context.Context, s Sender, r modem.DrainResult)
 }
 
 // Fleet is the SIMs a process can send from now: the connected dongles'
@@ -42,8 +73,14 @@ type Fleet struct {
 	// operator (busy, no SIM, CD-ROM mode …).
 	Problems []string
 
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+	modems []*ModemSender
+	db     *store.DB
+	self   string // this process, as recorded in port_holders
+
+	mu   sync.Mutex
+	held []string // ports recorded as held by this process (guarded by mu)
 }
 
 // ConnectFleet opens the dongles (in parallel), records each one's SIM in the
@@ -78,15 +115,18 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 		}
 		res := make([]opened, len(ports))
 		var wg sync.WaitGroup
+		self := ThisProcess()
+		alive := Liveness{DB: db, Self: self, Now: db.Now}.Alive(ctx)
 		for i, p := range ports {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				d, err := modem.Open(ctx, p, o.ModemOptions...)
+				d, err := openWaiting(ctx, db, p, o, alive, f.hold(ctx, db, self, o, log), log)
 				res[i] = opened{d, err}
 			}()
 		}
 		wg.Wait()
+		f.db, f.self = db, self.String()
 		for i, r := range res {
 			if r.err != nil {
 				f.Problems = append(f.Problems, fmt.Sprintf("%s: %v", ports[i], r.err))
@@ -106,7 +146,9 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 			if created {
 				log.Info("new SIM", "sim", sim.Label(), "imsi", info.IMSI, "port", ports[i])
 			}
-			f.Senders = append(f.Senders, &ModemSender{Dongle: r.d, Card: sim, Options: modem.SendOptions{StatusReport: true}})
+			ms := &ModemSender{Dongle: r.d, Card: sim, Options: modem.SendOptions{StatusReport: true}}
+			f.Senders = append(f.Senders, ms)
+			f.modems = append(f.modems, ms)
 		}
 	}
 	if !o.NoGateway {
@@ -138,7 +180,21 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 	}
 	kctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f.stop = cancel
+	tended := map[*modem.Dongle]bool{}
+	if o.Chores != nil && o.Chores.Sink != nil {
+		for _, ms := range f.modems {
+			tended[ms.Dongle] = true
+			f.wg.Add(1)
+			go func() {
+				defer f.wg.Done()
+				tend(kctx, ms, every, o.Chores, log)
+			}()
+		}
+	}
 	for _, d := range f.Dongles {
+		if tended[d] {
+			continue
+		}
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
@@ -148,6 +204,142 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 		}()
 	}
 	return f, nil
+}
+
+// hold is the modem option that records this process as the holder of a
+// port as soon as it has the port (before the dongle's initialisation).
+func (f *Fleet) hold(ctx context.Context, db *store.DB, self Owner, o FleetOptions, log *slog.Logger) modem.Option {
+	return modem.WithLocked(func(port string) {
+		if o.What == "" {
+			return
+		}
+		if err := db.HoldPort(ctx, port, self.String(), self.PID, o.What, o.Short); err != nil {
+			log.Warn("record port holder", "port", port, "err", err)
+			return
+		}
+		f.mu.Lock()
+		f.held = append(f.held, port)
+		f.mu.Unlock()
+	})
+}
+
+// openWaiting opens port; when another texting process holds it for a short
+// job (a read-in, a test text) it waits for it up to o.WaitHeld, and a busy
+// port says who holds it.
+func openWaiting(ctx context.Context, db *store.DB, port string, o FleetOptions, alive func(string) bool, locked modem.Option, log *slog.Logger) (*modem.Dongle, error) {
+	start := time.Now()
+	deadline := start.Add(o.WaitHeld)
+	opts := append(slices.Clip(o.ModemOptions), locked)
+	for {
+		d, err := modem.Open(ctx, port, opts...)
+		if err == nil || !errors.Is(err, modem.ErrPortBusy) || o.WaitHeld <= 0 {
+			return d, err
+		}
+		h, found, herr := db.PortHolderOf(ctx, port)
+		if herr != nil {
+			return nil, err
+		}
+		if !found || !alive(h.Owner) {
+			// A texting process records itself right after it takes the
+			// port; give one that is just starting a moment to.
+			if time.Since(start) > 2*time.Second {
+				return nil, err
+			}
+			h.Short = true
+		}
+		if !h.Short || time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w (held by pid %d: %s)", err, h.PID, h.What)
+		}
+		log.Info("port held by a short job; waiting for it", "port", port, "pid", h.PID, "what", h.What)
+		t := time.NewTimer(250 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// tend is the holder's loop on one dongle: the keep-alive, reading the
+// SIM's inbox in (at once on +CMTI, +CDSI or a full memory, else every
+// Chores.ReadEvery), delivery reports given directly (+CDS) applied as they
+// come, then Chores.AfterRead. It ends with ctx or the dongle.
+func tend(ctx context.Context, ms *ModemSender, keepEvery time.Duration, c *Chores, log *slog.Logger) {
+	d := ms.Dongle
+	sink := c.Sink(ms.Card)
+	kick := make(chan struct{}, 1)
+	reports := make(chan modem.Inbound, 256)
+	remove := d.OnIndication(func(ind modem.Indication) {
+		// On the engine's dispatch goroutine: never block it.
+		switch {
+		case ind.Kind == modem.StatusReport && ind.Report != nil:
+			select {
+			case reports <- *ind.Report:
+			default:
+				log.Warn("delivery reports pile up; one left for the next read", "port", d.Port())
+			}
+		case ind.Kind == modem.NewMessage || ind.Kind == modem.StatusReport || ind.Kind == modem.StorageFull:
+			select {
+			case kick <- struct{}{}:
+			default:
+			}
+		}
+	})
+	defer remove()
+	readEvery := c.ReadEvery
+	if readEvery <= 0 {
+		readEvery = time.Minute
+	}
+	keep := time.NewTicker(keepEvery)
+	defer keep.Stop()
+	read := time.NewTicker(readEvery)
+	defer read.Stop()
+	readIn := func() {
+		r, err := d.Drain(ctx, sink)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("read-in by the holder", "port", d.Port(), "err", err)
+			}
+			return
+		}
+		if r.Listed > 0 {
+			log.Info("read in by the holder", "port", d.Port(), "sim", ms.Card.Label(), "stored", r.Stored, "reports", r.Reports, "deleted", r.Deleted)
+		}
+		if c.AfterRead != nil {
+			c.AfterRead(ctx, ms, r)
+		}
+	}
+	readIn()
+	for {
+		select {
+		case <-ctx.Done():
+			// A last read before the port goes: delivery reports and
+			// replies that came since.
+			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			if _, err := d.Drain(last, sink); err != nil {
+				log.Debug("last read-in by the holder", "port", d.Port(), "err", err)
+			}
+			cancel()
+			return
+		case <-d.Closed():
+			log.Warn("dongle lost", "port", d.Port(), "err", d.AT().Err())
+			return
+		case <-keep.C:
+			if err := d.Check(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("dongle lost", "port", d.Port(), "err", err)
+				return
+			}
+		case <-kick:
+			readIn()
+		case <-read.C:
+			readIn()
+		case in := <-reports:
+			if err := sink.StoreReport(ctx, in); err != nil && ctx.Err() == nil {
+				log.Warn("delivery report", "port", d.Port(), "err", err)
+			}
+		}
+	}
 }
 
 func portName(port, product string) string {
@@ -171,5 +363,16 @@ func (f *Fleet) Close() error {
 		errs = append(errs, d.Close())
 	}
 	f.Dongles = nil
+	f.mu.Lock()
+	held := f.held
+	f.held = nil
+	f.mu.Unlock()
+	for _, p := range held {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := f.db.ReleasePort(ctx, p, f.self); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+	}
 	return errors.Join(errs...)
 }

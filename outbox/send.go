@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
@@ -137,7 +138,10 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 			errs = append(errs, err)
 		}
 		for j, id := range ids {
-			m, err := e.DB.Message(context.WithoutCancel(ctx), id)
+			// Another sender may have taken it (the dongle's holder does
+			// the texts queued for its SIM): its outcome is still ours to
+			// report, so wait for it.
+			m, err := e.finalState(ctx, id)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -156,7 +160,7 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 			}
 			r := &results[at[j]]
 			r.SIM, r.State, r.Parts, r.Error = m.SIM, m.State, m.Parts, m.Error
-			if m.State != store.StateSent {
+			if m.State != store.StateSent && m.State != store.StateDelivered {
 				errs = append(errs, fmt.Errorf("text %d to %s: %s %s", id, m.Number, m.State, m.Error))
 			}
 		}
@@ -171,6 +175,32 @@ func SendWaiting(ctx context.Context, e *Env, kinds ...string) (Dispatched, erro
 	stop := e.StartKeepAlive(ctx)
 	defer stop()
 	return e.Dispatcher(kinds, nil).Dispatch(ctx, e.Senders)
+}
+
+// SendWaitDefault bounds how long SendManual waits for a text of its own
+// that another sender took (Env.SendWait unset).
+const SendWaitDefault = 2 * time.Minute
+
+// finalState reads message id, waiting while it is being sent (by this
+// process or another one) up to the send wait.
+func (e *Env) finalState(ctx context.Context, id int64) (store.Message, error) {
+	wait := e.SendWait
+	if wait <= 0 {
+		wait = SendWaitDefault
+	}
+	deadline := time.Now().Add(wait)
+	bg := context.WithoutCancel(ctx)
+	for {
+		m, err := e.DB.Message(bg, id)
+		if err != nil || m.State != store.StateSending || time.Now().After(deadline) {
+			return m, err
+		}
+		select {
+		case <-ctx.Done():
+			return m, nil
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // normalizedNumbers returns the numbers that normalise, in E.164.

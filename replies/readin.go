@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +42,10 @@ type PortResult struct {
 	// stored and wait for their other parts (after this read-in).
 	Held   int      `json:"held"`
 	Errors []string `json:"errors"`
+	// HeldBy is set when another texting process holds the port: it reads
+	// that SIM in itself (whoever holds a dongle does its chores), so the
+	// port is not a failure. Absent when this read-in read the port.
+	HeldBy *HeldBy `json:"held_by,omitempty"`
 
 	// SIM is the SIM's label ("O2 3"); NewSIM is set when this read-in
 	// created its row.
@@ -49,6 +55,12 @@ type PortResult struct {
 	// the delivery reports applied.
 	Fragments int `json:"-"`
 	Reports   int `json:"-"`
+}
+
+// HeldBy names the process that holds a port.
+type HeldBy struct {
+	PID  int    `json:"pid"`
+	What string `json:"what"`
 }
 
 // ReadInResult is what a read-in did, one entry per port in the order given.
@@ -73,6 +85,16 @@ type ReadInOptions struct {
 	Ports []string
 	// Modem are options for opening the dongles (logging, trace, timeouts).
 	Modem []modem.Option
+	// Alive tells whether the process named in a port holder's row lives;
+	// with it, a port another texting process holds is reported as held
+	// (HeldBy) instead of failed. Nil: a busy port fails.
+	Alive func(owner string) bool
+	// Self is this process as port holder rows name it: a read-in records
+	// itself as the holder of each port it reads (what "read-in", a short
+	// job that a run waits for).
+	Self string
+	// PID is this process's id, recorded with Self.
+	PID int
 }
 
 // ReadIn drains the inbox of every dongle into the database, all dongles in
@@ -104,6 +126,26 @@ func (p *Pipeline) ReadIn(ctx context.Context, opts ReadInOptions) (ReadInResult
 	}
 	var mu sync.Mutex
 	sinks := map[string]*SIMSink{}
+	mopts := opts.Modem
+	var heldPorts []string
+	if opts.Self != "" {
+		mopts = append(slices.Clip(mopts), modem.WithLocked(func(port string) {
+			if err := p.db.HoldPort(ctx, port, opts.Self, opts.PID, "read-in", true); err != nil {
+				p.opts.Logger.Warn("record port holder", "port", port, "err", err)
+				return
+			}
+			mu.Lock()
+			heldPorts = append(heldPorts, port)
+			mu.Unlock()
+		}))
+		defer func() {
+			for _, port := range heldPorts {
+				if err := p.db.ReleasePort(context.WithoutCancel(ctx), port, opts.Self); err != nil {
+					p.opts.Logger.Warn("release port holder", "port", port, "err", err)
+				}
+			}
+		}()
+	}
 	drains := modem.DrainPorts(ctx, ports, func(ctx context.Context, d *modem.Dongle) (modem.Sink, error) {
 		s, err := p.SinkFor(ctx, d)
 		if err != nil {
@@ -113,12 +155,17 @@ func (p *Pipeline) ReadIn(ctx context.Context, opts ReadInOptions) (ReadInResult
 		sinks[d.Port()] = s
 		mu.Unlock()
 		return s, nil
-	}, opts.Modem...)
+	}, mopts...)
 	bySIM := map[int64]int{}
 	for _, d := range drains {
 		r := PortResult{Port: d.Port, IMSI: d.IMSI, Deleted: d.Result.Deleted, Errors: []string{}}
 		r.Errors = append(r.Errors, d.Result.Errors...)
 		if d.Err != nil {
+			if h := p.holderOf(ctx, d.Port, d.Err, opts.Alive); h != nil {
+				r.HeldBy = h
+				res.Ports = append(res.Ports, r)
+				continue
+			}
 			r.Errors = append(r.Errors, d.Err.Error())
 		}
 		if s := sinks[d.Port]; s != nil {
@@ -147,6 +194,31 @@ func (p *Pipeline) ReadIn(ctx context.Context, opts ReadInOptions) (ReadInResult
 		res.Ports[i].Held = n
 	}
 	return res, nil
+}
+
+// holderOf is the live texting process that holds port, when err says the
+// port is busy; nil otherwise. The holder records itself as soon as it has
+// the port, before initialising the dongle; a holder caught between the two
+// is given a moment to write its row.
+func (p *Pipeline) holderOf(ctx context.Context, port string, err error, alive func(string) bool) *HeldBy {
+	if alive == nil || !errors.Is(err, modem.ErrPortBusy) {
+		return nil
+	}
+	for try := 0; try < 10; try++ {
+		h, found, herr := p.db.PortHolderOf(ctx, port)
+		if herr != nil {
+			return nil
+		}
+		if found && alive(h.Owner) {
+			return &HeldBy{PID: h.PID, What: h.What}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // SinkFor records the SIM in dongle d (a new IMSI creates its SIM row; the

@@ -80,14 +80,20 @@ type sendSetup struct {
 }
 
 // newSendSetup resolves the configuration, connects the dongles (ports from
-// the flag, else modem.ports, else discovery) and the gateway accounts, and
-// reports unusable ports on stderr.
-func newSendSetup(ctx context.Context, f *Factory, ports []string) (*sendSetup, error) {
+// the flag, else modem.ports, else discovery) and the gateway accounts into
+// env (nil: a new one), held as o says, and reports unusable ports on
+// stderr.
+func newSendSetup(ctx context.Context, f *Factory, env *outbox.Env, o desk.EnvOptions) (*sendSetup, error) {
 	d, err := f.Desk(ctx)
 	if err != nil {
 		return nil, err
 	}
-	env, fleet, err := d.Env(ctx, desk.EnvOptions{Ports: ports})
+	if env == nil {
+		if env, err = d.BaseEnv(); err != nil {
+			return nil, err
+		}
+	}
+	fleet, err := d.Connect(ctx, env, o)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +116,35 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 	if src.URL == "" {
 		return errors.New("campaign run: no data source: set api.url (texting config set api.url URL), TEXTING_API_URL or --source")
 	}
-	s, err := newSendSetup(ctx, f, opts.Ports)
+	d, err := f.Desk(ctx)
+	if err != nil {
+		return err
+	}
+	env, err := d.BaseEnv()
 	if err != nil {
 		return err
 	}
 	dry := opts.DryRun || !cfg.Run
+	// The run lock comes before any dongle is opened: a second run says
+	// another is in progress and touches nothing.
+	var run store.Run
+	hold := desk.EnvOptions{Ports: opts.Ports, What: "campaign run (dry)", WaitHeld: desk.RunWaitsForShortJobs}
+	if !dry {
+		if run, err = campaign.StartCampaignRun(ctx, env, src); err != nil {
+			return fmt.Errorf("campaign run: %w", err)
+		}
+		hold.What = fmt.Sprintf("campaign run %d", run.ID)
+	}
+	s, err := newSendSetup(ctx, f, env, hold)
+	if err != nil {
+		return errors.Join(err, abandonRun(ctx, env, run, err))
+	}
 	if len(s.Env.Senders) == 0 && !dry {
-		return errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
+		err := errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
+		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
 	prog := newRunProgress(f.Err, !opts.JSON, f.Out)
-	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog})
+	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog, Run: run})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && (len(sum.Groups) > 0 || err == nil) {
 		if opts.JSON {

@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/campaign"
+	"github.com/texting-centre/texting/desk"
+	"github.com/texting-centre/texting/store"
 )
 
 // newCmdFollowup builds `texting followup`.
@@ -58,15 +60,34 @@ func newCmdFollowupRun(f *Factory, runF func(context.Context, *Factory, *followu
 }
 
 func followupRun(ctx context.Context, f *Factory, opts *followupRunOptions) error {
-	s, err := newSendSetup(ctx, f, opts.Ports)
+	d, err := f.Desk(ctx)
 	if err != nil {
 		return err
 	}
-	if len(s.Env.Senders) == 0 && !opts.DryRun && s.Env.Config.Run {
-		return errors.New("followup run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
+	env, err := d.BaseEnv()
+	if err != nil {
+		return err
+	}
+	dry := opts.DryRun || !env.Config.Run
+	// The run lock comes before any dongle is opened.
+	var run store.Run
+	hold := desk.EnvOptions{Ports: opts.Ports, What: "followup run (dry)", WaitHeld: desk.RunWaitsForShortJobs}
+	if !dry {
+		if run, err = campaign.StartFollowupRun(ctx, env); err != nil {
+			return fmt.Errorf("followup run: %w", err)
+		}
+		hold.What = fmt.Sprintf("followup run %d", run.ID)
+	}
+	s, err := newSendSetup(ctx, f, env, hold)
+	if err != nil {
+		return errors.Join(err, abandonRun(ctx, env, run, err))
+	}
+	if len(s.Env.Senders) == 0 && !dry {
+		err := errors.New("followup run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
+		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
 	prog := newRunProgress(f.Err, false, nil)
-	sum, err := campaign.RunFollowups(ctx, s.Env, campaign.FollowupOptions{DryRun: opts.DryRun, Progress: prog})
+	sum, err := campaign.RunFollowups(ctx, s.Env, campaign.FollowupOptions{DryRun: opts.DryRun, Progress: prog, Run: run})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0) {
 		if opts.JSON {

@@ -170,7 +170,9 @@ func TestSendAndFollowupCommands(t *testing.T) {
 		t.Fatalf("send: exit %d %s %s", r.code, r.out, r.err)
 	}
 	for _, x := range res {
-		if x["state"] != "sent" || x["sim"] == "" || x["parts"] != 1.0 {
+		// The dongle's holder applies delivery reports as they come: a
+		// text may already be delivered when send reads its outcome.
+		if (x["state"] != "sent" && x["state"] != "delivered") || x["sim"] == "" || x["parts"] != 1.0 {
 			t.Errorf("send result %v", x)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
@@ -65,9 +66,13 @@ func readIn(ctx context.Context, opts *readInOptions) error {
 		ports = opts.Config.ModemPorts
 	}
 	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	self := outbox.ThisProcess()
 	res, err := p.ReadIn(ctx, replies.ReadInOptions{
 		Ports: ports,
 		Modem: []modem.Option{modem.WithLogger(opts.Logger), modem.WithTrace(opts.Trace)},
+		Alive: outbox.Liveness{DB: opts.DB, Self: self, Now: opts.DB.Now}.Alive(ctx),
+		Self:  self.String(),
+		PID:   self.PID,
 	})
 	if err != nil && len(res.Ports) == 0 {
 		return err
@@ -87,10 +92,16 @@ func readIn(ctx context.Context, opts *readInOptions) error {
 	if err != nil {
 		return fmt.Errorf("read-in: %w", err)
 	}
-	if opts.SendWaiting != nil {
+	var read []string // the ports this read-in read; a held port's holder sends its own
+	for _, r := range res.Ports {
+		if r.HeldBy == nil && len(r.Errors) == 0 {
+			read = append(read, r.Port)
+		}
+	}
+	if opts.SendWaiting != nil && len(read) > 0 {
 		// The replies' auto-replies go now, while the person is looking at
 		// their phone, not at the next campaign run.
-		line, serr := opts.SendWaiting(ctx, ports)
+		line, serr := opts.SendWaiting(ctx, read)
 		if line != "" && !opts.JSON {
 			fmt.Fprintln(opts.Out, line)
 		}
@@ -114,6 +125,10 @@ func readIn(ctx context.Context, opts *readInOptions) error {
 func readInLine(r replies.PortResult) string {
 	var b strings.Builder
 	b.WriteString(r.Port)
+	if r.HeldBy != nil {
+		fmt.Fprintf(&b, ": held by pid %d (%s), which reads this SIM in itself", r.HeldBy.PID, r.HeldBy.What)
+		return b.String()
+	}
 	switch {
 	case r.SIM != "" && r.IMSI != "":
 		fmt.Fprintf(&b, " %s (IMSI %s)", r.SIM, r.IMSI)
@@ -146,7 +161,7 @@ func sendAutoReplies(ctx context.Context, f *Factory, ports []string) (string, e
 	if err != nil {
 		return "", err
 	}
-	w, err := d.SendWaiting(ctx, desk.EnvOptions{Ports: ports}, store.KindAutoreply)
+	w, err := d.SendWaiting(ctx, desk.EnvOptions{Ports: ports, What: "read-in", Short: true}, store.KindAutoreply)
 	for _, p := range w.Problems {
 		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
 	}

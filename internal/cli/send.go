@@ -79,12 +79,12 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 	} else {
 		for _, r := range res {
 			switch r.State {
-			case store.StateSent:
+			case store.StateSent, store.StateDelivered:
 				forced := ""
 				if r.Forced {
 					forced = ", opted out: sent with --force, recorded"
 				}
-				fmt.Fprintf(f.Out, "sent to %s from %s (%d part%s, message %d%s)\n", r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID, forced)
+				fmt.Fprintf(f.Out, "%s to %s from %s (%d part%s, message %d%s)\n", r.State, r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID, forced)
 			default:
 				line := fmt.Sprintf("%s: %s", r.Number, r.State)
 				if r.ID != 0 {
@@ -100,7 +100,7 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 	if err != nil {
 		n, why := 0, ""
 		for _, r := range res {
-			if r.State != store.StateSent {
+			if r.State != store.StateSent && r.State != store.StateDelivered {
 				n++
 				if why == "" {
 					why = r.Error

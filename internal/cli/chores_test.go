@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/texting-centre/texting/modem/pdu"
+	"github.com/texting-centre/texting/store"
+)
+
+// Whoever holds a dongle does all of its chores: these tests run the built
+// binary as cron and the operator would, on emulated dongles.
+
+// proc is one run of the built binary.
+type proc struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+}
+
+func startTexting(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...)}
+	p.cmd.Env = append(os.Environ(), "TEXTING_API_KEY=k3y")
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// wait waits for the process (killing it after a minute) and returns its
+// exit code.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		p.cmd.Process.Kill()
+		<-done
+		t.Errorf("%v did not end within a minute; stderr: %s", p.cmd.Args, p.stderr.String())
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// inboundTexts lists the texts stored as received.
+func inboundTexts(t *testing.T, dbPath string) []string {
+	t.Helper()
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := db.Messages(context.Background(), store.MessageFilter{Direction: store.In})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+func campaignRuns(t *testing.T, dbPath string) []store.Run {
+	t.Helper()
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	runs, err := db.Runs(context.Background(), store.RunCampaign, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runs
+}
+
+// TestCrontabCollision: `read-in` and `campaign run` started within 100 ms
+// of each other on two dongles with replies waiting on their SIMs, 20
+// times: every campaign completes and is recorded, both commands exit 0,
+// every reply is stored exactly once, every recipient is texted once.
+func TestCrontabCollision(t *testing.T) {
+	trials := 20
+	if testing.Short() {
+		trials = 2
+	}
+	bin := textingBinary(t)
+	for trial := range trials {
+		t.Run(fmt.Sprintf("trial %d", trial+1), func(t *testing.T) {
+			fx := newCampaignFixture(t, 8, 30*time.Millisecond)
+			ports := fx.ports[:2]
+			var replies []string
+			for d, m := range fx.emus[:2] {
+				for i := range 3 {
+					text := fmt.Sprintf("reply %d from dongle %d", i, d)
+					if err := m.Store(deliverPDU(t, fmt.Sprintf("+4477009011%d%d", d, i), text, time.Now().Add(-time.Minute).Truncate(time.Second))); err != nil {
+						t.Fatal(err)
+					}
+					replies = append(replies, text)
+				}
+			}
+			portArgs := []string{"--port", ports[0], "--port", ports[1]}
+			campaignArgs := append([]string{"--db", fx.dbPath, "campaign", "run", "--json", "--source", fx.src.URL + "/people"}, portArgs...)
+			readInArgs := append([]string{"--db", fx.dbPath, "read-in", "--json"}, portArgs...)
+			gap := time.Duration(trial*37%100) * time.Millisecond
+			var camp, read *proc
+			if trial%2 == 0 {
+				camp = startTexting(t, bin, campaignArgs...)
+				time.Sleep(gap)
+				read = startTexting(t, bin, readInArgs...)
+			} else {
+				read = startTexting(t, bin, readInArgs...)
+				time.Sleep(gap)
+				camp = startTexting(t, bin, campaignArgs...)
+			}
+			if code := camp.wait(t); code != 0 {
+				t.Errorf("campaign run exit %d\nstdout %s\nstderr %s", code, camp.stdout.String(), camp.stderr.String())
+			}
+			if code := read.wait(t); code != 0 {
+				t.Errorf("read-in exit %d\nstdout %s\nstderr %s", code, read.stdout.String(), read.stderr.String())
+			}
+			runs := campaignRuns(t, fx.dbPath)
+			if len(runs) != 1 || runs[0].Outcome != store.OutcomeOK {
+				t.Errorf("runs %+v", runs)
+			}
+			texted := fx.texted()
+			for _, n := range fx.people {
+				if texted[n] != 1 {
+					t.Errorf("%s texted %d times", n, texted[n])
+				}
+			}
+			// The read-in read what it could; the campaign run, holding the
+			// dongles, read the rest: every reply stored exactly once.
+			got := map[string]int{}
+			for _, text := range inboundTexts(t, fx.dbPath) {
+				got[text]++
+			}
+			for _, r := range replies {
+				if got[r] != 1 {
+					t.Errorf("reply %q stored %d times (all: %v)\nread-in: %s", r, got[r], got, read.stdout.String())
+				}
+			}
+			for d, m := range fx.emus[:2] {
+				// Delivery reports of the last texts may come after the run
+				// let the dongle go; the next read-in applies them.
+				for _, st := range m.Inbox() {
+					if msg, err := pdu.Decode(st.PDU); err != nil || msg.Type != pdu.StatusReport {
+						t.Errorf("dongle %d still holds %s", d, st.PDU)
+					}
+				}
+			}
+			var res struct {
+				Ports []struct {
+					Port   string
+					HeldBy *struct {
+						PID  int
+						What string
+					} `json:"held_by"`
+				}
+			}
+			if err := json.Unmarshal(read.stdout.Bytes(), &res); err != nil || len(res.Ports) != 2 {
+				t.Errorf("read-in output %q: %v", read.stdout.String(), err)
+			}
+			for _, p := range res.Ports {
+				if p.HeldBy != nil && (p.HeldBy.PID != camp.cmd.Process.Pid || !strings.HasPrefix(p.HeldBy.What, "campaign run ")) {
+					t.Errorf("port %s held by %+v, want the campaign run (pid %d)", p.Port, p.HeldBy, camp.cmd.Process.Pid)
+				}
+			}
+		})
+	}
+}
+
+// TestReadInOnHeldDongle: a read-in on a dongle a campaign run holds exits
+// 0, says who holds it and that the holder reads that SIM in; the run reads
+// the text that waited on its SIM.
+func TestReadInOnHeldDongle(t *testing.T) {
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 20, 150*time.Millisecond)
+	if err := fx.emus[0].Store(deliverPDU(t, "+447700901777", "waiting on the SIM", time.Now().Add(-time.Minute).Truncate(time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	camp := startTexting(t, bin, fx.args()...)
+	deadline := time.Now().Add(30 * time.Second)
+	for countStates(t, fx.dbPath)[store.StateSending] == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the campaign never started sending: %s", camp.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, format := range []string{"json", "plain"} {
+		args := []string{"--db", fx.dbPath, "read-in", "--port", fx.ports[0]}
+		if format == "json" {
+			args = append(args, "--json")
+		}
+		read := startTexting(t, bin, args...)
+		if code := read.wait(t); code != 0 {
+			t.Fatalf("%s read-in exit %d: %s %s", format, code, read.stdout.String(), read.stderr.String())
+		}
+		want := fmt.Sprintf(`"held_by":{"pid":%d,"what":"campaign run 1"}`, camp.cmd.Process.Pid)
+		if format == "plain" {
+			want = fmt.Sprintf("%s: held by pid %d (campaign run 1), which reads this SIM in itself", fx.ports[0], camp.cmd.Process.Pid)
+		}
+		if got := strings.Join(strings.Fields(read.stdout.String()), ""); !strings.Contains(got, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("%s read-in said %q, want %q", format, read.stdout.String(), want)
+		}
+	}
+	if code := camp.wait(t); code != 0 {
+		t.Fatalf("campaign exit %d: %s", code, camp.stderr.String())
+	}
+	if got := inboundTexts(t, fx.dbPath); len(got) != 1 || got[0] != "waiting on the SIM" {
+		t.Fatalf("inbound %q: the holder did not read its SIM in", got)
+	}
+}
+
+// TestSecondRunTouchesNothing: a campaign run started while another one
+// runs says another run is in progress and opens no dongle.
+func TestSecondRunTouchesNothing(t *testing.T) {
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 4, 30*time.Millisecond)
+	fx.src.setStall(2 * time.Second)
+	first := startTexting(t, bin, fx.args()...)
+	deadline := time.Now().Add(20 * time.Second)
+	for fx.src.getCount() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first run never fetched: %s", first.stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	before := fx.emus[0].Count("AT")
+	second := startTexting(t, bin, fx.args()...)
+	code := second.wait(t)
+	if code == 0 || !strings.Contains(second.stderr.String(), "another run is in progress") || strings.Contains(second.stderr.String(), "port busy") {
+		t.Errorf("second run: exit %d, stderr %s", code, second.stderr.String())
+	}
+	if after := fx.emus[0].Count("AT"); after != before {
+		t.Errorf("the second run sent %d commands to a dongle", after-before)
+	}
+	fx.src.setStall(0)
+	if code := first.wait(t); code != 0 {
+		t.Errorf("first run exit %d: %s", code, first.stderr.String())
+	}
+}
+
+// TestSixConcurrentSends: six `texting send`s on one SIM at once each
+// report their own text's real outcome, and each text goes once.
+func TestSixConcurrentSends(t *testing.T) {
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 1, 100*time.Millisecond)
+	var wg sync.WaitGroup
+	procs := make([]*proc, 6)
+	for i := range procs {
+		procs[i] = startTexting(t, bin, "--db", fx.dbPath, "send", "--json", "--port", fx.ports[0],
+			"--to", fmt.Sprintf("07700900%03d", 500+i), "--text", fmt.Sprintf("text number %d", i))
+	}
+	codes := make([]int, len(procs))
+	for i, p := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = p.wait(t)
+		}()
+	}
+	wg.Wait()
+	for i, p := range procs {
+		var res []struct {
+			Number, State string
+		}
+		if err := json.Unmarshal(p.stdout.Bytes(), &res); err != nil || len(res) != 1 {
+			t.Errorf("send %d: %q %v", i, p.stdout.String(), err)
+			continue
+		}
+		want := fmt.Sprintf("+447700900%03d", 500+i)
+		if codes[i] != 0 || res[0].Number != want || (res[0].State != store.StateSent && res[0].State != store.StateDelivered) {
+			t.Errorf("send %d: exit %d, %+v; stderr %s", i, codes[i], res[0], p.stderr.String())
+		}
+	}
+	sent := map[string]int{}
+	for _, s := range fx.emus[0].Sent() {
+		sent[s.Msg.Text]++
+	}
+	for i := range procs {
+		if n := sent[fmt.Sprintf("text number %d", i)]; n != 1 {
+			t.Errorf("text %d went %d times", i, n)
+		}
+	}
+}
