@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"strconv"
@@ -18,6 +19,10 @@ import (
 
 	"github.com/texting-centre/texting/phone"
 )
+
+// MaxParts is the most parts a concatenated SMS can have: the
+// concatenation header counts them in one octet (3GPP TS 23.040 9.2.3.24.1).
+const MaxParts = 255
 
 // Key describes one setting an operator can configure.
 type Key struct {
@@ -44,12 +49,13 @@ func Keys() []Key {
 		{Name: "quiet.hours", Default: "21:00-08:00", Help: "no campaign or follow-up texts then; off disables", Check: checkQuiet},
 		{Name: "autoreply.days", Default: "30", Help: "one auto-reply per number per this many days", Check: checkInt(1, 3650)},
 		{Name: "classify.threshold", Default: "0.9", Help: "model confidence needed to categorise on its own", Check: checkFloat01},
-		{Name: "fragments.timeout", Default: "24h", Help: "when an incomplete long text is stored as it is", Check: checkDuration},
+		{Name: "fragments.timeout", Default: "24h", Help: "when an incomplete long text is stored as it is", Check: checkDuration(time.Minute, 30*24*time.Hour)},
+		{Name: "template.max_parts", Default: "6", Help: "most SMS parts a template may take; a longer one is refused when saved", Check: checkInt(1, MaxParts)},
 		{Name: "modem.ports", Help: "comma-separated ports instead of discovery"},
 		{Name: "serve.token", Secret: true, Help: "secret that gateway callbacks must carry (generated)", Check: checkToken},
 		{Name: "operator", Help: "your name on the tags you make (--as beats it; default: the login name)", Check: CheckOperator},
 		{Name: "ssh.authorized_keys", Help: "OpenSSH authorized-keys file of the staff serve --ssh lets in, each key's comment its operator's name (default: texting_authorized_keys beside the database)"},
-		{Name: "ssh.idle_timeout", Default: "30m", Help: "an SSH session with no key pressed for this long is closed", Check: checkDuration},
+		{Name: "ssh.idle_timeout", Default: "30m", Help: "an SSH session with no key pressed for this long is closed", Check: checkDuration(time.Minute, 7*24*time.Hour)},
 		{Name: "greeting.country", Help: "add this country's public holidays to the seasonal greetings (e.g. GB, FR; texting greeting --country XX --year YYYY)"},
 		{Name: "greeting.file", Help: "a greetings file: your wording for seasons, holidays and times of day (see texting greeting --help)", Check: checkFile},
 	}
@@ -156,6 +162,7 @@ type Config struct {
 	AutoreplyDays     int
 	ClassifyThreshold float64
 	FragmentsTimeout  time.Duration
+	TemplateMaxParts  int // most SMS parts a template may take (template.max_parts)
 	ModemPorts        []string
 	ServeToken        string
 	Operator          string        // "" means the login name
@@ -217,6 +224,7 @@ func fromValues(vals []Value) (Config, error) {
 	c.AutoreplyDays, _ = strconv.Atoi(m["autoreply.days"])
 	c.ClassifyThreshold, _ = strconv.ParseFloat(m["classify.threshold"], 64)
 	c.FragmentsTimeout, _ = time.ParseDuration(m["fragments.timeout"])
+	c.TemplateMaxParts, _ = strconv.Atoi(m["template.max_parts"])
 	c.ModemPorts = splitList(m["modem.ports"])
 	c.ServeToken = m["serve.token"]
 	c.Operator = strings.TrimSpace(m["operator"])
@@ -359,20 +367,37 @@ func checkInt(min, max int) func(string) error {
 	}
 }
 
+// checkFloat01 accepts a number from 0 to 1. NaN is no number (every
+// comparison with it is false, so a NaN threshold would silently stop the
+// model from ever sorting a text), nor are the infinities.
 func checkFloat01(s string) error {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1 {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1 {
 		return fmt.Errorf("must be a number from 0 to 1, not %q", s)
 	}
 	return nil
 }
 
-func checkDuration(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return fmt.Errorf("must be a duration such as 24h or 90m, not %q", s)
+// checkDuration accepts a duration from min to max.
+func checkDuration(min, max time.Duration) func(string) error {
+	return func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < min || d > max {
+			return fmt.Errorf("must be a duration from %s to %s (such as 24h or 90m), not %q", fmtDuration(min), fmtDuration(max), s)
+		}
+		return nil
 	}
-	return nil
+}
+
+// fmtDuration writes whole hours and minutes the way people type them.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	}
+	return d.String()
 }
 
 func checkQuiet(s string) error {

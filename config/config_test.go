@@ -39,6 +39,12 @@ func TestBadStoredValueIsAnError(t *testing.T) {
 	if err == nil {
 		t.Fatal("min days after max days accepted")
 	}
+	// A NaN threshold stored before it was refused (or written by hand) is
+	// an error at load, not a model that silently never sorts.
+	_, err = Load(context.Background(), settings{"classify.threshold": "NaN"}, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "classify.threshold") {
+		t.Fatalf("NaN threshold: err = %v", err)
+	}
 }
 
 func TestValidate(t *testing.T) {
@@ -59,6 +65,28 @@ func TestValidate(t *testing.T) {
 		{"quiet.hours", "9-5", false},
 		{"classify.threshold", "0.75", true},
 		{"classify.threshold", "1.5", false},
+		{"classify.threshold", "NaN", false},
+		{"classify.threshold", "nan", false},
+		{"classify.threshold", "Inf", false},
+		{"classify.threshold", "-Inf", false},
+		{"classify.threshold", "+Infinity", false},
+		{"classify.threshold", "1e-3", true},
+		{"classify.threshold", "0x1p-1", true},
+		{"classify.threshold", "-0.1", false},
+		{"template.max_parts", "6", true},
+		{"template.max_parts", "255", true},
+		{"template.max_parts", "256", false},
+		{"template.max_parts", "0", false},
+		{"template.max_parts", "NaN", false},
+		{"template.max_parts", "6.5", false},
+		{"fragments.timeout", "0s", false},
+		{"fragments.timeout", "-1h", false},
+		{"fragments.timeout", "1000000h", false},
+		{"fragments.timeout", "720h", true},
+		{"ssh.idle_timeout", "30m", true},
+		{"ssh.idle_timeout", "1ns", false},
+		{"autoreply.days", "NaN", false},
+		{"dedupe.days", "1e3", false},
 		{"fragments.timeout", "90m", true},
 		{"fragments.timeout", "a day", false},
 		{"managers", "07700 900123, +447700900124", true},

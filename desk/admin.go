@@ -117,9 +117,10 @@ func (d *Desk) MergeCategory(ctx context.Context, from, into int64) (string, err
 	return fmt.Sprintf("merged category %s into %s (%d text%s moved)", f.Name, t.Name, n, plural(n)), nil
 }
 
-// checkTemplate checks a template: a name and a body, and only the
-// placeholders the renderer knows in each body.
-func checkTemplate(t store.Template) error {
+// checkTemplate checks a template: a name and a body, only the placeholders
+// the renderer knows in each body, and no body over maxParts SMS parts
+// (template.max_parts; never over template.MaxParts).
+func checkTemplate(t store.Template, maxParts int) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -132,6 +133,9 @@ func checkTemplate(t store.Template) error {
 		if err := template.Check(b.body); err != nil {
 			return fmt.Errorf("%s: %w", b.what, err)
 		}
+		if err := template.CheckSize(b.body, maxParts); err != nil {
+			return fmt.Errorf("%s: %w", b.what, err)
+		}
 	}
 	return nil
 }
@@ -142,7 +146,7 @@ func (d *Desk) AddTemplate(ctx context.Context, u store.TemplateUpdate) (store.T
 		return store.Template{}, errors.New("add template: the body is required (--body)")
 	}
 	t := u.Apply(store.Template{})
-	if err := checkTemplate(t); err != nil {
+	if err := checkTemplate(t, d.Config.TemplateMaxParts); err != nil {
 		return t, fmt.Errorf("add template: %w", err)
 	}
 	return d.DB.AddTemplate(ctx, t)
@@ -155,7 +159,7 @@ func (d *Desk) UpdateTemplate(ctx context.Context, id int64, u store.TemplateUpd
 		return t, err
 	}
 	t = u.Apply(t)
-	if err := checkTemplate(t); err != nil {
+	if err := checkTemplate(t, d.Config.TemplateMaxParts); err != nil {
 		return t, fmt.Errorf("change template %s: %w", t.Name, err)
 	}
 	if err := d.DB.UpdateTemplate(ctx, t); err != nil {

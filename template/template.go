@@ -52,6 +52,42 @@ func Check(body string) error {
 	}
 }
 
+// MaxParts is the most parts any text can have: the concatenation header
+// counts them in one octet (3GPP TS 23.040 9.2.3.24.1), and phones give up
+// well before.
+const MaxParts = 255
+
+// Sample fillings the size check counts a template with: a longish first
+// name and the longest greeting of the built-in wording.
+const (
+	SampleName     = "Maximilian"
+	SampleGreeting = "Happy Valentine's Day"
+)
+
+// Size is the parts a template body takes with {name} and {greeting}
+// filled with SampleName and SampleGreeting.
+func Size(body string) int {
+	return Parts(RenderGreeting(RenderName(body, SampleName), SampleGreeting))
+}
+
+// CheckSize refuses a template body that cannot be sent: more parts than
+// maxParts (the setting template.max_parts; 0 or less means MaxParts), and
+// never more than MaxParts. It is checked when a template is saved, so a
+// 40,000-character template is refused then instead of failing every text
+// at send time.
+func CheckSize(body string, maxParts int) error {
+	if maxParts <= 0 || maxParts > MaxParts {
+		maxParts = MaxParts
+	}
+	switch n := Size(body); {
+	case n > MaxParts:
+		return fmt.Errorf("template is %d SMS parts; no text can have more than %d", n, MaxParts)
+	case n > maxParts:
+		return fmt.Errorf("template is %d SMS parts, more than template.max_parts (%d)", n, maxParts)
+	}
+	return nil
+}
+
 func clip(s string) string {
 	if r := []rune(s); len(r) > 12 {
 		return string(r[:12]) + "…"

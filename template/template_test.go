@@ -1,6 +1,9 @@
 package template
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheck(t *testing.T) {
 	tests := []struct {
@@ -61,6 +64,34 @@ func TestFirstName(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FirstName(tt.in); got != tt.want {
 				t.Errorf("FirstName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckSize(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		maxParts int
+		wantErr  string
+	}{
+		{"one part", "Hi {name}, {greeting}!", 6, ""},
+		{"six parts fits six", strings.Repeat("a", 153*6-40) + " {name} {greeting}", 6, ""},
+		{"seven parts over six", strings.Repeat("a", 153*7-40) + " {name}", 6, "7 SMS parts, more than template.max_parts (6)"},
+		{"placeholders counted filled", strings.Repeat("a", 160-5) + "{name}", 6, ""},
+		{"40,000 characters", strings.Repeat("x", 40000), 255, "262 SMS parts; no text can have more than 255"},
+		{"setting 0 means 255", strings.Repeat("x", 40000), 0, "no text can have more than 255"},
+		{"UCS-2 counts 67 a part", strings.Repeat("é€😀", 150), 6, "SMS parts, more than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckSize(tt.body, tt.maxParts)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("CheckSize: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("CheckSize = %v, want %q", err, tt.wantErr)
 			}
 		})
 	}

@@ -93,6 +93,7 @@ func newTUICommon(ctx context.Context, db *store.DB, be common.Backend, cfg conf
 		Now:      db.Now,
 		Loc:      time.Local,
 		Region:   cfg.Region,
+		MaxParts: cfg.TemplateMaxParts,
 		Greeting: g.At,
 		Ctx:      ctx,
 	}

@@ -126,6 +126,9 @@ type Common struct {
 	Now     func() time.Time
 	Loc     *time.Location
 	Region  string // default region for numbers typed without a country code
+	// MaxParts is the setting template.max_parts: the most SMS parts a
+	// template may take (0: template.MaxParts).
+	MaxParts int
 	// Greeting renders {greeting} for a time.
 	Greeting func(time.Time) string
 	// Ctx is the program's context: commands stop when it is cancelled.

@@ -206,7 +206,8 @@ func (m *Model) edit(t store.Template, isNew bool) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// problems checks every body's placeholders.
+// problems checks every body's placeholders and size (template.max_parts),
+// as the operator types.
 func (m *Model) problems() []string {
 	var out []string
 	for i, label := range []string{"text", "follow-up", "alternative follow-up"} {
@@ -215,6 +216,8 @@ func (m *Model) problems() []string {
 			continue
 		}
 		if err := template.Check(body); err != nil {
+			out = append(out, label+": "+err.Error())
+		} else if err := template.CheckSize(body, m.c.MaxParts); err != nil {
 			out = append(out, label+": "+err.Error())
 		}
 	}

@@ -87,3 +87,30 @@ func TestAddAndDelete(t *testing.T) {
 		t.Fatal("not deleted")
 	}
 }
+
+// TestTooManyParts: the editor says as the operator types that the text is
+// over template.max_parts, and refuses to save it.
+func TestTooManyParts(t *testing.T) {
+	ctx := context.Background()
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.Fail = errors.New("no data source set")
+	m := templates.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "a")
+	tuitest.Text(t, m, "huge")
+	tuitest.Type(t, m, nil, "tab")
+	tuitest.Text(t, m, strings.Repeat("word ", 180)) // 900 characters: 6 parts
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "max_parts") {
+		t.Fatalf("six parts refused:\n%s", v)
+	}
+	tuitest.Text(t, m, strings.Repeat("more ", 30)) // 7 parts
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "text: template is 7 SMS parts, more than") {
+		t.Fatalf("no size warning as you type:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if _, err := c.DB.TemplateByName(ctx, "huge"); err == nil {
+		t.Fatal("saved a template over template.max_parts")
+	}
+}

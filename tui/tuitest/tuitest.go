@@ -59,6 +59,7 @@ func CommonOn(db *store.DB) *common.Common {
 		Now:      db.Now,
 		Loc:      time.UTC,
 		Region:   "GB",
+		MaxParts: 6,
 		Greeting: func(time.Time) string { return "Have a good day" },
 		Ctx:      context.Background(),
 	}
