@@ -65,7 +65,8 @@ type Model struct {
 	details       map[int64]detail // by message id, for the rows of this page
 	pending       map[int64]bool   // rows being tagged: hidden until the store says so
 	undo          []common.Tagged
-	last          string // what the last action did
+	picking       *picker // the category picker, when open
+	last          string  // what the last action did
 	width, height int
 }
 
@@ -97,10 +98,11 @@ func (m *Model) Init() tea.Cmd {
 // Captures takes the digits (categories), enter, and every key while the
 // filter field is open.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	if m.filter.Active {
+	if m.filter.Active || m.picking != nil {
 		return msg.String() != "ctrl+c"
 	}
-	return key.Matches(msg, m.c.Keys.Replies.Pick)
+	// 0 is no category, but it must not leave the queue either.
+	return key.Matches(msg, m.c.Keys.Replies.Pick) || msg.String() == "0"
 }
 
 func (m *Model) loadCategories() tea.Cmd {
@@ -201,7 +203,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if m.picking != nil {
+		return m.pickerKeyMsg(msg)
+	}
 	switch {
+	case msg.String() == "0":
+		return common.Status("0 is no category: c lists them all (alt+0 goes to screen 0)")
+	case key.Matches(msg, keyPicker):
+		if _, ok := m.list.Selected(); !ok || len(m.cats) == 0 {
+			return common.Status("nothing to categorise")
+		}
+		m.picking = &picker{}
+		return nil
 	case key.Matches(msg, k.Replies.Pick):
 		i := int(msg.Runes[0] - '1')
 		if i < 0 || i >= len(m.cats) {
@@ -286,14 +299,18 @@ func plural(n int) string {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	return []key.Binding{k.Replies.Pick, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread, k.List.Filter}
+	if m.picking != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9 a-z", "pick")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("↑/↓ enter", "pick")), k.List.Back}
+	}
+	return []key.Binding{k.Replies.Pick, keyPicker, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread, k.List.Filter}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
-		{k.Replies.Pick, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread},
+		{k.Replies.Pick, keyPicker, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread},
 		k.List.Moves(),
 		k.List.Filtering(),
 	}
@@ -335,13 +352,21 @@ func (m *Model) View() string {
 	}
 	left = common.Fit(left, listW, bodyH)
 	side := common.Fit(m.side(sideW), sideW, bodyH)
+	if m.picking != nil {
+		side = common.Fit(m.pickerView(sideW, bodyH), sideW, bodyH)
+	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
 	return strings.Join([]string{common.Truncate(head, m.width), common.Truncate(sub, m.width), body, m.keysLine()}, "\n")
 }
 
-// keysLine lists the numbered categories.
+// keysLine lists the numbered categories; when they do not all fit (or
+// there are more than 9) it ends with the key that lists them all.
 func (m *Model) keysLine() string {
 	st := m.c.Styles
+	if len(m.cats) == 0 {
+		return ""
+	}
+	all := st.Key.Render("[c]") + fmt.Sprintf(" all %d", len(m.cats))
 	var parts []string
 	for i, c := range m.cats {
 		if i >= 9 {
@@ -349,10 +374,16 @@ func (m *Model) keysLine() string {
 		}
 		parts = append(parts, st.Key.Render(fmt.Sprintf("[%d]", i+1))+" "+common.Clean(c.Name))
 	}
-	if len(parts) == 0 {
-		return ""
+	for n := len(parts); n > 0; n-- {
+		line := strings.Join(parts[:n], "  ")
+		if n < len(m.cats) {
+			line += "  " + all
+		}
+		if lipgloss.Width(line) <= m.width {
+			return line
+		}
 	}
-	return common.Truncate(strings.Join(parts, "  "), m.width)
+	return common.Truncate(all, m.width)
 }
 
 // side is the panel beside the list: the selected text, what we had sent
