@@ -180,13 +180,17 @@ func TestTUIEleventhCategoryInTmux(t *testing.T) {
 		return strings.Contains(s, "Can you call after 6?") && strings.Contains(s, "[c] all 11")
 	})
 	x.keys("0") // no category, and the queue stays
-	x.waitFor("0 refused", func(s string) bool { return strings.Contains(s, "0 is no category") && strings.Contains(s, "Review queue") })
+	x.waitFor("0 refused", func(s string) bool {
+		return strings.Contains(s, "0 is no category") && strings.Contains(s, "Review queue")
+	})
 	x.keys("c")
 	x.waitFor("the list of every category", func(s string) bool {
 		return strings.Contains(s, "Categorise as") && strings.Contains(s, "[b] Kind 11")
 	})
 	x.keys("b")
-	x.waitFor("the queue to empty", func(s string) bool { return strings.Contains(s, "Nothing to review") && strings.Contains(s, "Kind 11: 1 text") })
+	x.waitFor("the queue to empty", func(s string) bool {
+		return strings.Contains(s, "Nothing to review") && strings.Contains(s, "Kind 11: 1 text")
+	})
 	x.keys("q")
 
 	db, err = store.Open(ctx, dbPath)
