@@ -174,7 +174,7 @@ func (b *Backend) desk() *desk.Desk {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.d == nil {
-		b.d = desk.New(b.DB, config.Config{Region: "GB", Run: true}, nil)
+		b.d = desk.New(b.DB, config.Config{Region: "GB", Run: true, TemplateMaxParts: 6}, nil)
 		b.d.Loc = time.UTC
 	}
 	return b.d
