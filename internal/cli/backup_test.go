@@ -48,6 +48,7 @@ func queuedIn(t *testing.T, path string) int {
 // each copy opens and passes PRAGMA integrity_check. A restore meanwhile is
 // refused (the database is in use) and changes nothing; afterwards it works.
 func TestBackupWhileACampaignWrites(t *testing.T) {
+	t.Parallel() // its own database, source and process
 	if testing.Short() {
 		t.Skip("builds the binary and runs a campaign")
 	}
