@@ -123,15 +123,6 @@ func FuzzIsOptOut(f *testing.F) {
 	})
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // fullWidth writes ASCII letters and digits in their full-width forms.
 func fullWidth(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -159,5 +150,21 @@ func TestIsOptOutStart(t *testing.T) {
 		if got := IsOptOutStart(tt.part); got != tt.want {
 			t.Errorf("IsOptOutStart(%q) = %v, want %v", tt.part, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkIsOptOut measures the opt-out check on typical replies (ASCII,
+// the common case) and on folded ones (full-width, look-alikes, spaced).
+func BenchmarkIsOptOut(b *testing.B) {
+	for _, bc := range []struct{ name, text string }{
+		{"ascii", "Thanks, see you on Friday evening at the shop!"},
+		{"ascii-stop", "Please stop texting me"},
+		{"folded", "ｐｌｅａｓｅ SТОР S T O P"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				IsOptOut(bc.text)
+			}
+		})
 	}
 }

@@ -40,6 +40,9 @@ import (
 // The result is matched by the same phrase rules as any text, so "bus stop"
 // and "don't stop" written in look-alikes are still not opt-outs.
 func optOutSkeleton(text string) string {
+	if isASCII(text) { // the common case: nothing to fold
+		return joinSpacedLetters(zeroAsO(text))
+	}
 	text = norm.NFKC.String(text)
 	var b strings.Builder
 	b.Grow(len(text))
@@ -85,6 +88,24 @@ var latinSmallCaps = map[rune]rune{
 	'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z', 'ʍ': 'm', 'ɯ': 'm',
 }
 
+// singleLetters counts the letters that stand alone (no letter or digit
+// either side).
+func singleLetters(s string) int {
+	n := 0
+	prev := false // the rune before was a letter or digit
+	for i, r := range s {
+		cur := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if cur && !prev {
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if i+utf8.RuneLen(r) >= len(s) || !(unicode.IsLetter(next) || unicode.IsDigit(next)) {
+				n++
+			}
+		}
+		prev = cur
+	}
+	return n
+}
+
 // zeroAsO reads a 0 with a letter on either side as the letter o.
 func zeroAsO(s string) string {
 	if !strings.Contains(s, "0") {
@@ -109,9 +130,21 @@ func isLetterSpacer(r rune) bool {
 	return false
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // joinSpacedLetters joins runs of three or more single letters separated
 // only by spacers ("S T O P", "S.T.O.P.") into one word.
 func joinSpacedLetters(s string) string {
+	if singleLetters(s) < 3 {
+		return s // nothing spaced apart: no copy
+	}
 	rs := []rune(s)
 	isLetter := func(i int) bool { return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i])) }
 	single := func(i int) bool { return isLetter(i) && !isLetter(i-1) && !isLetter(i+1) }
