@@ -47,7 +47,7 @@ type OptedOutError struct {
 
 // Error implements error: the number, since when, and why.
 func (e *OptedOutError) Error() string {
-	return fmt.Sprintf("%s is on the opt-out list since %s; sending anyway must be forced (texting send --force, or y in the TUI), and is recorded",
+	return fmt.Sprintf("%s is on the opt-out list since %s; sending anyway must be forced (texting send --force, or y on the TUI's Send screen), and is recorded",
 		e.OptOut.Number, DescribeOptOut(e.OptOut))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/texting-centre/texting/outbox"
@@ -181,4 +182,25 @@ func (d *Desk) SendWaiting(ctx context.Context, o EnvOptions, kinds ...string) (
 	w.Problems = fl.Problems
 	w.Dispatched, err = outbox.SendWaiting(ctx, env, kinds...)
 	return w, err
+}
+
+// Resend puts a failed or unknown-outcome text back in the queue. A text to
+// a number that is on the opt-out list now is refused (an *OptedOutError):
+// the outbox would refuse a campaign, follow-up or auto-reply text anyway,
+// and a manual text goes to an opted-out number only when it was forced.
+func (d *Desk) Resend(ctx context.Context, id int64) error {
+	m, err := d.DB.Message(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.Direction == store.Out && !slices.Contains(m.Flags, store.FlagForced) {
+		o, ok, err := d.DB.OptOutFor(ctx, m.Number)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fmt.Errorf("resend %d: %w", id, &OptedOutError{OptOut: o})
+		}
+	}
+	return d.DB.Resend(ctx, id)
 }

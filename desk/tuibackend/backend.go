@@ -181,9 +181,6 @@ func (b *Backend) Send(ctx context.Context, numbers []string, text, simRef strin
 	return strings.Join(parts, "; "), err
 }
 
-// Resend puts a failed or unknown-outcome text back in the queue.
-func (b *Backend) Resend(ctx context.Context, id int64) error { return b.DB.Resend(ctx, id) }
-
 // MarkFailed gives up on a queued or unknown-outcome text.
 func (b *Backend) MarkFailed(ctx context.Context, id int64) error { return b.DB.Fail(ctx, id, "") }
 

@@ -449,6 +449,29 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 			t.Fatal("a refused send changed the database")
 		}
 	})
+	t.Run("resend refused", func(t *testing.T) {
+		failed := func(path string) (id int64) {
+			withDB(t, path, func(ctx context.Context, db *store.DB) {
+				var err error
+				id, _, err = db.InsertMessage(ctx, store.Message{Direction: store.Out, Number: number, Text: "Hello",
+					Kind: store.KindManual, State: store.StateFailed, Error: "no signal"})
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+			return id
+		}
+		cliDB, _, _ := setup(t)
+		tuiDB, _, _ := setup(t)
+		cliID, tuiID := failed(cliDB), failed(tuiDB)
+		cliBefore, tuiBefore := digest(t, cliDB), digest(t, tuiDB)
+		cli := runCLI(t, cliDB, nil, "outbox", "resend", fmt.Sprint(cliID))
+		tuiErr := tuiSide(t, tuiDB, nil, func(ctx context.Context, b *tuibackend.Backend) error { return b.Resend(ctx, tuiID) })
+		sameAnswer(t, cli, tuiErr, number+" is on the opt-out list since 2 Nov 2026")
+		if digest(t, cliDB) != cliBefore || digest(t, tuiDB) != tuiBefore {
+			t.Fatal("a refused resend changed the database")
+		}
+	})
 	t.Run("forced", func(t *testing.T) {
 		cliDB, _, cliPort := setup(t)
 		tuiDB, _, tuiPort := setup(t)

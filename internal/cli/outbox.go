@@ -127,13 +127,14 @@ func outboxChange(ctx context.Context, f *Factory, arg, action, reason string) e
 	if err != nil || id <= 0 {
 		return fmt.Errorf("outbox %s: %q is not a message id", action, arg)
 	}
-	db, err := f.Store(ctx)
+	d, err := f.Desk(ctx)
 	if err != nil {
 		return err
 	}
+	db := d.DB
 	switch action {
 	case "resend":
-		err = db.Resend(ctx, id)
+		err = d.Resend(ctx, id)
 	default:
 		err = db.Fail(ctx, id, reason)
 	}

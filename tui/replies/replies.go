@@ -45,6 +45,12 @@ type (
 		tagged common.Tagged
 		err    error
 	}
+	// keptMsg answers the opt-out question after a tag: what the backend
+	// did with the opt-outs the operator took off.
+	keptMsg struct {
+		said []string
+		err  error
+	}
 )
 
 // detail is what the side panel shows about the selected text.
@@ -67,6 +73,11 @@ type Model struct {
 	undo          []common.Tagged
 	picking       *picker // the category picker, when open
 	last          string  // what the last action did
+	// keep are opt-outs a tag left in place although the category is not
+	// an opt-out one: the screen asks whether to take them off (y) or keep
+	// them (n) before anything else.
+	keep          []store.OptOut
+	keepWhat      string // the category the texts went to
 	width, height int
 }
 
@@ -98,7 +109,7 @@ func (m *Model) Init() tea.Cmd {
 // Captures takes the digits (categories), enter, and every key while the
 // filter field is open.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	if m.filter.Active || m.picking != nil {
+	if m.filter.Active || m.picking != nil || len(m.keep) > 0 {
 		return msg.String() != "ctrl+c"
 	}
 	// 0 is no category, but it must not leave the queue either.
@@ -178,7 +189,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.undo = append(m.undo, msg.tagged)
 		m.last = fmt.Sprintf("%s: %d text%s", msg.tagged.Category, len(msg.tagged.IDs), plural(len(msg.tagged.IDs)))
+		m.keep, m.keepWhat = msg.tagged.KeptOptOuts, msg.tagged.Category
 		return m, cmd
+	case keptMsg:
+		if msg.err != nil {
+			return m, common.Err(msg.err)
+		}
+		m.last = strings.Join(msg.said, "; ")
+		return m, nil
 	case undoneMsg:
 		cmd := m.load(m.list.Reload())
 		if msg.err != nil {
@@ -195,6 +213,28 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
+	if len(m.keep) > 0 {
+		switch {
+		case key.Matches(msg, k.Actions.Confirm):
+			keep, what, be, ctx := m.keep, m.keepWhat, m.c.Backend, m.c.Context()
+			m.keep = nil
+			return func() tea.Msg {
+				var said []string
+				for _, o := range keep {
+					s, err := be.RemoveOptOut(ctx, o.Number, "its reply was re-tagged as "+what+" in the TUI")
+					if err != nil {
+						return keptMsg{said, err}
+					}
+					said = append(said, s)
+				}
+				return keptMsg{said, nil}
+			}
+		case key.Matches(msg, k.Actions.Cancel):
+			m.last += fmt.Sprintf(" · %d opt-out%s kept", len(m.keep), plural(len(m.keep)))
+			m.keep = nil
+		}
+		return nil
+	}
 	if m.filter.Active {
 		changed, cmd := m.filter.Update(msg)
 		if changed {
@@ -299,6 +339,9 @@ func plural(n int) string {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if len(m.keep) > 0 {
+		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
+	}
 	if m.picking != nil {
 		return []key.Binding{key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9 a-z", "pick")),
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("↑/↓ enter", "pick")), k.List.Back}
@@ -331,6 +374,21 @@ func (m *Model) View() string {
 	sub := m.filter.View(st)
 	if sub == "" {
 		sub = st.Subtle.Render(m.list.Position())
+	}
+	if len(m.keep) > 0 {
+		var nums []string
+		for _, o := range m.keep {
+			why := o.At.In(m.c.Loc).Format("2 Jan 2006")
+			if o.Text != "" {
+				why += fmt.Sprintf(" %q", common.OneLine(o.Text))
+			}
+			nums = append(nums, common.Clean(o.Number)+" (since "+why+")")
+		}
+		verb, them := "stay", "them"
+		if len(nums) == 1 {
+			verb, them = "stays", "it"
+		}
+		sub = st.Warn.Render(fmt.Sprintf("%s %s opted out. Take %s off the list? y/n", strings.Join(nums, ", "), verb, them))
 	}
 
 	bodyH := m.height - 3

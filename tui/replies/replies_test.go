@@ -128,3 +128,39 @@ func TestTagErrorShowsAndRestores(t *testing.T) {
 		t.Fatalf("the group must come back after a failed tag:\n%s", v)
 	}
 }
+
+// TestTagKeepsOptOutAsks: a text from a number on the opt-out list tagged
+// into a category that is not an opt-out one leaves the opt-out in place;
+// the screen says so and asks: n keeps it, y takes it off through the
+// backend.
+func TestTagKeepsOptOutAsks(t *testing.T) {
+	for _, answer := range []string{"n", "y"} {
+		t.Run(answer, func(t *testing.T) {
+			ctx := context.Background()
+			m, be, f, _ := setup(t)
+			first, err := be.DB.Message(ctx, f.Queue[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := be.DB.AddOptOut(ctx, first.Number, 0); err != nil {
+				t.Fatal(err)
+			}
+			tuitest.Type(t, m, nil, "4") // Misc
+			v := tuitest.Plain(m.View())
+			if !strings.Contains(v, first.Number+" (since 26 Nov 2026) stays opted out. Take it off the list? y/n") {
+				t.Fatalf("no question:\n%s", v)
+			}
+			if !m.Captures(tuitest.Key("q")) {
+				t.Fatal("the question must take the keys")
+			}
+			tuitest.Type(t, m, nil, answer)
+			out, _ := be.DB.IsOptedOut(ctx, first.Number)
+			if want := answer == "n"; out != want {
+				t.Fatalf("after %s: opted out = %v, want %v", answer, out, want)
+			}
+			if v := tuitest.Plain(m.View()); strings.Contains(v, "Take it off") {
+				t.Fatalf("the question stays:\n%s", v)
+			}
+		})
+	}
+}

@@ -122,15 +122,11 @@ func (b *Backend) Tag(ctx context.Context, msgID int64, category string) (common
 	if err := b.record("Tag", msgID, category); err != nil {
 		return common.Tagged{}, err
 	}
-	p, err := replies.NewFromSettings(ctx, b.DB, nil)
+	u, err := b.desk().TagWith(ctx, msgID, category, store.TagOptions{Operator: b.Operator, OnlyUntagged: true})
 	if err != nil {
 		return common.Tagged{}, err
 	}
-	u, err := p.TagWith(ctx, msgID, category, store.TagOptions{Operator: b.Operator, OnlyUntagged: true})
-	if err != nil {
-		return common.Tagged{}, err
-	}
-	return common.Tagged{Category: u.Category, IDs: u.IDs, Undo: u}, nil
+	return common.Tagged{Category: u.Category, IDs: u.IDs, Undo: u.Undo, KeptOptOuts: u.KeptOptOuts}, nil
 }
 
 // Untag makes the texts uncategorised again.
@@ -174,7 +170,11 @@ func (b *Backend) desk() *desk.Desk {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.d == nil {
-		b.d = desk.New(b.DB, config.Config{Region: "GB", Run: true, TemplateMaxParts: 6}, nil)
+		cfg, err := config.Load(context.Background(), b.DB, func(string) string { return "" })
+		if err != nil {
+			cfg = config.Config{Region: "GB", Run: true, TemplateMaxParts: 6}
+		}
+		b.d = desk.New(b.DB, cfg, nil)
 		b.d.Loc = time.UTC
 	}
 	return b.d
