@@ -287,11 +287,11 @@ type Tabbed interface{ Tab() string }
 // highlighted, the review queue's with the texts waiting in it. Screens past
 // the tenth have no digit: "tab" says how they are reached. When the
 // terminal is narrow the brand goes, then the "tab" hint, then the names
-// shorten, the active one staying whole.
+// shorten (those without a digit first), the active one staying whole.
 func (m *Model) tabs() string {
 	st := m.c.Styles
 	brand := st.Brand.Render("Texting Centre") + "  "
-	for level := 0; level < 5; level++ {
+	for level := 0; level < 6; level++ {
 		var parts []string
 		for i, s := range m.screens {
 			name := s.Title()
@@ -300,10 +300,10 @@ func (m *Model) tabs() string {
 			}
 			badge := m.badge(s.Title())
 			if i != m.active {
-				switch level {
-				case 3:
+				switch {
+				case level == 3 && i >= 10, level == 4: // the screens without a digit shorten first
 					name = string([]rune(name)[:min(3, len([]rune(name)))])
-				case 4:
+				case level == 5:
 					name = ""
 				}
 			}
@@ -331,7 +331,7 @@ func (m *Model) tabs() string {
 		if level == 0 {
 			bar = brand + bar
 		}
-		if lipgloss.Width(bar) <= m.width || level == 4 {
+		if lipgloss.Width(bar) <= m.width || level == 5 {
 			return common.Truncate(bar, m.width)
 		}
 	}

@@ -239,17 +239,17 @@ func TestStatusForgottenOnReturn(t *testing.T) {
 }
 
 // TestTabBarNames: at 100 columns the bar fits, shows the texts waiting for
-// review and names the reply types as the screen calls them; at 120 it says
-// how the screen without a digit is reached.
+// review and names the reply types as the screen calls them, the screens
+// without a digit shortened first; at 120 it says how those are reached.
 func TestTabBarNames(t *testing.T) {
 	m, _ := newApp(t, 100, 30)
 	bar := strings.Split(tuitest.Plain(m.View()), "\n")[0]
 	if n := len([]rune(bar)); n > 100 || !strings.Contains(bar, "1 Replies·4 ") || !strings.Contains(bar, "9 Types") ||
-		!strings.HasSuffix(bar, "Networks") {
+		!strings.HasSuffix(bar, "0 SIMs Net Set") {
 		t.Fatalf("tab bar (%d wide): %q", n, bar)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
-	if bar := strings.Split(tuitest.Plain(m.View()), "\n")[0]; !strings.HasSuffix(bar, "tab Networks") {
+	if bar := strings.Split(tuitest.Plain(m.View()), "\n")[0]; !strings.HasSuffix(bar, "tab Networks tab Settings") {
 		t.Fatalf("tab bar at 120: %q", bar)
 	}
 	press(t, m, "alt+9")

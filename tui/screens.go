@@ -10,6 +10,7 @@ import (
 	"github.com/texting-centre/texting/tui/outbox"
 	"github.com/texting-centre/texting/tui/replies"
 	"github.com/texting-centre/texting/tui/send"
+	"github.com/texting-centre/texting/tui/settings"
 	"github.com/texting-centre/texting/tui/sims"
 	"github.com/texting-centre/texting/tui/stats"
 	"github.com/texting-centre/texting/tui/templates"
@@ -31,6 +32,7 @@ func NewApp(c *common.Common) *Model {
 		categories.New(c),
 		sims.New(c),
 		networks.New(c),
+		settings.New(c),
 	)
 	m.waitingTab = replies.Title
 	return m

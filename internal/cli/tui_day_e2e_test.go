@@ -203,3 +203,54 @@ func TestTUIEleventhCategoryInTmux(t *testing.T) {
 		t.Fatalf("the text: %q by %q, %v", m.Category, m.CategoryBy, err)
 	}
 }
+
+// TestTUISettingsInTmux: the Settings screen changes a key with the rules
+// of `texting config set`: a bad value is refused with the reason and
+// nothing stored, a good one is stored and said; a secret shows nothing of
+// itself.
+func TestTUISettingsInTmux(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "texting.db")
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSetting(ctx, "api.key", "hunter2-very-secret"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	x := startTUI(t, dbPath, 120, 40)
+	x.waitFor("the review queue", func(s string) bool { return strings.Contains(s, "Review queue") })
+	x.keys("BTab") // the last screen
+	s := x.waitFor("the settings", func(s string) bool { return strings.Contains(s, "quiet.hours") && strings.Contains(s, "21:00-08:00") })
+	if strings.Contains(s, "hunter2") || strings.Contains(s, "****ret") || !strings.Contains(s, "(set)") {
+		t.Fatalf("the secret shows:\n%s", s)
+	}
+	for i := 0; i < 8; i++ { // api.url … quiet.hours is the ninth
+		x.keys("Down")
+	}
+	x.keys("Enter")
+	x.waitFor("the field", func(s string) bool { return strings.Contains(s, "quiet.hours = ") })
+	x.keys("l", "a", "t", "e", "Enter")
+	x.waitFor("the refusal", func(s string) bool { return strings.Contains(s, "✗") && strings.Contains(s, "quiet hours must look like") })
+	x.keys("C-u")
+	for _, r := range "22:00-07:00" {
+		x.keys(string(r))
+	}
+	x.keys("Enter")
+	x.waitFor("the change said and shown", func(s string) bool {
+		return strings.Contains(s, "✓ quiet.hours: 22:00-07:00 (was the default)") && regexp.MustCompile(`quiet\.hours\s+22:00-07:00\s+settings`).MatchString(s)
+	})
+	x.keys("q")
+
+	db, err = store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.Settings(ctx)
+	if err != nil || got["quiet.hours"] != "22:00-07:00" || got["api.key"] != "hunter2-very-secret" {
+		t.Fatalf("settings stored: %v %v", got, err)
+	}
+}

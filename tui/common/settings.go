@@ -1,0 +1,25 @@
+package common
+
+import "context"
+
+// Setting is one configuration key as the Settings screen shows it.
+type Setting struct {
+	Key     string
+	Value   string // as it applies now; a secret's is masked
+	Source  string // "env", "settings", "default" or "" (not set)
+	Env     string // the environment variable that overrides it, "" for none
+	Default string
+	Help    string
+	Secret  bool
+}
+
+// SettingsBackend is what the Settings screen needs beyond Backend: the
+// settings with their help, and a change with every rule `texting config
+// set` applies. A backend that does not offer it leaves the screen read-only
+// with a note.
+type SettingsBackend interface {
+	Settings(ctx context.Context) ([]Setting, error)
+	// SetSetting stores value under key ("" removes it, so the default
+	// applies) and returns the stored value before and after.
+	SetSetting(ctx context.Context, key, value string) (was, now string, err error)
+}
