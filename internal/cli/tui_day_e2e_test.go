@@ -233,7 +233,9 @@ func TestTUISettingsInTmux(t *testing.T) {
 	x.keys("Enter")
 	x.waitFor("the field", func(s string) bool { return strings.Contains(s, "quiet.hours = ") })
 	x.keys("l", "a", "t", "e", "Enter")
-	x.waitFor("the refusal", func(s string) bool { return strings.Contains(s, "✗") && strings.Contains(s, "quiet hours must look like") })
+	x.waitFor("the refusal", func(s string) bool {
+		return strings.Contains(s, "✗") && strings.Contains(s, "quiet hours must look like")
+	})
 	x.keys("C-u")
 	for _, r := range "22:00-07:00" {
 		x.keys(string(r))
