@@ -1,6 +1,8 @@
 package phone
 
 import (
+	"strconv"
+
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -45,14 +47,49 @@ var kinds = map[phonenumbers.PhoneNumberType]Kind{
 // KindOf returns what an E.164 number is for (KindUnknown when it does not
 // parse or its range is not in the metadata).
 func KindOf(e164 string) Kind {
-	n, err := phonenumbers.Parse(e164, "ZZ")
-	if err != nil {
-		return KindUnknown
+	n := fromE164(e164)
+	if n == nil {
+		var err error
+		if n, err = phonenumbers.Parse(e164, "ZZ"); err != nil {
+			return KindUnknown
+		}
 	}
 	if k, ok := kinds[phonenumbers.GetNumberType(n)]; ok {
 		return k
 	}
 	return KindUnknown
+}
+
+// fromE164 splits an E.164 number ("+" and digits, as Normalize makes them)
+// into its country code and national number without phonenumbers.Parse and
+// its regular expressions; nil when s is not in that form.
+func fromE164(s string) *phonenumbers.PhoneNumber {
+	if len(s) < 4 || s[0] != '+' {
+		return nil
+	}
+	var nat uint64
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return nil
+		}
+	}
+	for l := 1; l <= 3 && l < len(s)-1; l++ {
+		cc, err := strconv.Atoi(s[1 : 1+l])
+		if err != nil || phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" {
+			continue
+		}
+		rest := s[1+l:]
+		if rest[0] == '0' || len(rest) > 17 {
+			return nil // a leading zero is kept by Parse as a flag: let it decide
+		}
+		nat, err = strconv.ParseUint(rest, 10, 64)
+		if err != nil {
+			return nil
+		}
+		c32, n64 := int32(cc), nat
+		return &phonenumbers.PhoneNumber{CountryCode: &c32, NationalNumber: &n64}
+	}
+	return nil
 }
 
 // Textable reports whether a campaign may text a number of this kind: a
