@@ -41,6 +41,18 @@ func seedHostile(t *testing.T, db *store.DB) {
 	if _, err := db.AddCategory(ctx, store.Category{Name: "Weird" + inj, Followup: "none", AutoReply: "auto " + inj}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.AddOptOutByHand(ctx, "+447700900991", "asked by phone "+inj); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddOptOutByHand(ctx, "evil"+inj, "note "+inj); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSetting(ctx, "modem.ports", "/dev/tty"+inj); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSetting(ctx, "greeting.country", inj); err != nil {
+		t.Fatal(err)
+	}
 	for i, number := range []string{"+447700900990", "evil" + inj} {
 		if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, SIMID: sim.ID, Number: number,
 			Text: "reply " + inj + "\nsecond line", At: now.Add(-time.Duration(i+1) * time.Second), Kind: store.KindInbound}); err != nil {
@@ -116,6 +128,14 @@ func TestHostileTextOnEveryScreen(t *testing.T) {
 			press(t, m, "x")
 			view("confirm")
 			press(t, m, "n")
+		case "Send":
+			press(t, m, "esc", "ctrl+o")
+			view("opt-out list")
+			for i := 0; i < 4; i++ {
+				press(t, m, "down")
+				view("opt-out row")
+			}
+			press(t, m, "esc")
 		case "Modems":
 			press(t, m, "home", "r")
 			view("read-in result")
@@ -134,6 +154,7 @@ func TestHostileTextOnEveryScreen(t *testing.T) {
 		view("status line")
 		press(t, m, "esc", "tab")
 	}
+	t.Logf("screens walked: %v", seen)
 	if len(seen) < 11 {
 		t.Errorf("walked %d screens: %v", len(seen), seen)
 	}
