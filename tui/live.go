@@ -29,17 +29,26 @@ type (
 	}
 )
 
-// poll looks at the change counter after PollEvery, in the tick's own
+// poll looks at the change counter after PollEvery, in a command's own
 // goroutine: a keystroke never waits for it.
 func (m *Model) poll() tea.Cmd {
 	w, ctx := m.c.Watch, m.c.Context()
 	if w == nil {
 		return nil
 	}
-	return tea.Tick(PollEvery, func(time.Time) tea.Msg {
+	return func() tea.Msg {
+		// Not tea.Tick: the wait ends with the program's context, so that
+		// an SSH session that closed leaves no timer behind.
+		t := time.NewTimer(PollEvery)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return nil
+		}
 		changed, err := w.Changed(ctx)
 		return polledMsg{changed, err}
-	})
+	}
 }
 
 // loadWaiting counts the texts waiting for review, for the tab bar.

@@ -20,9 +20,20 @@ type cliResult struct {
 // runCLI runs args in-process against the database at dbPath.
 func runCLI(t *testing.T, dbPath string, env map[string]string, args ...string) cliResult {
 	t.Helper()
+	return runCLIOn(t, dbPath, env, "", args...)
+}
+
+// runCLIWithInput is runCLI with in as standard input.
+func runCLIWithInput(t *testing.T, dbPath, in string, args ...string) cliResult {
+	t.Helper()
+	return runCLIOn(t, dbPath, nil, in, args...)
+}
+
+func runCLIOn(t *testing.T, dbPath string, env map[string]string, in string, args ...string) cliResult {
+	t.Helper()
 	var out, errb bytes.Buffer
 	f := NewFactory()
-	f.In = strings.NewReader("")
+	f.In = strings.NewReader(in)
 	f.Out, f.Err = &out, &errb
 	f.Getenv = func(k string) string { return env[k] }
 	all := append([]string{"--db", dbPath}, args...)

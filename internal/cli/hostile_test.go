@@ -146,6 +146,8 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"backup", filepath.Join(t.TempDir(), "no such dir", hostileSMS)}, {"restore", filepath.Join(t.TempDir(), hostileSMS)},
 		{hostileSMS},
 		{"category"}, {"classify"}, {"config"}, {"gateway"}, {"network"}, {"replies"}, {"sim"}, {"template"},
+		{"ssh"}, {"ssh", "add-key", hostileSMS, "-"}, {"ssh", "add-key", "ann", filepath.Join(t.TempDir(), hostileSMS)},
+		{"ssh", "keys"}, {"ssh", "rm-key", hostileSMS},
 	}
 	// notRun: commands that print no stored or outside text of their own,
 	// or that need a terminal or run until interrupted.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -315,4 +316,101 @@ func TestOperatorTagShowsElsewhere(t *testing.T) {
 		return strings.Contains(s, "1 group ·") && !strings.Contains(s, "Great, see you")
 	})
 	t.Logf("ann's tag off sam's queue after %v", took)
+}
+
+// TestSystemSSHInTmux: the desk over SSH as staff reach it — `texting serve
+// --ssh` as its own process, the system's ssh client in a tmux terminal
+// with a key ssh-keygen made and `texting ssh add-key` listed. The operator
+// tags a group; the database says who; q ends the session and ssh exits;
+// SIGTERM stops serve cleanly.
+func TestSystemSSHInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	for _, tool := range []string{"ssh", "ssh-keygen", "tmux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (.ci/run installs openssh-client and tmux)", tool)
+		}
+	}
+	bin := textingBinary(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "texting.db")
+	key := filepath.Join(dir, "id_ed25519")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kim@laptop", "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "--db", dbPath, "ssh", "add-key", "kim", key+".pub").CombinedOutput(); err != nil {
+		t.Fatalf("ssh add-key: %v\n%s", err, out)
+	}
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound, Number: "+447700900501",
+		Text: "Lovely, thanks", Norm: classify.Normalize("Lovely, thanks"), At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := exec.Command(bin, "--db", dbPath, "serve", "--ssh", "127.0.0.1:0")
+	stderr, err := srv.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	var addr string
+	lines := bufio.NewScanner(stderr)
+	for addr == "" && lines.Scan() {
+		if m := regexp.MustCompile(`SSH desk listening on (\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatal("serve --ssh showed no address")
+	}
+	rest := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		for lines.Scan() {
+			b.WriteString(lines.Text() + "\n")
+		}
+		rest <- b.String()
+	}()
+	host, port, _ := strings.Cut(addr, ":")
+	sc := newScreen(t, "sshc", 110, 30, fmt.Sprintf("ssh -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes "+
+		"-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t desk@%s", port, key, host))
+	sc.waitFor(15*time.Second, "the desk over ssh", func(s string) bool {
+		return strings.Contains(s, "Review queue") && strings.Contains(markedLine(s), "Lovely, thanks")
+	})
+	sc.keys("1")
+	sc.waitFor(5*time.Second, "the tag on screen", func(s string) bool { return strings.Contains(s, "Thanks: 1 text") })
+	m, err := db.Message(ctx, id)
+	if err != nil || m.TaggedBy != "kim" || m.Category != "Thanks" {
+		t.Fatalf("the text: %q by %q, %v", m.Category, m.TaggedBy, err)
+	}
+	sc.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := sc.run("has-session", "-t", sc.name); err != nil {
+			break // ssh exited: the session ended
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ssh did not exit after q:\n%s", sc.capture())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("serve: %v\n%s", err, <-rest)
+	}
+	if out := <-rest; !strings.Contains(out, "stopped") {
+		t.Fatalf("serve said: %s", out)
+	}
 }

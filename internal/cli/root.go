@@ -224,6 +224,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newCmdOptOut(f),
 	)
 	root.AddCommand(newCmdBackup(f), newCmdRestore(f))
+	root.AddCommand(newCmdSSH(f))
 	addExamples(root)
 	return root
 }

@@ -25,9 +25,21 @@ type serveOptions struct {
 	Logger *slog.Logger
 
 	Addr string
+	// HTTP starts the callback listener: --addr was given, or --ssh was not.
+	HTTP bool
 	// Listening, when set, is called with the address actually listened
 	// on (tests listen on port 0).
 	Listening func(addr string)
+
+	// SSH is the --ssh address: the desk over SSH ("" for none).
+	SSH string
+	// SSHListening, when set, is called with the SSH address listened on.
+	SSHListening func(addr string)
+	// KeysPath is the staff's authorized-keys file, HostKey the SSH host
+	// key (beside the database).
+	KeysPath, HostKey string
+	// Trace is --trace-modem, for the SSH sessions' dongle actions.
+	Trace bool
 	// AutoReplyEvery is how often queued auto-replies go out through the
 	// gateway (0: autoReplyEvery).
 	AutoReplyEvery time.Duration
@@ -37,13 +49,16 @@ type serveOptions struct {
 func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
 	opts := &serveOptions{}
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:8080]",
-		Short: "Listen for an SMS gateway's callbacks (inbound texts and delivery reports)",
-		Long: "Answer the SMS gateway's callbacks:\n" +
+		Use:   "serve [--addr 127.0.0.1:8080] [--ssh :2222]",
+		Short: "Listen for an SMS gateway's callbacks, and/or serve the desk to staff over SSH",
+		Long: "Answer the SMS gateway's callbacks (--addr; the default when --ssh is not given):\n" +
 			"  GET|POST /api/inbound?token=T  (to, from, message, ref): store and sort a received text\n" +
 			"  GET|POST /api/status?token=T   (to, ref, smsref, status): a delivery report\n" +
 			"  GET /healthz\n" +
 			"T is the setting serve.token (generated on first use; 'texting config get serve.token').\n" +
+			"With --ssh ADDR, serve the terminal UI over SSH to the keys 'texting ssh add-key' listed\n" +
+			"(setting ssh.authorized_keys), each session acting as its key's operator; the host key is kept\n" +
+			"beside the database. Idle sessions close after ssh.idle_timeout.\n" +
 			"Stops gracefully on SIGINT or SIGTERM.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,6 +72,9 @@ func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *c
 				return err
 			}
 			opts.Err, opts.DB, opts.Config, opts.Logger = f.Err, db, cfg, f.Logger
+			opts.HTTP = cmd.Flags().Changed("addr") || opts.SSH == ""
+			opts.KeysPath, opts.HostKey = authorizedKeysPath(cfg, db.Path()), hostKeyPath(db.Path())
+			opts.Trace = f.TraceModem
 			if f.Debug == "" {
 				// Without a debug log, a log line per callback would be
 				// formatted only to be thrown away.
@@ -68,12 +86,71 @@ func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *c
 			return serve(ctx, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on for the gateway's callbacks")
+	cmd.Flags().StringVar(&opts.SSH, "ssh", "", "address to serve the desk over SSH on (e.g. :2222)")
 	return cmd
 }
 
-// serve runs the callback listener until ctx is cancelled.
+// serve runs the listeners asked for until ctx is cancelled or one of them
+// fails, which stops the other.
 func serve(ctx context.Context, opts *serveOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var runs []func(context.Context) error
+	if opts.SSH != "" {
+		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", opts.SSH)
+		if err != nil {
+			return fmt.Errorf("serve --ssh: %w", err)
+		}
+		keys, err := readStaffKeys(opts.KeysPath)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve --ssh: %w", err)
+		}
+		d := newSSHDesk(deskEnv{DB: opts.DB, Config: opts.Config, Logger: opts.Logger, Trace: opts.Trace},
+			opts.KeysPath, opts.HostKey, opts.Config.SSHIdleTimeout)
+		srv, err := d.server()
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve --ssh: %w", err)
+		}
+		addr := ln.Addr().String()
+		fmt.Fprintf(opts.Err, "texting serve: SSH desk listening on %s (%d staff %s in %s)\n", addr, len(keys),
+			plural(len(keys), "key", "keys"), opts.KeysPath)
+		if len(keys) == 0 {
+			fmt.Fprintln(opts.Err, "  note: nobody can connect yet; add a key with 'texting ssh add-key NAME FILE'")
+		}
+		if opts.SSHListening != nil {
+			opts.SSHListening(addr)
+		}
+		runs = append(runs, func(ctx context.Context) error { return d.serve(ctx, srv, ln) })
+	}
+	if opts.HTTP {
+		runs = append(runs, func(ctx context.Context) error { return serveHTTP(ctx, opts) })
+	}
+	errs := make(chan error, len(runs))
+	for _, run := range runs {
+		go func() {
+			err := run(ctx)
+			cancel()
+			errs <- err
+		}()
+	}
+	var first error
+	for range runs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return first
+	}
+	fmt.Fprintln(opts.Err, "texting serve: stopped")
+	return nil
+}
+
+// serveHTTP runs the callback listener until ctx is cancelled.
+func serveHTTP(ctx context.Context, opts *serveOptions) error {
 	token := opts.Config.ServeToken
 	if token == "" {
 		var err error
@@ -125,11 +202,7 @@ func serve(ctx context.Context, opts *serveOptions) error {
 			sendGatewayAutoReplies(ctx, opts, every)
 		}()
 	}
-	if err := gateway.ServeListener(ctx, ln, h, opts.Logger); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.Err, "texting serve: stopped")
-	return nil
+	return gateway.ServeListener(ctx, ln, h, opts.Logger)
 }
 
 // autoReplyEvery is how often serve sends the auto-replies its callbacks queued.

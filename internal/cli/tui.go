@@ -60,7 +60,7 @@ func runTUI(ctx context.Context, f *Factory) error {
 	if err != nil {
 		return err
 	}
-	app, closeApp, err := newDesk(ctx, f, db, cfg, r, operator)
+	app, closeApp, err := newDesk(ctx, deskEnv{DB: db, Config: cfg, Logger: f.Logger, Trace: f.TraceModem}, r, f.Getenv, operator)
 	if err != nil {
 		return err
 	}

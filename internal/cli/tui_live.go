@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -12,19 +13,29 @@ import (
 	"github.com/texting-centre/texting/tui"
 )
 
+// deskEnv is what every desk (the local terminal's, each SSH session's)
+// is built from.
+type deskEnv struct {
+	DB     *store.DB
+	Config config.Config
+	Logger *slog.Logger
+	Trace  bool // --trace-modem
+}
+
 // newDesk builds the whole terminal UI for one operator — the local
 // terminal's or one SSH session's: the screens, the backend acting as that
-// operator and the watch on the database that keeps the screens live. The
-// returned function releases the watch.
-func newDesk(ctx context.Context, f *Factory, db *store.DB, cfg config.Config, r *lipgloss.Renderer,
+// operator and the watch on the database that keeps the screens live.
+// getenv is that terminal's environment (NO_COLOR). The returned function
+// releases the watch.
+func newDesk(ctx context.Context, env deskEnv, r *lipgloss.Renderer, getenv func(string) string,
 	operator string) (*tui.Model, func() error, error) {
-	d := desk.New(db, cfg, f.Logger)
-	d.Trace = f.TraceModem
+	d := desk.New(env.DB, env.Config, env.Logger)
+	d.Trace = env.Trace
 	be := tuibackend.New(d)
 	be.Operator = operator
-	c := newTUICommon(ctx, db, be, cfg, r, f.Getenv)
+	c := newTUICommon(ctx, env.DB, be, env.Config, r, getenv)
 	c.Operator = operator
-	w, err := db.Watch(ctx)
+	w, err := env.DB.Watch(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
