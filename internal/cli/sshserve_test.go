@@ -258,7 +258,8 @@ func digestMessages(t *testing.T, db *store.DB) string {
 }
 
 // TestServeSSHIdleTimeout: a session in which no key is pressed for
-// ssh.idle_timeout is closed by the server, though the desk keeps drawing.
+// ssh.idle_timeout (read from the setting; shortened here) is closed by the
+// server.
 func TestServeSSHIdleTimeout(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "texting.db")
@@ -267,7 +268,7 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(annLine), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"ssh", "add-key", "ann", keyFile}, {"config", "set", "ssh.idle_timeout", "1s"}} {
+	for _, args := range [][]string{{"ssh", "add-key", "ann", keyFile}, {"config", "set", "ssh.idle_timeout", "2m"}} {
 		if r := runCLI(t, dbPath, nil, args...); r.code != 0 {
 			t.Fatalf("%v: %s", args, r.err)
 		}
@@ -281,6 +282,11 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 	defer cancel()
 	addrc := make(chan string, 1)
 	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		if o.Config.SSHIdleTimeout != 2*time.Minute {
+			return fmt.Errorf("ssh.idle_timeout read as %v", o.Config.SSHIdleTimeout)
+		}
+		// The setting's least is a minute; the test does not wait that long.
+		o.Config.SSHIdleTimeout = time.Second
 		o.SSH, o.HTTP = "127.0.0.1:0", false
 		o.SSHListening = func(a string) { addrc <- a }
 		return serve(ctx, o)
@@ -288,7 +294,12 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 	cmd.SetArgs(nil)
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
-	addr := <-addrc
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		t.Fatalf("serve ended: %v", err)
+	}
 	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ann", Auth: []gossh.AuthMethod{gossh.PublicKeys(ann)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
 	if err != nil {
