@@ -49,7 +49,7 @@ func TestListPaging(t *testing.T) {
 		t.Fatal("a stale answer was taken")
 	}
 	l.Loaded(next, []int{4, 5})
-	if l.More || l.Offset != 3 || l.Position() != "4–5" {
+	if l.More || l.Offset != 3 || l.Position() != "4–5 of 5" {
 		t.Fatalf("second page %+v %s", l, l.Position())
 	}
 	prev, load, _ := l.HandleKey(k, tuitest.Key("up"))

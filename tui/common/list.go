@@ -160,14 +160,20 @@ func (l *List[T]) ClearFilter(f *Filter) PageRequest {
 	return l.Request(0, 0)
 }
 
-// Position describes where the page is: "21–40" and whether more follow.
+// Position describes where the page is: "21–40, more below" while rows
+// follow, "41–45 of 45" on the last page.
 func (l *List[T]) Position() string {
 	if len(l.Rows) == 0 {
 		return "0"
 	}
+	if len(l.Rows) == 1 && l.Offset == 0 && !l.More {
+		return "1 of 1"
+	}
 	s := itoa(l.Offset+1) + "–" + itoa(l.Offset+len(l.Rows))
 	if l.More {
-		s += " of more"
+		s += ", more below"
+	} else {
+		s += " of " + itoa(l.Offset+len(l.Rows))
 	}
 	return s
 }

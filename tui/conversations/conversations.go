@@ -20,9 +20,10 @@ const Title = "Conversations"
 
 type (
 	pageMsg struct {
-		req  common.PageRequest
-		rows []store.Conversation
-		err  error
+		req   common.PageRequest
+		rows  []store.Conversation
+		names map[string]string // the name the data source gave, by number
+		err   error
 	}
 	threadMsg struct {
 		number string
@@ -40,9 +41,10 @@ type Model struct {
 	c      *common.Common
 	list   common.List[store.Conversation]
 	filter common.Filter
-	thread []store.Message // the selected number's newest texts, newest first
-	number string          // whose thread is loaded
-	reply  *common.Form    // open while a reply is written
+	thread []store.Message   // the selected number's newest texts, newest first
+	number string            // whose thread is loaded
+	names  map[string]string // the names known for this page's numbers
+	reply  *common.Form      // open while a reply is written
 	width  int
 	height int
 }
@@ -90,7 +92,15 @@ func (m *Model) load(req common.PageRequest) tea.Cmd {
 	db, ctx := m.c.DB, m.c.Context()
 	return func() tea.Msg {
 		rows, err := db.Conversations(ctx, store.PageFilter{Contains: req.Filter, Limit: req.Limit, Offset: req.Offset})
-		return pageMsg{req, rows, err}
+		if err != nil {
+			return pageMsg{req: req, err: err}
+		}
+		numbers := make([]string, len(rows))
+		for i, r := range rows {
+			numbers[i] = r.Number
+		}
+		names, err := db.KnownNames(ctx, numbers)
+		return pageMsg{req: req, rows: rows, names: names, err: err}
 	}
 }
 
@@ -116,6 +126,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Err(msg.err)
 		}
 		if m.list.Loaded(msg.req, msg.rows) {
+			m.names = msg.names
 			m.number = "" // reload the thread: it may have grown
 			return m, m.loadThread()
 		}
@@ -246,8 +257,12 @@ func (m *Model) View() string {
 		if cv.Latest.Direction == store.Out {
 			dir = "→"
 		}
-		rows[i] = badge + common.Pad(common.Clean(cv.Number), 14) + " " + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
-			" " + dir + " " + common.Truncate(common.OneLine(cv.Latest.Text), max(1, listW-32))
+		who := cv.Number
+		if n := m.names[cv.Number]; n != "" {
+			who = n + " " + cv.Number
+		}
+		rows[i] = badge + common.Cell(common.Clean(who), 22) + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
+			" " + dir + " " + common.Truncate(common.OneLine(cv.Latest.Text), max(1, listW-40))
 	}
 	left := common.Rows(st, rows, m.list.Cursor, listW)
 	if len(m.list.Rows) == 0 && !m.list.Loading {
@@ -273,7 +288,15 @@ func (m *Model) threadView(w, h int) string {
 	} else {
 		footer = st.Subtle.Render("r replies")
 	}
-	title := st.Title.Render(common.Clean(cv.Number)) + st.Subtle.Render(fmt.Sprintf("  %d texts", cv.Texts))
+	who := cv.Number
+	if n := m.names[cv.Number]; n != "" {
+		who = n + " · " + cv.Number
+	}
+	texts := "texts"
+	if cv.Texts == 1 {
+		texts = "text"
+	}
+	title := st.Title.Render(common.Clean(who)) + st.Subtle.Render(fmt.Sprintf("  %d %s", cv.Texts, texts))
 	var blocks []string
 	for i := len(m.thread) - 1; i >= 0; i-- {
 		t := m.thread[i]

@@ -53,11 +53,11 @@ func TestPagingInSQL(t *testing.T) {
 	m := messages.New(c)
 	m.SetSize(100, 7) // two rows a page
 	tuitest.Run(t, m, m.Init(), nil)
-	if v := tuitest.Plain(m.View()); !strings.Contains(v, "1–2 of more") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "1–2, more below") {
 		t.Fatalf("first page:\n%s", v)
 	}
 	tuitest.Type(t, m, nil, "down", "down")
-	if v := tuitest.Plain(m.View()); !strings.Contains(v, "3–4 of more") || !strings.Contains(v, "▸ 13:04") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "3–4, more below") || !strings.Contains(v, "▸ 13:04") {
 		t.Fatalf("second page:\n%s", v)
 	}
 	tuitest.Type(t, m, nil, "pgdown")
@@ -65,7 +65,7 @@ func TestPagingInSQL(t *testing.T) {
 		t.Fatalf("last page:\n%s", v)
 	}
 	tuitest.Type(t, m, nil, "up")
-	if v := tuitest.Plain(m.View()); !strings.Contains(v, "3–4 of more") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "3–4, more below") {
 		t.Fatalf("back up a page:\n%s", v)
 	}
 }

@@ -273,7 +273,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.tag(d.sugg.Category)
 	case key.Matches(msg, k.Replies.Undo):
 		if len(m.undo) == 0 {
-			return common.Status("nothing to undo")
+			m.last = "" // the last action's result is not what undo did now
+			return common.Status("nothing left to undo")
 		}
 		t := m.undo[len(m.undo)-1]
 		m.undo = m.undo[:len(m.undo)-1]
@@ -372,8 +373,12 @@ func (m *Model) View() string {
 		head += "  " + st.Good.Render("✓ "+common.OneLine(m.last))
 	}
 	sub := m.filter.View(st)
-	if sub == "" {
-		sub = st.Subtle.Render(m.list.Position())
+	switch {
+	case sub != "":
+	case m.list.More || m.list.Offset > 0:
+		sub = st.Subtle.Render(fmt.Sprintf("groups %s · newest first", m.list.Position()))
+	default:
+		sub = st.Subtle.Render("newest first · identical texts grouped")
 	}
 	if len(m.keep) > 0 {
 		var nums []string

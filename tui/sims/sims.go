@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/crud"
@@ -37,7 +36,10 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			}
 			gw := ""
 			if s.IsGateway() {
-				gw = s.GatewayUser + " " + config.Mask(s.GatewayPassword)
+				gw = s.GatewayUser + " (no password)"
+				if s.GatewayPassword != "" {
+					gw = s.GatewayUser + " (password set)" // nothing of it shows
+				}
 				if s.SenderID != "" {
 					gw += " from " + common.Clean(s.SenderID)
 				}
