@@ -44,6 +44,15 @@ func TestServeCallbackNumberForms(t *testing.T) {
 			t.Errorf("%q: flags %v, category %q", m.Number, m.Flags, m.Category)
 		}
 	}
+	// Re-running the automatic rules leaves them for the operator too.
+	if _, err := s.p.Recategorise(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range inbound(t, s.db) {
+		if m.HasFlag(store.FlagOddNumber) && m.Category != "" {
+			t.Errorf("recategorise sorted %q into %q", m.Number, m.Category)
+		}
+	}
 	if s.optedOut("tel:call-me-maybe") {
 		t.Error("a sender that is no number was put on the opt-out list")
 	}

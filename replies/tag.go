@@ -228,8 +228,8 @@ func (p *Pipeline) Recategorise(ctx context.Context) (RecategoriseResult, error)
 				if err != nil {
 					return err
 				}
-				if m.CategoryID != 0 || m.HasFlag(store.FlagUndecodable) {
-					continue // categorised meanwhile, or nothing to read
+				if m.CategoryID != 0 || m.HasFlag(store.FlagUndecodable) || m.HasFlag(store.FlagOddNumber) {
+					continue // categorised meanwhile, nothing to read, or a sender for the operator to judge
 				}
 				part.Checked++
 				out, err := p.sort(ctx, tx, e, m)

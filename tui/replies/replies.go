@@ -468,6 +468,9 @@ func (m *Model) side(w int) string {
 	if g.Count > 1 {
 		b.WriteString("\n" + st.Warn.Render(fmt.Sprintf("×%d identical texts: one key tags them all", g.Count)))
 	}
+	if msg.HasFlag(store.FlagOddNumber) {
+		b.WriteString("\n" + st.Warn.Render(common.Wrap("The sender is no phone number: it cannot be texted back, nor opted out by its words.", w)))
+	}
 	b.WriteString("\n\n")
 	b.WriteString(st.In.Render(common.Wrap(common.Text(msg.Text), w)) + "\n")
 	d := m.details[msg.ID]
