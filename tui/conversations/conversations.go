@@ -34,6 +34,12 @@ type (
 		summary string
 		err     error
 	}
+	// askMsg holds a reply to a number on the opt-out list until the
+	// operator says y (send anyway, recorded) or n.
+	askMsg struct {
+		optOut    store.OptOut
+		text, sim string
+	}
 )
 
 // Model is the conversations screen.
@@ -45,6 +51,7 @@ type Model struct {
 	number string            // whose thread is loaded
 	names  map[string]string // the names known for this page's numbers
 	reply  *common.Form      // open while a reply is written
+	ask    *askMsg           // the opt-out question, while it waits
 	width  int
 	height int
 }
@@ -137,11 +144,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.number == m.number {
 			m.thread = msg.msgs
 		}
+	case askMsg:
+		m.ask = &msg
+		return m, nil
 	case sentMsg:
 		if msg.err != nil {
 			return m, common.Err(msg.err)
 		}
-		m.reply = nil
+		m.reply, m.ask = nil, nil
 		m.number = ""
 		return m, tea.Batch(common.Status("reply queued: "+msg.summary), m.load(m.list.Reload()))
 	case tea.KeyMsg:
@@ -156,6 +166,21 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
+	if m.ask != nil {
+		switch {
+		case key.Matches(msg, k.Actions.Confirm):
+			a, be, ctx := *m.ask, m.c.Backend, m.c.Context()
+			m.ask = nil
+			return func() tea.Msg {
+				s, err := be.Send(ctx, []string{a.optOut.Number}, a.text, a.sim, true)
+				return sentMsg{s, err}
+			}
+		case key.Matches(msg, k.Actions.Cancel):
+			m.ask = nil
+			return common.Status("not sent: " + m.number + " is on the opt-out list")
+		}
+		return nil
+	}
 	if m.reply != nil {
 		switch {
 		case key.Matches(msg, k.Actions.Save):
@@ -214,6 +239,14 @@ func (m *Model) send() tea.Cmd {
 	}
 	be, ctx := m.c.Backend, m.c.Context()
 	return func() tea.Msg {
+		// A number on the opt-out list is asked about first.
+		list, err := be.OptOutsOf(ctx, []string{cv.Number})
+		if err != nil {
+			return sentMsg{"", err}
+		}
+		if len(list) > 0 {
+			return askMsg{optOut: list[0], text: text, sim: sim}
+		}
 		s, err := be.Send(ctx, []string{cv.Number}, text, sim, false)
 		return sentMsg{s, err}
 	}
@@ -285,6 +318,13 @@ func (m *Model) threadView(w, h int) string {
 	var footer string
 	if m.reply != nil {
 		footer = m.reply.View() + "\n" + st.Subtle.Render("ctrl+s sends · esc cancels")
+		if a := m.ask; a != nil {
+			since := a.optOut.At.In(m.c.Loc).Format("2 Jan 2006")
+			if a.optOut.Text != "" {
+				since += fmt.Sprintf(" %q", common.OneLine(a.optOut.Text))
+			}
+			footer += "\n" + st.Warn.Render(common.Wrap("⚠ on the opt-out list since "+since+". Send anyway? It is recorded. y/n", w))
+		}
 	} else {
 		footer = st.Subtle.Render("r replies")
 	}

@@ -1,6 +1,7 @@
 package conversations_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -70,4 +71,31 @@ func fmtMsgs(ms []tea.Msg) string {
 		b.WriteString(strings.TrimSpace(strings.ReplaceAll(fmtAny(m), "\n", " ")) + " ")
 	}
 	return b.String()
+}
+
+// TestReplyToOptedOutAsks: a reply to a number on the opt-out list is asked
+// about first; n sends nothing, y sends it forced.
+func TestReplyToOptedOutAsks(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	if err := c.DB.AddOptOut(context.Background(), "+447700900101", 0); err != nil {
+		t.Fatal(err)
+	}
+	m := conversations.New(c)
+	m.SetSize(100, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "r")
+	tuitest.Text(t, m, "One more thing")
+	tuitest.Type(t, m, nil, "ctrl+s")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "on the opt-out list since 26 Nov 2026") || !strings.Contains(v, "y/n") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "n")
+	if calls := be.CallList(); len(calls) != 0 {
+		t.Fatalf("n sent: %q", calls)
+	}
+	tuitest.Type(t, m, nil, "ctrl+s", "y")
+	if calls := be.CallList(); len(calls) != 1 || !strings.HasSuffix(calls[0], "force") {
+		t.Fatalf("calls = %q, want one forced send", calls)
+	}
 }
