@@ -114,7 +114,13 @@ func (d *Desk) Send(ctx context.Context, r SendRequest) ([]SendResult, []Problem
 		return results, nil, err
 	}
 	defer fl.Close()
-	res, err := outbox.SendManual(ctx, env, send, r.Text, r.SIM)
+	forced := map[string]bool{}
+	if r.Force {
+		for n := range opted {
+			forced[n] = true
+		}
+	}
+	res, err := outbox.SendManualText(ctx, env, outbox.ManualText{Numbers: send, Text: r.Text, SIM: r.SIM, Forced: forced})
 	if err != nil {
 		errs = append(errs, err)
 	}

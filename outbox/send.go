@@ -84,6 +84,23 @@ type SendResult struct {
 // Numbers that are invalid or cannot be routed are reported and nothing is
 // queued for them; the others still go.
 func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef string) ([]SendResult, error) {
+	return SendManualText(ctx, e, ManualText{Numbers: numbers, Text: text, SIM: simRef})
+}
+
+// ManualText is one manual text to send.
+type ManualText struct {
+	Numbers   []string // as typed
+	Text, SIM string   // SIM: id or label, "" lets the program choose
+	// Forced are the numbers (E.164) on the opt-out list that the operator
+	// chose to text anyway: their texts are queued with store.FlagForced,
+	// without which the outbox refuses a manual text to an opted-out
+	// number. Deciding who may be forced is the application layer's.
+	Forced map[string]bool
+}
+
+// SendManualText is SendManual with the texts forced to opted-out numbers.
+func SendManualText(ctx context.Context, e *Env, mt ManualText) ([]SendResult, error) {
+	numbers, text, simRef := mt.Numbers, mt.Text, mt.SIM
 	if strings.TrimSpace(text) == "" {
 		return nil, errors.New("send: the text is empty")
 	}
@@ -123,7 +140,11 @@ func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef stri
 			continue
 		}
 		results[i].Number = r.Number
-		msgs = append(msgs, store.Message{Direction: store.Out, SIMID: r.SIMID, Number: r.Number, Text: text, Kind: store.KindManual, Parts: parts})
+		m := store.Message{Direction: store.Out, SIMID: r.SIMID, Number: r.Number, Text: text, Kind: store.KindManual, Parts: parts}
+		if mt.Forced[r.Number] {
+			m.Flags = []string{store.FlagForced}
+		}
+		msgs = append(msgs, m)
 		at = append(at, i)
 	}
 	if len(msgs) > 0 {

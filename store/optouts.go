@@ -97,11 +97,12 @@ func (db *DB) RemoveOptOut(ctx context.Context, number, note string) error {
 }
 
 // RecordForced logs that the manual text msgID went to the opted-out number
-// because the operator forced it, and flags the text.
+// because the operator forced it, and flags the text (once: a text queued
+// with the flag keeps one).
 func (db *DB) RecordForced(ctx context.Context, msgID int64, number, note string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags = CASE WHEN flags = '' THEN ? ELSE flags || ',' || ? END
-			WHERE id = ?`, FlagForced, FlagForced, msgID); err != nil {
+			WHERE id = ? AND instr(',' || flags || ',', ',' || ? || ',') = 0`, FlagForced, FlagForced, msgID, FlagForced); err != nil {
 			return err
 		}
 		return db.logOptOut(ctx, tx, number, OptOutForced, note, msgID)

@@ -199,7 +199,8 @@ type Claim struct {
 	Limit    int
 	DayStart time.Time
 	// CheckOptOut refuses (and fails) the text when its number is on the
-	// opt-out list: campaign, follow-up and auto-reply texts.
+	// opt-out list: campaign, follow-up and auto-reply texts. Manual texts
+	// are always checked unless they were queued with FlagForced.
 	CheckOptOut bool
 }
 
@@ -217,16 +218,19 @@ func (db *DB) MarkSending(ctx context.Context, c Claim) error {
 	}
 	optedOut := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var state, number, text, kind string
+		var state, number, text, kind, flags string
 		var parent int64
-		if err := tx.QueryRowContext(ctx, `SELECT state, number, text, kind, COALESCE(parent_id, 0) FROM messages WHERE id = ?`, c.ID).
-			Scan(&state, &number, &text, &kind, &parent); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT state, number, text, kind, COALESCE(parent_id, 0), flags FROM messages WHERE id = ?`, c.ID).
+			Scan(&state, &number, &text, &kind, &parent, &flags); err != nil {
 			return mapErr(err)
 		}
 		if state != StateQueued {
 			return ErrNotQueued
 		}
-		if c.CheckOptOut {
+		// A manual text reaches an opted-out number only when the operator
+		// forced it (flagged when it was queued): one queued before the
+		// number opted out, or put back by a resend, is refused here too.
+		if c.CheckOptOut || (kind == KindManual && !hasFlag(flags, FlagForced)) {
 			// The one text an opted-out number may still get is the
 			// auto-reply confirming the opt-out itself: the answer to the
 			// very text that put the number on the list.
@@ -270,6 +274,16 @@ func (db *DB) MarkSending(ctx context.Context, c Claim) error {
 		return fmt.Errorf("send message %d: %w", c.ID, err)
 	}
 	return nil
+}
+
+// hasFlag reports whether the comma-separated flags hold flag.
+func hasFlag(flags, flag string) bool {
+	for _, f := range strings.Split(flags, ",") {
+		if f == flag {
+			return true
+		}
+	}
+	return false
 }
 
 // MarkSent records that a sending text went out, with the modem's message

@@ -137,6 +137,7 @@ func TestMarkSendingRefusesOptedOut(t *testing.T) {
 	sim := addSIM(t, db, "O2", 300)
 	ids := queue(t, db,
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindCampaign},
+		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindManual, Flags: []string{store.FlagForced}},
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindManual})
 	if err := db.AddOptOut(ctx, "+447700900001", 0); err != nil {
 		t.Fatal(err)
@@ -148,8 +149,14 @@ func TestMarkSendingRefusesOptedOut(t *testing.T) {
 	if q := state(t, db, ids[0]); q.State != store.StateFailed {
 		t.Fatalf("state %s, want failed", q.State)
 	}
+	// A manual text goes to an opted-out number only when the operator
+	// forced it (invariant 3): one queued before the opt-out, or resent,
+	// is refused as well.
 	if err := db.MarkSending(ctx, store.Claim{ID: ids[1], SIMID: sim.ID, Owner: "o", Text: "x", Limit: -1}); err != nil {
-		t.Fatalf("manual text: %v", err)
+		t.Fatalf("forced manual text: %v", err)
+	}
+	if err := db.MarkSending(ctx, store.Claim{ID: ids[2], SIMID: sim.ID, Owner: "o", Text: "x", Limit: -1}); !errors.Is(err, store.ErrOptedOut) {
+		t.Fatalf("unforced manual text to an opted-out number: %v", err)
 	}
 }
 
