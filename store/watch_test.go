@@ -49,3 +49,20 @@ func TestWatcher(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWatcherChanged is the cost of one look at the database: the
+// TUI pays it twice a second while idle.
+func BenchmarkWatcherChanged(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b)
+	w, err := db.Watch(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	for b.Loop() {
+		if _, err := w.Changed(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -291,6 +291,10 @@ type Tabbed interface{ Tab() string }
 func (m *Model) tabs() string {
 	st := m.c.Styles
 	brand := st.Brand.Render("Texting Centre") + "  "
+	if m.c.Operator != "" {
+		// Over SSH several people use the desk: say whose it is.
+		brand = st.Brand.Render("Texting Centre") + st.Subtle.Render(" · "+common.Clean(m.c.Operator)) + "  "
+	}
 	for level := 0; level < 6; level++ {
 		var parts []string
 		for i, s := range m.screens {

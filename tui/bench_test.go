@@ -140,3 +140,24 @@ func BenchmarkConversationsFilter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRefresh is what a change another process made costs the screen
+// on show: its page read again and the Replies tab's count (ctrl+r runs the
+// same refresh the database watch starts), then the redraw. The change
+// shows on screen within the watch's poll interval (500 ms) plus this.
+func BenchmarkRefresh(b *testing.B) {
+	db := benchDB(b)
+	for _, name := range []string{"Replies", "Conversations", "Inbox/Sent", "Outbox", "Stats", "Modems"} {
+		b.Run(name, func(b *testing.B) {
+			m := benchApp(b, db)
+			_, cmd := m.Update(common.SwitchMsg{Title: name})
+			drive(b, m, cmd)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_, cmd := m.Update(tuitest.Key("ctrl+r"))
+				drive(b, m, cmd)
+				_ = m.View()
+			}
+		})
+	}
+}

@@ -151,3 +151,15 @@ func TestFollowsTheDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestOperatorInTabBar: a wide tab bar says whose desk it is (over SSH
+// several people use one).
+func TestOperatorInTabBar(t *testing.T) {
+	c, _ := tuitest.Setup(t)
+	c.Operator = "Sam Lee"
+	m := tui.NewApp(c)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 30})
+	if bar := strings.SplitN(tuitest.Plain(m.View()), "\n", 2)[0]; !strings.HasPrefix(bar, "Texting Centre · Sam Lee  1 Replies") {
+		t.Fatalf("tab bar: %q", bar)
+	}
+}

@@ -68,10 +68,11 @@ type Model struct {
 	width   int
 	height  int
 	loading bool
+	live    *liveState // how long a read of the figures takes, for pacing refreshes
 }
 
 // New returns the statistics screen.
-func New(c *common.Common) *Model { return &Model{c: c, width: 100, height: 24} }
+func New(c *common.Common) *Model { return &Model{c: c, width: 100, height: 24, live: &liveState{}} }
 
 // Title implements common.Screen.
 func (m *Model) Title() string { return Title }
