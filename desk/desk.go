@@ -155,6 +155,8 @@ func (d *Desk) chores(env *outbox.Env) *outbox.Chores {
 			if _, err := p.FlushFragments(ctx); err != nil && ctx.Err() == nil {
 				d.Logger.Warn("holder: long texts", "err", err)
 			}
+		},
+		SendQueued: func(ctx context.Context, s outbox.Sender) {
 			if !env.Config.Run {
 				return
 			}

@@ -60,6 +60,11 @@ type Chores struct {
 	// other texts queued for this SIM meanwhile (a manual text from the
 	// TUI) through s.
 	AfterRead func(ctx context.Context, s Sender, r modem.DrainResult)
+	// SendQueued sends the texts queued for s's SIM meanwhile (a manual
+	// text typed in the TUI while a run holds the dongle); it runs every
+	// SendEvery (default 10 s) as well as after each read.
+	SendQueued func(ctx context.Context, s Sender)
+	SendEvery  time.Duration
 }
 
 // Fleet is the SIMs a process can send from now: the connected dongles'
@@ -309,7 +314,16 @@ func tend(ctx context.Context, ms *ModemSender, keepEvery time.Duration, c *Chor
 		if c.AfterRead != nil {
 			c.AfterRead(ctx, ms, r)
 		}
+		if c.SendQueued != nil {
+			c.SendQueued(ctx, ms)
+		}
 	}
+	sendEvery := c.SendEvery
+	if sendEvery <= 0 {
+		sendEvery = 10 * time.Second
+	}
+	send := time.NewTicker(sendEvery)
+	defer send.Stop()
 	readIn()
 	for {
 		select {
@@ -334,6 +348,10 @@ func tend(ctx context.Context, ms *ModemSender, keepEvery time.Duration, c *Chor
 			readIn()
 		case <-read.C:
 			readIn()
+		case <-send.C:
+			if c.SendQueued != nil {
+				c.SendQueued(ctx, ms)
+			}
 		case in := <-reports:
 			if err := sink.StoreReport(ctx, in); err != nil && ctx.Err() == nil {
 				log.Warn("delivery report", "port", d.Port(), "err", err)

@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
 )
@@ -294,5 +296,136 @@ func TestSixConcurrentSends(t *testing.T) {
 		if n := sent[fmt.Sprintf("text number %d", i)]; n != 1 {
 			t.Errorf("text %d went %d times", i, n)
 		}
+	}
+}
+
+// TestManualTextDuringRun: a manual text queued (as the TUI does) while a
+// campaign run holds the only dongle goes out during that run, from the
+// holder.
+func TestManualTextDuringRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 20 s campaign run")
+	}
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 30, 500*time.Millisecond)
+	camp := startTexting(t, bin, fx.args()[:len(fx.args())-4]...) // the first dongle only
+	ctx := context.Background()
+	db, err := store.Open(ctx, fx.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for countStates(t, fx.dbPath)[store.StateSending] == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the campaign never started sending: %s", camp.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sims, err := db.SIMs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var simID int64
+	for _, s := range sims {
+		if s.IMSI == "234109990000000" {
+			simID = s.ID
+		}
+	}
+	if _, err := db.Queue(ctx, []store.Message{{Direction: store.Out, SIMID: simID, Number: "+447700901999",
+		Text: "typed in the TUI", Kind: store.KindManual, Parts: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := camp.wait(t); code != 0 {
+		t.Fatalf("campaign exit %d: %s", code, camp.stderr.String())
+	}
+	sent := fx.emus[0].Sent()
+	at := -1
+	for i, s := range sent {
+		if s.Msg.Text == "typed in the TUI" {
+			at = i
+		}
+	}
+	if at < 0 || at == len(sent)-1 {
+		t.Fatalf("the manual text went at %d of %d: not during the run", at, len(sent))
+	}
+}
+
+// TestKillLoops: read-in and campaign run killed (SIGKILL) at random moments
+// 50 times, each rerun at once, on a stick whose commands are slow and
+// which loses one command in 7, with replies arriving meanwhile. Afterwards
+// a normal run and read-in: no dongle reported faulty, every reply stored
+// exactly once, nobody texted twice, every recipient texted or listed as
+// unknown.
+func TestKillLoops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills the real binary 50 times")
+	}
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 12, 200*time.Millisecond)
+	m := fx.emus[0]
+	m.AddFault(modemtest.Fault{Command: "AT", Delay: 60 * time.Millisecond, Times: -1})
+	campaign := fx.args()[:len(fx.args())-4]
+	readIn := []string{"--db", fx.dbPath, "read-in", "--port", fx.ports[0]}
+	var replies []string
+	ts := time.Now().Add(-time.Minute).Truncate(time.Second)
+	const kills = 50
+	for i := range kills {
+		if i%5 == 0 {
+			text := fmt.Sprintf("reply during kill %d", i)
+			if err := m.Store(deliverPDU(t, fmt.Sprintf("+4477009020%02d", i), text, ts)); err == nil {
+				replies = append(replies, text)
+			}
+		}
+		args := readIn
+		if i%2 == 1 {
+			args = campaign
+		}
+		p := startTexting(t, bin, args...)
+		time.Sleep(time.Duration(50+(i*137)%900) * time.Millisecond)
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		p.wait(t)
+	}
+	m.ClearFaults()
+	final := startTexting(t, bin, campaign...)
+	if code := final.wait(t); code != 0 {
+		t.Errorf("campaign after the kills: exit %d: %s", code, final.stderr.String())
+	}
+	read := startTexting(t, bin, append(readIn, "--json")...)
+	if code := read.wait(t); code != 0 {
+		t.Errorf("read-in after the kills: exit %d: %s %s", code, read.stdout.String(), read.stderr.String())
+	}
+	got := map[string]int{}
+	for _, text := range inboundTexts(t, fx.dbPath) {
+		got[text]++
+	}
+	lost, twice := 0, 0
+	for _, r := range replies {
+		switch {
+		case got[r] == 0:
+			lost++
+		case got[r] > 1:
+			twice++
+		}
+	}
+	texted := fx.texted()
+	unknown := outboxNumbers(t, bin, fx.dbPath, store.StateUnknown)
+	isUnknown := map[string]bool{}
+	for _, n := range unknown {
+		isUnknown[n] = true
+	}
+	sentTwice, missing := 0, 0
+	for _, n := range fx.people {
+		switch {
+		case texted[n] > 1:
+			sentTwice++
+		case texted[n] == 0 && !isUnknown[n]:
+			missing++
+		}
+	}
+	t.Logf("%d kills: %d replies, %d lost, %d stored twice; %d people, %d texted twice, %d neither texted nor unknown, %d unknown",
+		kills, len(replies), lost, twice, len(fx.people), sentTwice, missing, len(unknown))
+	if lost+twice+sentTwice+missing > 0 {
+		t.Error("the kill loops lost or doubled something")
 	}
 }
