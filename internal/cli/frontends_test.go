@@ -489,6 +489,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 		for _, p := range []string{cliDB, tuiDB} {
 			withDB(t, p, func(ctx context.Context, db *store.DB) {
 				msgs, err := db.Messages(ctx, store.MessageFilter{Direction: store.Out, Number: number})
+				// Delivered when the holder applied its report already.
 				if err != nil || len(msgs) != 1 || (msgs[0].State != store.StateSent && msgs[0].State != store.StateDelivered) {
 					t.Fatalf("forced text: %+v %v", msgs, err)
 				}
