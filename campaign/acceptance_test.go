@@ -165,7 +165,7 @@ func TestSendAndFollowupThroughDongles(t *testing.T) {
 		t.Fatalf("follow-up received %v from the campaign SIM, %d from the other", got, len(ds[0].Emu.Sent()))
 	}
 	move(time.Minute)
-	res, err := outbox.SendManual(ctx, env, []string{"07700 900002", "bogus"}, "Call me", ds[0].SIM.Label())
+	res, err := outbox.SendManual(ctx, env, outbox.ManualText{Numbers: []string{"07700 900002", "bogus"}, Text: "Call me", SIM: ds[0].SIM.Label()})
 	if err == nil {
 		t.Fatal("an invalid number gave no error")
 	}

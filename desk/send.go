@@ -120,7 +120,7 @@ func (d *Desk) Send(ctx context.Context, r SendRequest) ([]SendResult, []Problem
 			forced[n] = true
 		}
 	}
-	res, err := outbox.SendManualText(ctx, env, outbox.ManualText{Numbers: send, Text: r.Text, SIM: r.SIM, Forced: forced})
+	res, err := outbox.SendManual(ctx, env, outbox.ManualText{Numbers: send, Text: r.Text, SIM: r.SIM, Forced: forced})
 	if err != nil {
 		errs = append(errs, err)
 	}

@@ -35,7 +35,7 @@ func TestSendManualFillsKnownName(t *testing.T) {
 	snd := &outboxtest.Sender{Card: sim}
 	e := &outbox.Env{DB: db, Config: testConfig(t, db), Senders: []outbox.Sender{snd}, Owner: outbox.ThisProcess(),
 		Greet: func(t2 time.Time) string { return "Have a good day" }}
-	res, err := outbox.SendManual(ctx, e, []string{"07700 900001", "07700900002"}, "Hi {name}, {greeting}", "")
+	res, err := outbox.SendManual(ctx, e, outbox.ManualText{Numbers: []string{"07700 900001", "07700900002"}, Text: "Hi {name}, {greeting}"})
 	if err != nil || len(res) != 2 {
 		t.Fatalf("%+v %v", res, err)
 	}

@@ -79,14 +79,6 @@ type SendResult struct {
 	Error  string `json:"error"`
 }
 
-// SendManual is `texting send`: one manual text to each number, through the
-// outbox (queued, then sent at once; manual texts ignore quiet hours).
-// Numbers that are invalid or cannot be routed are reported and nothing is
-// queued for them; the others still go.
-func SendManual(ctx context.Context, e *Env, numbers []string, text, simRef string) ([]SendResult, error) {
-	return SendManualText(ctx, e, ManualText{Numbers: numbers, Text: text, SIM: simRef})
-}
-
 // ManualText is one manual text to send.
 type ManualText struct {
 	Numbers   []string // as typed
@@ -98,8 +90,11 @@ type ManualText struct {
 	Forced map[string]bool
 }
 
-// SendManualText is SendManual with the texts forced to opted-out numbers.
-func SendManualText(ctx context.Context, e *Env, mt ManualText) ([]SendResult, error) {
+// SendManual is `texting send`: one manual text to each number, through the
+// outbox (queued, then sent at once; manual texts ignore quiet hours).
+// Numbers that are invalid or cannot be routed are reported and nothing is
+// queued for them; the others still go.
+func SendManual(ctx context.Context, e *Env, mt ManualText) ([]SendResult, error) {
 	numbers, text, simRef := mt.Numbers, mt.Text, mt.SIM
 	if strings.TrimSpace(text) == "" {
 		return nil, errors.New("send: the text is empty")
