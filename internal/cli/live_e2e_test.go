@@ -44,6 +44,17 @@ func newScreen(t *testing.T, name string, w, h int, command string) *screen {
 	return s
 }
 
+// beside runs command in another window of the same tmux server, so that
+// keys can go to both in one tmux command.
+func (s *screen) beside(name string, w, h int, command string) *screen {
+	s.t.Helper()
+	o := &screen{t: s.t, socket: s.socket, name: name}
+	if out, err := o.run("new-session", "-d", "-s", name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), command); err != nil {
+		s.t.Fatalf("new-session: %v: %s", err, out)
+	}
+	return o
+}
+
 func (s *screen) run(args ...string) (string, error) {
 	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
 	return string(out), err
@@ -214,18 +225,19 @@ func TestTwoOperatorsInTmux(t *testing.T) {
 			group = append(group, id)
 		}
 	}
-	screens := map[string]*screen{}
-	for _, name := range []string{"ann", "sam"} {
-		screens[name] = newScreen(t, name, 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name))
-	}
+	deskOf := func(name string) string { return fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name) }
+	screens := map[string]*screen{"ann": newScreen(t, "ann", 110, 30, deskOf("ann"))}
+	screens["sam"] = screens["ann"].beside("sam", 110, 30, deskOf("sam"))
 	for _, sc := range screens {
 		sc.waitFor(15*time.Second, "the queue", func(s string) bool {
 			return strings.Contains(s, "2 groups") && strings.Contains(markedLine(s), "Thanks so much")
 		})
 	}
-	// ann presses 1 (Thanks), sam 4 (Misc), as close together as tmux can.
-	screens["ann"].keys("1")
-	screens["sam"].keys("4")
+	// ann presses 1 (Thanks), sam 4 (Misc), in one tmux command: at the
+	// same moment.
+	if out, err := screens["ann"].run("send-keys", "-t", "ann", "1", ";", "send-keys", "-t", "sam", "4"); err != nil {
+		t.Fatalf("send-keys: %v: %s", err, out)
+	}
 
 	var winner, loser, cat string
 	deadline := time.Now().Add(5 * time.Second)
