@@ -3,6 +3,7 @@ package desk
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/texting-centre/texting/store"
 )
@@ -43,18 +44,23 @@ func refused(err error, alt string) error {
 // opt-out list.
 type OptedOutError struct {
 	OptOut store.OptOut
+	Loc    *time.Location // for the date; nil is local time
 }
 
 // Error implements error: the number, since when, and why.
 func (e *OptedOutError) Error() string {
 	return fmt.Sprintf("%s is on the opt-out list since %s; sending anyway must be forced (texting send --force, or y on the TUI's Send screen), and is recorded",
-		e.OptOut.Number, DescribeOptOut(e.OptOut))
+		e.OptOut.Number, DescribeOptOut(e.OptOut, e.Loc))
 }
 
-// DescribeOptOut says when and how a number opted out: `2 Nov 2026 ("STOP")`
-// or `2 Nov 2026 (by hand: asked by phone)`.
-func DescribeOptOut(o store.OptOut) string {
-	s := o.At.Local().Format("2 Jan 2006 15:04")
+// DescribeOptOut says when (in loc; nil is local time) and how a number
+// opted out: `2 Nov 2026 14:03 ("STOP")` or `2 Nov 2026 14:03 (by hand:
+// asked by phone)`.
+func DescribeOptOut(o store.OptOut, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	s := o.At.In(loc).Format("2 Jan 2006 15:04")
 	switch {
 	case o.Text != "":
 		s += fmt.Sprintf(" (%q)", oneLine(o.Text, 40))

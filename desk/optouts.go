@@ -35,7 +35,7 @@ func (d *Desk) AddOptOut(ctx context.Context, number, note string) (string, erro
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%s is on the opt-out list already, since %s", n, DescribeOptOut(o)), nil
+		return fmt.Sprintf("%s is on the opt-out list already, since %s", n, DescribeOptOut(o, d.loc())), nil
 	}
 	d.Logger.Info("opt-out added by hand", "number", n, "note", note)
 	return n + " added to the opt-out list: no campaign, follow-up, auto-reply or unforced manual text will reach it", nil

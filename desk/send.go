@@ -99,7 +99,7 @@ func (d *Desk) Send(ctx context.Context, r SendRequest) ([]SendResult, []Problem
 	for _, raw := range numbers {
 		n, err := phone.Normalize(raw, d.Config.Region)
 		if o, ok := opted[n]; err == nil && ok && !r.Force {
-			oe := &OptedOutError{OptOut: o}
+			oe := &OptedOutError{OptOut: o, Loc: d.loc()}
 			results = append(results, SendResult{SendResult: outbox.SendResult{Number: n, State: StateRefused, Error: oe.Error()}})
 			errs = append(errs, fmt.Errorf("send to %s: %w", n, oe))
 			continue
@@ -205,7 +205,7 @@ func (d *Desk) Resend(ctx context.Context, id int64) error {
 			return err
 		}
 		if ok {
-			return fmt.Errorf("resend %d: %w", id, &OptedOutError{OptOut: o})
+			return fmt.Errorf("resend %d: %w", id, &OptedOutError{OptOut: o, Loc: d.loc()})
 		}
 	}
 	return d.DB.Resend(ctx, id)

@@ -159,7 +159,7 @@ func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category st
 	for _, o := range u.KeptOptOuts {
 		kept = append(kept, o.Number)
 		fmt.Fprintf(opts.Err, "%s stays on the opt-out list (since %s); 'texting optout rm %s' takes it off\n",
-			o.Number, desk.DescribeOptOut(o), o.Number)
+			o.Number, desk.DescribeOptOut(o, nil), o.Number)
 	}
 	if opts.JSON {
 		return writeJSON(opts.Out, tagJSON{Category: u.Category, Tagged: u.Tagged, IDs: u.IDs, OptOutsKept: kept})
