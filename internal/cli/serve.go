@@ -108,7 +108,7 @@ func serve(ctx context.Context, opts *serveOptions) error {
 			return fmt.Errorf("serve --ssh: %w", err)
 		}
 		d := newSSHDesk(deskEnv{DB: opts.DB, Config: opts.Config, Logger: opts.Logger, Trace: opts.Trace},
-			opts.KeysPath, opts.HostKey, opts.Config.SSHIdleTimeout)
+			opts.KeysPath, opts.HostKey, opts.Config.SSHIdleTimeout, opts.Err)
 		srv, err := d.server()
 		if err != nil {
 			ln.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/texting-centre/texting/termsafe"
 	"github.com/texting-centre/texting/tui"
 )
 
@@ -33,18 +35,33 @@ type sshDesk struct {
 	idle     time.Duration
 	logger   *slog.Logger
 
+	// out takes a line per session and per refused connection (serve's
+	// stderr: the journal under systemd), written under mu.
+	out io.Writer
+	mu  sync.Mutex
+
 	sessions sync.WaitGroup // handlers running, waited for on shutdown
 }
 
+// say writes one status line, its outside parts made safe for a terminal.
+func (d *sshDesk) say(format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fmt.Fprintln(d.out, termsafe.Line(fmt.Sprintf("texting serve: ssh: "+format, args...)))
+}
+
 // sessionCloser is the session context's key for what releases the
-// session's desk.
-type sessionCloser struct{}
+// session's desk; sessionEnd's says how the session ended.
+type (
+	sessionCloser struct{}
+	sessionEnd    struct{}
+)
 
 // newSSHDesk returns the SSH desk over env, reading the keys at keysPath on
 // every connection (so add-key and rm-key take effect at once) and keeping
 // its host key at hostKey (made on first use, mode 0600).
-func newSSHDesk(env deskEnv, keysPath, hostKey string, idle time.Duration) *sshDesk {
-	return &sshDesk{env: env, keysPath: keysPath, hostKey: hostKey, idle: idle, logger: env.Logger}
+func newSSHDesk(env deskEnv, keysPath, hostKey string, idle time.Duration, out io.Writer) *sshDesk {
+	return &sshDesk{env: env, keysPath: keysPath, hostKey: hostKey, idle: idle, logger: env.Logger, out: out}
 }
 
 // server builds the wish server: public keys on the list only (no
@@ -63,6 +80,11 @@ func (d *sshDesk) server() (*ssh.Server, error) {
 	)
 	if err != nil {
 		return nil, fmt.Errorf("ssh host key %s: %w", d.hostKey, err)
+	}
+	// One line per refused connection (not per key tried: a client offers
+	// its keys one by one).
+	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		d.say("connection from %s refused (%v)", conn.RemoteAddr(), err)
 	}
 	// keygen writes 0600; an older or copied-in key is made private too.
 	if err := os.Chmod(d.hostKey, 0o600); err != nil {
@@ -104,6 +126,9 @@ func (d *sshDesk) session(next ssh.Handler) ssh.Handler {
 		if c, ok := s.Context().Value(sessionCloser{}).(func() error); ok {
 			c()
 		}
+		if said, ok := s.Context().Value(sessionEnd{}).(func()); ok {
+			said()
+		}
 	}
 }
 
@@ -126,8 +151,15 @@ func (d *sshDesk) program(s ssh.Session) *tea.Program {
 		return nil
 	}
 	s.Context().SetValue(sessionCloser{}, closeApp)
-	d.logger.Info("ssh: session", "operator", k.Name, "remote", s.RemoteAddr().String())
+	d.say("%s connected from %s", k.Name, s.RemoteAddr())
 	m := &idleDesk{Model: app, ctx: ctx, idle: d.idle, now: time.Now}
+	s.Context().SetValue(sessionEnd{}, func() {
+		why := "left"
+		if m.timedOut {
+			why = fmt.Sprintf("closed after %v with no key pressed", d.idle)
+		}
+		d.say("%s %s", k.Name, why)
+	})
 	return tea.NewProgram(m, append(bm.MakeOptions(s), tea.WithAltScreen(), tea.WithContext(ctx))...)
 }
 
@@ -208,6 +240,9 @@ type idleDesk struct {
 	idle    time.Duration
 	now     func() time.Time
 	lastKey time.Time
+	// timedOut is set when the desk closed the session for want of keys
+	// (read after the program ended).
+	timedOut bool
 }
 
 // idleCheckMsg asks whether the session has been idle too long.
@@ -248,6 +283,7 @@ func (m *idleDesk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if left := m.idle - m.now().Sub(m.lastKey); left > 0 {
 			return m, m.check(left)
 		}
+		m.timedOut = true
 		return m, tea.Quit
 	}
 	_, cmd := m.Model.Update(msg)

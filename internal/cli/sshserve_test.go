@@ -222,6 +222,12 @@ func TestServeSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu.Close() // the test's own, not the server's
+	said := errb.String()
+	for _, want := range []string{"texting serve: ssh: connection from 127.0.0.1:", "ann connected from 127.0.0.1:", "texting serve: ssh: ann left"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("serve's lines lack %q:\n%s", want, said)
+		}
+	}
 	for start := time.Now(); runtime.NumGoroutine() > before; time.Sleep(20 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			var b strings.Builder
@@ -275,7 +281,8 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 	}
 	f := NewFactory()
 	f.DBPath = dbPath
-	f.Err = &terminalOutput{}
+	said := &terminalOutput{}
+	f.Err = said
 	f.Getenv = func(string) string { return "" }
 	defer f.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -331,5 +338,8 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(said.String(), "ann closed after 1s with no key pressed") {
+		t.Fatalf("serve said:\n%s", said.String())
 	}
 }
