@@ -225,7 +225,9 @@ func TestTwoOperatorsInTmux(t *testing.T) {
 			group = append(group, id)
 		}
 	}
-	deskOf := func(name string) string { return fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name) }
+	deskOf := func(name string) string {
+		return fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name)
+	}
 	screens := map[string]*screen{"ann": newScreen(t, "ann", 110, 30, deskOf("ann"))}
 	screens["sam"] = screens["ann"].beside("sam", 110, 30, deskOf("sam"))
 	for _, sc := range screens {
