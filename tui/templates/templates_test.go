@@ -3,9 +3,11 @@ package templates_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/templates"
 	"github.com/texting-centre/texting/tui/tuitest"
 )
@@ -114,3 +116,38 @@ func TestTooManyParts(t *testing.T) {
 		t.Fatal("saved a template over template.max_parts")
 	}
 }
+
+// BenchmarkTemplatesView draws the templates screen: the list of 40
+// templates with the selected one's preview, and the editor open on a long
+// text with the worst case over 200 names (what is drawn on every key the
+// operator types).
+func BenchmarkTemplatesView(b *testing.B) {
+	ctx := context.Background()
+	c, be := tuitest.Setup(b)
+	tuitest.Seed(b, c.DB)
+	for i := range 40 {
+		body := fmt.Sprintf("Hi {name}, {greeting}! Offer %d: %s", i, strings.Repeat("tables for two — ", 12))
+		if _, err := be.AddTemplate(ctx, store.TemplateUpdate{Name: ptr(fmt.Sprintf("group%02d", i)), Body: &body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 200 {
+		be.Names = append(be.Names, fmt.Sprintf("Person Number%d", i))
+	}
+	m := templates.New(c)
+	m.SetSize(120, 40)
+	tuitest.Run(b, m, m.Init(), nil)
+	b.Run("list", func(b *testing.B) {
+		for range b.N {
+			_ = m.View()
+		}
+	})
+	tuitest.Type(b, m, nil, "e")
+	b.Run("editor", func(b *testing.B) {
+		for range b.N {
+			_ = m.View()
+		}
+	})
+}
+
+func ptr[V any](v V) *V { return &v }
