@@ -5,7 +5,6 @@ package categories
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
@@ -34,32 +33,33 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			return []string{fmt.Sprint(cat.Position), common.Clean(cat.Name), opt, cat.Followup, common.OneLine(cat.AutoReply)}
 		},
 		Name: func(cat store.Category) string { return cat.Name },
-		Form: func(c *common.Common, cat store.Category, isNew bool) *common.Form {
+		Form: func(c *common.Common, cat store.Category, isNew bool) crud.Editor {
 			f := common.NewForm(c.Styles, c.Keys)
-			f.Text("Name", cat.Name)
-			f.Toggle("Opt-out", cat.OptOut).Hint = "a reply in it puts the number on the opt-out list"
+			name := f.Text("Name", cat.Name)
+			optOut := f.Toggle("Opt-out", cat.OptOut)
+			optOut.Hint = "a reply in it puts the number on the opt-out list"
 			followup := cat.Followup
 			if followup == "" {
 				followup = store.FollowupNone
 			}
-			f.Choice("Follow-up", []string{store.FollowupNone, store.FollowupBasic, store.FollowupAlternative}, followup)
-			f.Area("Auto-reply (once per number per window; empty for none)", cat.AutoReply, 3, true)
-			return f
-		},
-		Save: func(ctx context.Context, cat store.Category, isNew bool, f *common.Form) error {
-			u := store.CategoryUpdate{
-				Name:      crud.Changed(strings.TrimSpace(f.Fields[0].Value()), cat.Name),
-				OptOut:    crud.Changed(f.Fields[1].On(), cat.OptOut),
-				Followup:  crud.Changed(f.Fields[2].Value(), cat.Followup),
-				AutoReply: crud.Changed(strings.TrimSpace(f.Fields[3].Value()), cat.AutoReply),
+			follow := f.Choice("Follow-up", []string{store.FollowupNone, store.FollowupBasic, store.FollowupAlternative}, followup)
+			autoReply := f.Area("Auto-reply (once per number per window; empty for none)", cat.AutoReply, 3, true)
+			save := func(ctx context.Context) error {
+				u := store.CategoryUpdate{
+					Name:      crud.Changed(name.Trimmed(), cat.Name),
+					OptOut:    crud.Changed(optOut.On(), cat.OptOut),
+					Followup:  crud.Changed(follow.Value(), cat.Followup),
+					AutoReply: crud.Changed(autoReply.Trimmed(), cat.AutoReply),
+				}
+				var err error
+				if isNew {
+					_, err = c.Backend.AddCategory(ctx, u)
+				} else {
+					_, err = c.Backend.UpdateCategory(ctx, cat.ID, u)
+				}
+				return err
 			}
-			var err error
-			if isNew {
-				_, err = c.Backend.AddCategory(ctx, u)
-			} else {
-				_, err = c.Backend.UpdateCategory(ctx, cat.ID, u)
-			}
-			return err
+			return crud.Editor{Form: f, Save: save, Name: name}
 		},
 		Delete: func(ctx context.Context, cat store.Category) (string, error) {
 			return c.Backend.RemoveCategory(ctx, cat.ID)

@@ -255,6 +255,20 @@ func (fl *Field) Value() string {
 	return fl.input.Value()
 }
 
+// Trimmed is Value without the spaces around it: what a save reads.
+func (fl *Field) Trimmed() string { return strings.TrimSpace(fl.Value()) }
+
+// HasArea reports whether the form has a multi-line field (where ctrl+g
+// applies).
+func (f *Form) HasArea() bool {
+	for _, fl := range f.Fields {
+		if fl.Kind == AreaField {
+			return true
+		}
+	}
+	return false
+}
+
 // On reports whether a toggle is on.
 func (fl *Field) On() bool { return fl.on }
 

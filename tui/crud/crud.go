@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
@@ -31,19 +32,54 @@ type Spec[T any] struct {
 	Noun    string // "category"
 	Columns []Column
 	// Load reads the rows (the administration tables hold tens of rows).
+	// Anything a row shows that takes work to compute (a template's parts)
+	// is computed here, once per load, not on each frame.
 	Load func(ctx context.Context, db *store.DB) ([]T, error)
 	Row  func(T) []string
+	// Line, when set, draws a row as one line instead of Row's columns, and
+	// the table has no header.
+	Line func(T) string
 	Name func(T) string
-	// Form builds the form for a row; the zero T is a new row.
-	Form func(c *common.Common, row T, isNew bool) *common.Form
-	// Save reads the form and adds (isNew) or updates the row through the
-	// backend, which validates it.
-	Save func(ctx context.Context, row T, isNew bool, f *common.Form) error
+	// Empty is said after "None yet: a adds one." when there are no rows.
+	Empty string
+	// Form opens the editor on a row; the zero T is a new row.
+	Form func(c *common.Common, row T, isNew bool) Editor
 	// Delete removes the row through the backend and says what it did
 	// ("removed SIM O2 3"); a row that texts refer to is refused.
 	Delete func(ctx context.Context, row T) (string, error)
 	// Detail describes the selected row under the table; nil for none.
 	Detail func(c *common.Common, row T) string
+	// Preview, when set, draws a pane beside the table for the selected
+	// row, w cells wide (the templates' preview); the editor draws its own
+	// (Editor.Preview). The table and the editor then take 11/20 of the
+	// width.
+	Preview func(row T, w int) string
+	// Receive takes the answers to the commands the screen's editors start
+	// (Editor.Cmd); it reports whether msg was one.
+	Receive func(msg tea.Msg) bool
+}
+
+// Editor is a form open on a row. Its fields are held by handle in the
+// closures that read them.
+type Editor struct {
+	Form *common.Form
+	// Save adds or updates the row through the backend, which validates it.
+	Save func(ctx context.Context) error
+	// Name, when set, is the field with the row's name: the status line
+	// says "saved <noun> <name>" (else "saved <noun>").
+	Name *common.Field
+	// Changed, when set, is called when the editor opens and after each
+	// change to the form: it computes what the editor shows that derives
+	// from the fields (the preview's worst case) and returns the problems
+	// to show under the form as the operator types. The backend still
+	// refuses a bad row when it is saved.
+	Changed func() []string
+	// Preview, when set, draws the side pane for the form as it stands, w
+	// cells wide (with Spec.Preview).
+	Preview func(w int) string
+	// Cmd, when set, starts with the editor; its answer goes to
+	// Spec.Receive.
+	Cmd tea.Cmd
 }
 
 type mode int
@@ -73,12 +109,15 @@ type Model[T any] struct {
 	list   common.List[T]
 	all    []T
 	mode   mode
-	form   *common.Form
+	ed     *Editor
 	row    T
 	isNew  bool
 	errMsg string
-	width  int
-	height int
+	// problems are the editor's problems as of its last change
+	// (Editor.Changed), kept for the frames drawn until the next one.
+	problems []string
+	width    int
+	height   int
 }
 
 // New returns the screen for spec.
@@ -102,11 +141,24 @@ func (m *Model[T]) Tab() string {
 // SetSize implements common.Screen.
 func (m *Model[T]) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetPageSize(max(1, h-8))
-	if m.form != nil {
-		m.form.SetWidth(w)
+	if m.spec.Preview != nil {
+		m.list.SetPageSize(max(1, h-3)) // the title, and a question under the rows
+	} else {
+		m.list.SetPageSize(max(1, h-8))
+	}
+	if m.ed != nil {
+		m.ed.Form.SetWidth(m.mainWidth())
 	}
 	m.page()
+}
+
+// mainWidth is the width of the table and the editor: all of it, or 11/20
+// of it beside a preview.
+func (m *Model[T]) mainWidth() int {
+	if m.spec.Preview != nil {
+		return m.width * 11 / 20
+	}
+	return m.width
 }
 
 // Init implements common.Screen.
@@ -153,16 +205,36 @@ func (m *Model[T]) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			}
 			return m, nil
 		}
-		m.mode, m.form, m.errMsg = listing, nil, ""
+		m.close()
 		return m, tea.Batch(m.Init(), common.Status(msg.what))
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	default:
-		if m.form != nil {
-			return m, m.form.Update(msg)
+		if m.spec.Receive != nil && m.spec.Receive(msg) {
+			return m, nil
+		}
+		if m.ed != nil {
+			return m, m.update(msg)
 		}
 	}
 	return m, nil
+}
+
+// update gives msg to the editor's form and recomputes what derives from it.
+func (m *Model[T]) update(msg tea.Msg) tea.Cmd {
+	cmd := m.ed.Form.Update(msg)
+	m.changed()
+	return cmd
+}
+
+func (m *Model[T]) changed() {
+	if m.ed.Changed != nil {
+		m.problems = m.ed.Changed()
+	}
+}
+
+func (m *Model[T]) close() {
+	m.mode, m.ed, m.errMsg, m.problems = listing, nil, "", nil
 }
 
 func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
@@ -173,10 +245,10 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Actions.Save):
 			return m.save()
 		case msg.String() == "esc":
-			m.mode, m.form, m.errMsg = listing, nil, ""
+			m.close()
 			return nil
 		}
-		return m.form.Update(msg)
+		return m.update(msg)
 	case confirming:
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
@@ -216,15 +288,20 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model[T]) edit(row T, isNew bool) tea.Cmd {
 	m.row, m.isNew, m.mode = row, isNew, editing
-	m.form = m.spec.Form(m.c, row, isNew)
-	m.form.SetWidth(m.width)
-	return m.form.Init()
+	ed := m.spec.Form(m.c, row, isNew)
+	m.ed = &ed
+	ed.Form.SetWidth(m.mainWidth())
+	m.changed()
+	return tea.Batch(ed.Form.Init(), ed.Cmd)
 }
 
 func (m *Model[T]) save() tea.Cmd {
-	row, isNew, f, ctx, save := m.row, m.isNew, m.form, m.c.Context(), m.spec.Save
+	ctx, save := m.c.Context(), m.ed.Save
 	what := "saved " + m.spec.Noun
-	return func() tea.Msg { return doneMsg{what, save(ctx, row, isNew, f)} }
+	if m.ed.Name != nil {
+		what += " " + m.ed.Name.Trimmed()
+	}
+	return func() tea.Msg { return doneMsg{what, save(ctx)} }
 }
 
 // ShortHelp implements help.KeyMap.
@@ -232,9 +309,16 @@ func (m *Model[T]) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch m.mode {
 	case editing:
+		if m.ed.Form.HasArea() {
+			return []key.Binding{k.Actions.Save, k.Actions.GSMTwins, k.Actions.NextField, k.List.Back}
+		}
 		return []key.Binding{k.Actions.Save, k.Actions.NextField, k.List.Back}
 	case confirming:
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
+	}
+	if m.spec.Preview != nil {
+		// a screen with a preview keeps its help line to the actions
+		return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete}
 	}
 	return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, k.List.Up, k.List.Down}
 }
@@ -251,24 +335,62 @@ func (m *Model[T]) FullHelp() [][]key.Binding {
 // View implements common.Screen.
 func (m *Model[T]) View() string {
 	st := m.c.Styles
+	w := m.mainWidth()
 	head := st.Title.Render(m.spec.Title) + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all)))
+	var out, side string
 	if m.mode == editing {
 		verb := "Edit " + m.spec.Noun + " " + common.Clean(m.spec.Name(m.row))
 		if m.isNew {
 			verb = "New " + m.spec.Noun
 		}
-		out := head + "\n" + st.Title.Render(verb) + "\n\n" + m.form.View()
-		if m.errMsg != "" {
+		out = head + "\n" + st.Title.Render(verb) + "\n\n" + m.ed.Form.View()
+		if len(m.problems) > 0 {
+			out += "\n\n" + st.Error.Render("✗ "+common.OneLine(strings.Join(m.problems, "; ")))
+		} else if m.errMsg != "" {
 			out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 		}
-		return out + "\n\n" + st.Subtle.Render("ctrl+s saves · esc cancels · tab moves")
+		out += "\n\n" + st.Subtle.Render("ctrl+s saves · esc cancels · tab moves")
+		if m.ed.Preview != nil {
+			side = m.ed.Preview(m.width - w - 2)
+		}
+	} else {
+		out = head + "\n" + m.table(w)
+		if len(m.all) == 0 {
+			out += st.Subtle.Render("  " + strings.TrimSpace("None yet: a adds one. "+m.spec.Empty))
+		}
+		row, selected := m.list.Selected()
+		if m.mode == confirming {
+			out += "\n\n" + st.Warn.Render(fmt.Sprintf("Delete %s %s? y/n", m.spec.Noun, common.Clean(m.spec.Name(m.row))))
+		} else if m.errMsg != "" {
+			out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
+		} else if selected && m.spec.Detail != nil {
+			out += "\n\n" + m.spec.Detail(m.c, row)
+		}
+		if selected && m.spec.Preview != nil {
+			side = m.spec.Preview(row, m.width-w-2)
+		}
+	}
+	if m.spec.Preview == nil {
+		return st.Renderer.NewStyle().MaxWidth(m.width).Render(out)
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, common.Fit(out, w, m.height), "  ", common.Fit(side, m.width-w-2, m.height))
+}
+
+// table is the header and the page of rows, w cells wide.
+func (m *Model[T]) table(w int) string {
+	st := m.c.Styles
+	rows := make([]string, len(m.list.Rows))
+	if m.spec.Line != nil {
+		for i, r := range m.list.Rows {
+			rows[i] = m.spec.Line(r)
+		}
+		return common.Rows(st, rows, m.list.Cursor, w)
 	}
 	widths := m.widths()
 	var hb strings.Builder
 	for i, c := range m.spec.Columns {
 		hb.WriteString(common.Pad(c.Title, widths[i]) + " ")
 	}
-	rows := make([]string, len(m.list.Rows))
 	for i, r := range m.list.Rows {
 		var b strings.Builder
 		for j, cell := range m.spec.Row(r) {
@@ -278,18 +400,7 @@ func (m *Model[T]) View() string {
 		}
 		rows[i] = b.String()
 	}
-	out := head + "\n" + st.Header.Render("  "+hb.String()) + "\n" + common.Rows(st, rows, m.list.Cursor, m.width)
-	if len(m.all) == 0 {
-		out += st.Subtle.Render("  None yet: a adds one.")
-	}
-	if m.mode == confirming {
-		out += "\n\n" + st.Warn.Render(fmt.Sprintf("Delete %s %s? y/n", m.spec.Noun, common.Clean(m.spec.Name(m.row))))
-	} else if m.errMsg != "" {
-		out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
-	} else if row, ok := m.list.Selected(); ok && m.spec.Detail != nil {
-		out += "\n\n" + m.spec.Detail(m.c, row)
-	}
-	return st.Renderer.NewStyle().MaxWidth(m.width).Render(out)
+	return st.Header.Render("  "+hb.String()) + "\n" + common.Rows(st, rows, m.list.Cursor, w)
 }
 
 func (m *Model[T]) widths() []int {

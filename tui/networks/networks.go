@@ -4,7 +4,6 @@ package networks
 
 import (
 	"context"
-	"strings"
 
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
@@ -29,26 +28,27 @@ func New(c *common.Common) *crud.Model[store.Network] {
 			return []string{common.Clean(n.Name), kind, common.OneLine(n.Notes)}
 		},
 		Name: func(n store.Network) string { return n.Name },
-		Form: func(c *common.Common, n store.Network, isNew bool) *common.Form {
+		Form: func(c *common.Common, n store.Network, isNew bool) crud.Editor {
 			f := common.NewForm(c.Styles, c.Keys)
-			f.Text("Name", n.Name)
-			f.Toggle("Gateway", n.Gateway).Hint = "an SMS gateway provider rather than a mobile network"
-			f.Area("Notes (customer service number, top-up details …)", n.Notes, 3, false)
-			return f
-		},
-		Save: func(ctx context.Context, n store.Network, isNew bool, f *common.Form) error {
-			u := store.NetworkUpdate{
-				Name:    crud.Changed(strings.TrimSpace(f.Fields[0].Value()), n.Name),
-				Gateway: crud.Changed(f.Fields[1].On(), n.Gateway),
-				Notes:   crud.Changed(strings.TrimSpace(f.Fields[2].Value()), n.Notes),
+			name := f.Text("Name", n.Name)
+			gateway := f.Toggle("Gateway", n.Gateway)
+			gateway.Hint = "an SMS gateway provider rather than a mobile network"
+			notes := f.Area("Notes (customer service number, top-up details …)", n.Notes, 3, false)
+			save := func(ctx context.Context) error {
+				u := store.NetworkUpdate{
+					Name:    crud.Changed(name.Trimmed(), n.Name),
+					Gateway: crud.Changed(gateway.On(), n.Gateway),
+					Notes:   crud.Changed(notes.Trimmed(), n.Notes),
+				}
+				var err error
+				if isNew {
+					_, err = c.Backend.AddNetwork(ctx, u)
+				} else {
+					_, err = c.Backend.UpdateNetwork(ctx, n.ID, u)
+				}
+				return err
 			}
-			var err error
-			if isNew {
-				_, err = c.Backend.AddNetwork(ctx, u)
-			} else {
-				_, err = c.Backend.UpdateNetwork(ctx, n.ID, u)
-			}
-			return err
+			return crud.Editor{Form: f, Save: save, Name: name}
 		},
 		Delete: func(ctx context.Context, n store.Network) (string, error) { return c.Backend.RemoveNetwork(ctx, n.ID) },
 	})

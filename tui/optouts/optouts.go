@@ -7,7 +7,6 @@ package optouts
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
@@ -29,18 +28,20 @@ func New(c *common.Common) *crud.Model[store.OptOut] {
 			return []string{common.Clean(o.Number), o.At.In(c.Loc).Format("2 Jan 2006 15:04"), why(o)}
 		},
 		Name: func(o store.OptOut) string { return o.Number },
-		Form: func(c *common.Common, o store.OptOut, isNew bool) *common.Form {
+		Form: func(c *common.Common, o store.OptOut, isNew bool) crud.Editor {
 			f := common.NewForm(c.Styles, c.Keys)
-			f.Text("Number", o.Number).Hint = "as you would type it; it is checked"
-			f.Text("Note", o.Note).Hint = "who asked and how"
-			return f
-		},
-		Save: func(ctx context.Context, o store.OptOut, isNew bool, f *common.Form) error {
-			if !isNew {
-				return errors.New("an opt-out is not edited: d takes it off, a adds one")
+			number := f.Text("Number", o.Number)
+			number.Hint = "as you would type it; it is checked"
+			note := f.Text("Note", o.Note)
+			note.Hint = "who asked and how"
+			save := func(ctx context.Context) error {
+				if !isNew {
+					return errors.New("an opt-out is not edited: d takes it off, a adds one")
+				}
+				_, err := c.Backend.AddOptOut(ctx, number.Trimmed(), note.Trimmed())
+				return err
 			}
-			_, err := c.Backend.AddOptOut(ctx, strings.TrimSpace(f.Fields[0].Value()), strings.TrimSpace(f.Fields[1].Value()))
-			return err
+			return crud.Editor{Form: f, Save: save, Name: number}
 		},
 		Delete: func(ctx context.Context, o store.OptOut) (string, error) {
 			return c.Backend.RemoveOptOut(ctx, o.Number, "taken off in the TUI")

@@ -47,7 +47,7 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			return []string{common.Clean(s.Label()), common.Clean(s.Phone), common.Clean(s.IMSI), strconv.Itoa(s.DailyLimit), state, gw}
 		},
 		Name: func(s store.SIM) string { return s.Label() },
-		Form: func(c *common.Common, s store.SIM, isNew bool) *common.Form {
+		Form: func(c *common.Common, s store.SIM, isNew bool) crud.Editor {
 			f := common.NewForm(c.Styles, c.Keys)
 			ref := ""
 			if s.Ref != 0 {
@@ -57,54 +57,57 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 			if !isNew {
 				limit = strconv.Itoa(s.DailyLimit)
 			}
-			f.Text("Network", s.Network).Hint = "a network's name (see Networks)"
-			f.Text("Reference", ref).Hint = "empty: the next free number"
-			f.Text("Phone", s.Phone)
-			f.Text("IMSI", s.IMSI)
-			f.Text("Daily limit", limit).Hint = "SMS parts a day"
-			f.Toggle("Active", s.Active || isNew)
-			f.Text("Gateway URL", s.GatewayURL)
-			f.Text("Gateway user", s.GatewayUser)
-			f.Secret("Password", s.GatewayPassword)
-			f.Text("Sender ID", s.SenderID).Hint = "≤ 11 letters or a number"
-			f.Text("Notes", s.Notes)
-			return f
-		},
-		Save: func(ctx context.Context, s store.SIM, isNew bool, f *common.Form) error {
-			v := func(i int) string { return strings.TrimSpace(f.Fields[i].Value()) }
-			ref, limit := 0, 0
-			var err error
-			if v(1) != "" {
-				if ref, err = strconv.Atoi(v(1)); err != nil {
-					return fmt.Errorf("reference must be a number, not %q", v(1))
+			network := f.Text("Network", s.Network)
+			network.Hint = "a network's name (see Networks)"
+			refF := f.Text("Reference", ref)
+			refF.Hint = "empty: the next free number"
+			phone := f.Text("Phone", s.Phone)
+			imsi := f.Text("IMSI", s.IMSI)
+			limitF := f.Text("Daily limit", limit)
+			limitF.Hint = "SMS parts a day"
+			active := f.Toggle("Active", s.Active || isNew)
+			url := f.Text("Gateway URL", s.GatewayURL)
+			user := f.Text("Gateway user", s.GatewayUser)
+			password := f.Secret("Password", s.GatewayPassword)
+			sender := f.Text("Sender ID", s.SenderID)
+			sender.Hint = "≤ 11 letters or a number"
+			notes := f.Text("Notes", s.Notes)
+			save := func(ctx context.Context) error {
+				ref, limit := 0, 0
+				var err error
+				if v := refF.Trimmed(); v != "" {
+					if ref, err = strconv.Atoi(v); err != nil {
+						return fmt.Errorf("reference must be a number, not %q", v)
+					}
 				}
+				if limit, err = strconv.Atoi(limitF.Trimmed()); err != nil {
+					return fmt.Errorf("daily limit must be a whole number, not %q", limitF.Trimmed())
+				}
+				// Only what the operator changed goes in the update: the same
+				// partial update `texting sim set` makes from the flags given.
+				u := store.SIMUpdate{
+					Network:  crud.Changed(network.Trimmed(), s.Network),
+					Ref:      crud.Changed(ref, s.Ref),
+					Phone:    crud.Changed(phone.Trimmed(), s.Phone),
+					IMSI:     crud.Changed(imsi.Trimmed(), s.IMSI),
+					Limit:    crud.Changed(limit, s.DailyLimit),
+					Active:   crud.Changed(active.On(), s.Active),
+					URL:      crud.Changed(url.Trimmed(), s.GatewayURL),
+					User:     crud.Changed(user.Trimmed(), s.GatewayUser),
+					Password: crud.Changed(password.Value(), s.GatewayPassword),
+					Sender:   crud.Changed(sender.Trimmed(), s.SenderID),
+					Notes:    crud.Changed(notes.Trimmed(), s.Notes),
+				}
+				if isNew {
+					on := active.On()
+					u.Limit, u.Active = &limit, &on
+					_, err = c.Backend.AddSIM(ctx, u)
+				} else {
+					_, err = c.Backend.UpdateSIM(ctx, s.ID, u)
+				}
+				return err
 			}
-			if limit, err = strconv.Atoi(v(4)); err != nil {
-				return fmt.Errorf("daily limit must be a whole number, not %q", v(4))
-			}
-			// Only what the operator changed goes in the update: the same
-			// partial update `texting sim set` makes from the flags given.
-			u := store.SIMUpdate{
-				Network:  crud.Changed(v(0), s.Network),
-				Ref:      crud.Changed(ref, s.Ref),
-				Phone:    crud.Changed(v(2), s.Phone),
-				IMSI:     crud.Changed(v(3), s.IMSI),
-				Limit:    crud.Changed(limit, s.DailyLimit),
-				Active:   crud.Changed(f.Fields[5].On(), s.Active),
-				URL:      crud.Changed(v(6), s.GatewayURL),
-				User:     crud.Changed(v(7), s.GatewayUser),
-				Password: crud.Changed(f.Fields[8].Value(), s.GatewayPassword),
-				Sender:   crud.Changed(v(9), s.SenderID),
-				Notes:    crud.Changed(v(10), s.Notes),
-			}
-			if isNew {
-				on := f.Fields[5].On()
-				u.Limit, u.Active = &limit, &on
-				_, err = c.Backend.AddSIM(ctx, u)
-			} else {
-				_, err = c.Backend.UpdateSIM(ctx, s.ID, u)
-			}
-			return err
+			return crud.Editor{Form: f, Save: save}
 		},
 		Delete: func(ctx context.Context, s store.SIM) (string, error) { return c.Backend.RemoveSIM(ctx, s.ID) },
 		Detail: func(c *common.Common, s store.SIM) string {

@@ -2,15 +2,15 @@
 // editor with a live counter (characters, GSM-7 or UCS-2 and what forced it,
 // parts), a preview with {greeting} and a sample {name} (and the worst case
 // over the next campaign's names), placeholder checks and the follow-ups.
+// It is a crud screen with a preview beside it.
 package templates
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/store"
@@ -25,330 +25,196 @@ const Title = "Templates"
 // SampleName fills {name} in the preview.
 const SampleName = "Alexandra"
 
-type (
-	loadedMsg struct {
-		rows []store.Template
-		err  error
-		keep common.Keep // on a refresh: the row the cursor stays on
-	}
-	namesMsg struct {
-		template string
-		names    []string
-		err      error
-	}
-	doneMsg struct {
-		what string
-		err  error
-	}
-)
+// Row is a template as the list shows it: its parts are counted when the
+// list is read, not on each frame.
+type Row struct {
+	store.Template
+	Parts int
+}
 
-// Model is the templates screen.
-type Model struct {
-	c       *common.Common
-	list    common.List[store.Template]
-	all     []store.Template
-	form    *common.Form // the editor, while open
-	editing store.Template
-	isNew   bool
-	confirm bool
-	names   map[string][]string // the next campaign's names, by template
-	namesOK map[string]string   // why they could not be had, by template
-	errMsg  string
-	width   int
-	height  int
+// namesMsg is the answer to the editor's question for the next campaign's
+// names.
+type namesMsg struct {
+	template string
+	names    []string
+	err      error
 }
 
 // New returns the templates screen.
-func New(c *common.Common) *Model {
-	m := &Model{c: c, names: map[string][]string{}, namesOK: map[string]string{}}
-	m.SetSize(100, 24)
-	return m
+func New(c *common.Common) *crud.Model[Row] {
+	p := &preview{c: c, names: map[string][]string{}, namesErr: map[string]string{}}
+	return crud.New(c, crud.Spec[Row]{
+		Title: Title,
+		Noun:  "template",
+		Load: func(ctx context.Context, db *store.DB) ([]Row, error) {
+			ts, err := db.Templates(ctx)
+			rows := make([]Row, len(ts))
+			for i, t := range ts {
+				rows[i] = Row{t, pdu.Counting(t.Body).Parts}
+			}
+			return rows, err
+		},
+		Line: func(r Row) string {
+			return common.Cell(common.Clean(r.Name), 16) + c.Styles.Subtle.Render(fmt.Sprintf("%d part%s", r.Parts, plural(r.Parts)))
+		},
+		Name:  func(r Row) string { return r.Name },
+		Empty: "A template is sent to the data source's group of the same name.",
+		Form:  p.editor,
+		Delete: func(ctx context.Context, r Row) (string, error) {
+			return c.Backend.RemoveTemplate(ctx, r.ID)
+		},
+		Preview: func(r Row, w int) string {
+			return p.view(r.Name, r.Body, []string{r.Followup, r.AltFollowup}, w)
+		},
+		Receive: p.receive,
+	})
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.list.SetPageSize(max(1, h-3))
-	if m.form != nil {
-		m.form.SetWidth(m.formWidth())
-	}
-	m.page()
+// preview draws a text as a person would get it now, and keeps what that
+// takes beyond the text itself: the next campaign's names by template, and
+// the worst case over them, worked out when the text or the names change.
+type preview struct {
+	c        *common.Common
+	names    map[string][]string // the next campaign's names, by template
+	namesErr map[string]string   // why they could not be had, by template
+	worst    worstCase           // the last worst case worked out
 }
 
-func (m *Model) formWidth() int { return m.width * 11 / 20 }
-
-// Init implements common.Screen.
-func (m *Model) Init() tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
-	return func() tea.Msg {
-		rows, err := db.Templates(ctx)
-		return loadedMsg{rows: rows, err: err}
-	}
+// worstCase is the most parts a text takes over a campaign's names, for
+// one text, greeting and set of names.
+type worstCase struct {
+	template, body, greeting string
+	n                        int // names counted
+	count                    pdu.Count
+	name                     string
 }
 
-// Captures implements common.Screen.
-func (m *Model) Captures(msg tea.KeyMsg) bool {
-	return (m.form != nil || m.confirm) && msg.String() != "ctrl+c"
-}
-
-func (m *Model) page() {
-	abs := m.list.Offset + m.list.Cursor
-	size := max(1, m.list.PageSize)
-	abs = max(0, min(abs, len(m.all)-1))
-	off := abs / size * size
-	end := min(len(m.all), off+size)
-	m.list.Rows, m.list.Offset, m.list.Cursor, m.list.More = m.all[off:end], off, abs-off, end < len(m.all)
-}
-
-// Update implements common.Screen.
-func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
-	switch msg := msg.(type) {
-	case loadedMsg:
-		if msg.err != nil {
-			return m, common.Err(msg.err)
+// editor opens the form on a template; the fields are held by handle.
+func (p *preview) editor(c *common.Common, r Row, isNew bool) crud.Editor {
+	f := common.NewForm(c.Styles, c.Keys)
+	name := f.Text("Name", r.Name)
+	name.Hint = "the data source's group"
+	body := f.Area("Text", r.Body, 4, true)
+	followup := f.Area("Follow-up", r.Followup, 2, true)
+	alt := f.Area("Alternative follow-up", r.AltFollowup, 2, true)
+	ed := crud.Editor{Form: f, Name: name}
+	ed.Save = func(ctx context.Context) error {
+		// The backend checks the placeholders (the same check `texting
+		// template` makes); Changed only shows them while typing.
+		u := store.TemplateUpdate{
+			Name:        crud.Changed(name.Trimmed(), r.Name),
+			Body:        crud.Changed(body.Trimmed(), r.Body),
+			Followup:    crud.Changed(followup.Trimmed(), r.Followup),
+			AltFollowup: crud.Changed(alt.Trimmed(), r.AltFollowup),
 		}
-		m.all = msg.rows
-		m.list.Follow(m.all, templateKey, msg.keep)
-		m.page()
-	case namesMsg:
-		if msg.err != nil {
-			m.namesOK[msg.template] = msg.err.Error()
+		var err error
+		if isNew {
+			b := body.Trimmed()
+			u.Body = &b // required on a new template, even empty (the backend says so)
+			_, err = c.Backend.AddTemplate(ctx, u)
 		} else {
-			m.names[msg.template] = msg.names
-			delete(m.namesOK, msg.template)
+			_, err = c.Backend.UpdateTemplate(ctx, r.ID, u)
 		}
-	case doneMsg:
-		if msg.err != nil {
-			m.errMsg = msg.err.Error()
-			m.confirm = false
-			return m, nil
-		}
-		m.form, m.confirm, m.errMsg = nil, false, ""
-		return m, tea.Batch(m.Init(), common.Status(msg.what))
-	case tea.KeyMsg:
-		return m, m.key(msg)
-	default:
-		if m.form != nil {
-			return m, m.form.Update(msg)
-		}
+		return err
 	}
-	return m, nil
-}
-
-func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
-	if m.form != nil {
-		switch {
-		case key.Matches(msg, k.Actions.Save):
-			return m.save()
-		case msg.String() == "esc":
-			m.form, m.errMsg = nil, ""
-			return nil
-		}
-		return m.form.Update(msg)
+	ed.Changed = func() []string {
+		p.prepare(r.Name, body.Value())
+		return problems(body.Value(), followup.Value(), alt.Value(), c.MaxParts)
 	}
-	if m.confirm {
-		switch {
-		case key.Matches(msg, k.Actions.Confirm):
-			t, be, ctx := m.editing, m.c.Backend, m.c.Context()
-			return func() tea.Msg {
-				what, err := be.RemoveTemplate(ctx, t.ID)
-				return doneMsg{what, err}
-			}
-		case key.Matches(msg, k.Actions.Cancel):
-			m.confirm = false
-		}
-		return nil
+	ed.Preview = func(w int) string {
+		return p.view(r.Name, body.Value(), []string{followup.Value(), alt.Value()}, w)
 	}
-	m.errMsg = ""
-	switch {
-	case key.Matches(msg, k.Actions.Add):
-		return m.edit(store.Template{}, true)
-	case key.Matches(msg, k.Actions.Edit):
-		if t, ok := m.list.Selected(); ok {
-			return m.edit(t, false)
-		}
-	case key.Matches(msg, k.Actions.Delete):
-		if t, ok := m.list.Selected(); ok {
-			m.editing, m.confirm = t, true
-		}
-	default:
-		if _, _, handled := m.list.HandleKey(k.List, msg); handled {
-			if key.Matches(msg, k.List.Refresh) {
-				return m.Init()
-			}
-			m.page()
-		}
-	}
-	return nil
-}
-
-func (m *Model) edit(t store.Template, isNew bool) tea.Cmd {
-	m.editing, m.isNew = t, isNew
-	f := common.NewForm(m.c.Styles, m.c.Keys)
-	f.Text("Name", t.Name).Hint = "the data source's group"
-	f.Area("Text", t.Body, 4, true)
-	f.Area("Follow-up", t.Followup, 2, true)
-	f.Area("Alternative follow-up", t.AltFollowup, 2, true)
-	f.SetWidth(m.formWidth())
-	m.form = f
-	cmds := []tea.Cmd{f.Init()}
 	if !isNew {
-		be, ctx, name := m.c.Backend, m.c.Context(), t.Name
-		cmds = append(cmds, func() tea.Msg {
-			names, err := be.CampaignNames(ctx, name)
-			return namesMsg{name, names, err}
-		})
+		be, ctx, group := c.Backend, c.Context(), r.Name
+		ed.Cmd = func() tea.Msg {
+			names, err := be.CampaignNames(ctx, group)
+			return namesMsg{group, names, err}
+		}
 	}
-	return tea.Batch(cmds...)
+	return ed
 }
 
-// problems checks every body's placeholders and size (template.max_parts),
-// as the operator types.
-func (m *Model) problems() []string {
+// problems checks every body's placeholders and size (template.max_parts).
+func problems(body, followup, alt string, maxParts int) []string {
 	var out []string
-	for i, label := range []string{"text", "follow-up", "alternative follow-up"} {
-		body := m.form.Fields[i+1].Value()
-		if i > 0 && strings.TrimSpace(body) == "" {
+	for i, b := range []string{body, followup, alt} {
+		if i > 0 && strings.TrimSpace(b) == "" {
 			continue
 		}
-		if err := template.Check(body); err != nil {
+		label := []string{"text", "follow-up", "alternative follow-up"}[i]
+		if err := template.Check(b); err != nil {
 			out = append(out, label+": "+err.Error())
-		} else if err := template.CheckSize(body, m.c.MaxParts); err != nil {
+		} else if err := template.CheckSize(b, maxParts); err != nil {
 			out = append(out, label+": "+err.Error())
 		}
 	}
 	return out
 }
 
-func (m *Model) save() tea.Cmd {
-	t := m.editing
-	v := func(i int) string { return strings.TrimSpace(m.form.Fields[i].Value()) }
-	// The backend checks the placeholders (the same check `texting template`
-	// makes); problems() only shows them while typing.
-	u := store.TemplateUpdate{
-		Name:        crud.Changed(v(0), t.Name),
-		Body:        crud.Changed(v(1), t.Body),
-		Followup:    crud.Changed(v(2), t.Followup),
-		AltFollowup: crud.Changed(v(3), t.AltFollowup),
+// receive takes the next campaign's names for a template.
+func (p *preview) receive(msg tea.Msg) bool {
+	nm, ok := msg.(namesMsg)
+	if !ok {
+		return false
 	}
-	isNew, be, ctx, name, body := m.isNew, m.c.Backend, m.c.Context(), v(0), v(1)
-	if isNew {
-		u.Body = &body // required on a new template, even empty (the backend says so)
-	}
-	return func() tea.Msg {
-		var err error
-		if isNew {
-			_, err = be.AddTemplate(ctx, u)
-		} else {
-			_, err = be.UpdateTemplate(ctx, t.ID, u)
-		}
-		return doneMsg{"saved template " + name, err}
-	}
-}
-
-// ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
-	if m.form != nil {
-		return []key.Binding{k.Actions.Save, k.Actions.GSMTwins, k.Actions.NextField, k.List.Back}
-	}
-	if m.confirm {
-		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
-	}
-	return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete}
-}
-
-// FullHelp implements help.KeyMap.
-func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
-	return [][]key.Binding{
-		{k.Actions.Add, k.Actions.Edit, k.Actions.Delete},
-		{k.Actions.Save, k.Actions.GSMTwins, k.Actions.NextField, k.Actions.PrevField},
-		{k.List.Up, k.List.Down, k.List.Refresh},
-	}
-}
-
-// View implements common.Screen.
-func (m *Model) View() string {
-	st := m.c.Styles
-	leftW := m.formWidth()
-	sideW := m.width - leftW - 2
-	var left, body, name string
-	var followups []string
-	if m.form != nil {
-		title := "Edit " + common.Clean(m.editing.Name)
-		if m.isNew {
-			title = "New template"
-		}
-		left = st.Title.Render(title) + "\n" + m.form.View()
-		if p := m.problems(); len(p) > 0 {
-			left += "\n" + st.Error.Render("✗ "+common.OneLine(strings.Join(p, "; ")))
-		} else if m.errMsg != "" {
-			left += "\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
-		}
-		name, body = m.editing.Name, m.form.Fields[1].Value()
-		followups = []string{m.form.Fields[2].Value(), m.form.Fields[3].Value()}
+	if nm.err != nil {
+		p.namesErr[nm.template] = nm.err.Error()
 	} else {
-		rows := make([]string, len(m.list.Rows))
-		for i, t := range m.list.Rows {
-			c := pdu.Counting(t.Body)
-			rows[i] = common.Cell(common.Clean(t.Name), 16) + st.Subtle.Render(fmt.Sprintf("%d part%s", c.Parts, map[bool]string{true: "", false: "s"}[c.Parts == 1]))
-		}
-		left = st.Title.Render("Templates") + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all))) + "\n" + common.Rows(st, rows, m.list.Cursor, leftW)
-		if len(m.all) == 0 {
-			left += st.Subtle.Render("  None yet: a adds one. A template is sent to the data source's group of the same name.")
-		}
-		if m.confirm {
-			left += "\n\n" + st.Warn.Render("Delete template "+common.Clean(m.editing.Name)+"? y/n")
-		} else if m.errMsg != "" {
-			left += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
-		}
-		if t, ok := m.list.Selected(); ok {
-			name, body, followups = t.Name, t.Body, []string{t.Followup, t.AltFollowup}
-		}
+		p.names[nm.template] = nm.names
+		delete(p.namesErr, nm.template)
 	}
-	side := ""
-	if body != "" {
-		side = m.preview(name, body, followups, sideW)
-	}
-	h := m.height
-	return lipgloss.JoinHorizontal(lipgloss.Top, common.Fit(left, leftW, h), "  ", common.Fit(side, sideW, h))
+	p.worst = worstCase{} // the names changed
+	return true
 }
 
-// preview renders the text as a person would get it now, and the worst case
-// over the next campaign's names.
-func (m *Model) preview(name, body string, followups []string, w int) string {
-	st := m.c.Styles
-	now := m.c.Now().In(m.c.Loc)
-	render := func(b, who string) string {
-		return template.RenderGreeting(template.RenderName(b, who), m.c.Greeting(now))
+func (p *preview) render(body, who, greeting string) string {
+	return template.RenderGreeting(template.RenderName(body, who), greeting)
+}
+
+// greeting is {greeting} now.
+func (p *preview) greeting() string { return p.c.Greeting(p.c.Now().In(p.c.Loc)) }
+
+// prepare works out the worst case of body over the template's names,
+// unless it is the one kept.
+func (p *preview) prepare(tmpl, body string) worstCase {
+	names, greeting := p.names[tmpl], p.greeting()
+	w := p.worst
+	if w.template == tmpl && w.body == body && w.greeting == greeting && w.n == len(names) {
+		return w
 	}
-	sample := render(body, SampleName)
+	w = worstCase{template: tmpl, body: body, greeting: greeting, n: len(names), count: pdu.Counting(p.render(body, "", greeting))}
+	for _, n := range names {
+		if c := pdu.Counting(p.render(body, n, greeting)); c.Parts > w.count.Parts || (c.Parts == w.count.Parts && c.Units > w.count.Units) {
+			w.count, w.name = c, n
+		}
+	}
+	p.worst = w
+	return w
+}
+
+// view renders the text as a person would get it now, and the worst case
+// over the next campaign's names; "" for no text.
+func (p *preview) view(tmpl, body string, followups []string, w int) string {
+	if body == "" {
+		return ""
+	}
+	st := p.c.Styles
+	greeting := p.greeting()
+	sample := p.render(body, SampleName, greeting)
+	count := pdu.Counting(sample)
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Preview") + st.Subtle.Render(" {name} = "+SampleName) + "\n")
 	b.WriteString(st.Out.Render(common.Wrap(common.Text(sample), w)) + "\n")
-	b.WriteString(common.Wrap(common.CountLine(st, pdu.Counting(sample)), w) + "\n\n")
-	if names, ok := m.names[name]; ok && len(names) > 0 {
-		worst, worstName := pdu.Counting(render(body, "")), ""
-		for _, n := range names {
-			if c := pdu.Counting(render(body, n)); c.Parts > worst.Parts || (c.Parts == worst.Parts && c.Units > worst.Units) {
-				worst, worstName = c, n
-			}
-		}
-		line := fmt.Sprintf("Worst case over %d names: %q → %d part", len(names), template.FirstName(worstName), worst.Parts)
-		if worst.Parts != 1 {
-			line += "s"
-		}
+	b.WriteString(common.Wrap(common.CountLine(st, count), w) + "\n\n")
+	if names := p.names[tmpl]; len(names) > 0 {
+		worst := p.prepare(tmpl, body) // kept from Update unless the greeting turned
+		line := fmt.Sprintf("Worst case over %d names: %q → %d part%s", len(names), template.FirstName(worst.name), worst.count.Parts, plural(worst.count.Parts))
 		style := st.Good
-		if worst.Parts > pdu.Counting(sample).Parts {
+		if worst.count.Parts > count.Parts {
 			style = st.Warn
 		}
 		b.WriteString(style.Render(common.Wrap(common.Clean(line), w)) + "\n\n")
-	} else if why, ok := m.namesOK[name]; ok {
+	} else if why, ok := p.namesErr[tmpl]; ok {
 		b.WriteString(st.Subtle.Render(common.Wrap(common.OneLine("Worst case: "+why), w)) + "\n\n")
 	}
 	for i, f := range followups {
@@ -359,8 +225,15 @@ func (m *Model) preview(name, body string, followups []string, w int) string {
 		if i == 1 {
 			label = "Alternative follow-up"
 		}
-		r := render(f, SampleName)
+		r := p.render(f, SampleName, greeting)
 		b.WriteString(st.Label.Render(label) + "\n" + st.Out.Render(common.Wrap(common.Text(r), w)) + "\n" + common.Wrap(common.CountLine(st, pdu.Counting(r)), w) + "\n\n")
 	}
 	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
