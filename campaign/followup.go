@@ -81,7 +81,10 @@ type FollowupSummary struct {
 	Basic       int            `json:"basic"`
 	Alternative int            `json:"alternative"`
 	Queued      int            `json:"queued"`
+	// Sent counts the follow-ups this run sent, those an earlier run left
+	// queued (CarriedOver) included.
 	Sent        int            `json:"sent"`
+	CarriedOver int            `json:"carried_over"`
 	Parts       int            `json:"parts"`
 	Failed      int            `json:"failed"`
 	Unknown     int            `json:"unknown"`
@@ -219,13 +222,24 @@ func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*Follo
 		sum.Queued = len(msgs)
 	}
 	prog.Phase("sending follow-ups")
+	ownSent := 0
 	tally := func(ev outbox.Event) {
-		if ev.Kind != store.KindFollowup || ev.RunID != run.ID {
+		if ev.Kind != store.KindFollowup {
+			return
+		}
+		if ev.RunID != run.ID {
+			// A follow-up an earlier run queued: this run sent it, and says so.
+			if ev.State == store.StateSent {
+				sum.Sent++
+				sum.Parts += ev.Parts
+				sum.CarriedOver++
+			}
 			return
 		}
 		switch ev.State {
 		case store.StateSent:
 			sum.Sent++
+			ownSent++
 			sum.Parts += ev.Parts
 		case store.StateFailed:
 			sum.Failed++
@@ -235,7 +249,7 @@ func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*Follo
 	}
 	res, err := dispatcher(e, prog, []string{store.KindFollowup}, tally).Dispatch(ctx, e.Senders)
 	sum.Recovered = len(res.Recovered)
-	sum.Waiting = sum.Queued - sum.Sent - sum.Failed - sum.Unknown
+	sum.Waiting = sum.Queued - ownSent - sum.Failed - sum.Unknown
 	if err != nil {
 		return finish(err)
 	}
@@ -247,7 +261,7 @@ func RunFollowups(ctx context.Context, e *outbox.Env, o FollowupOptions) (*Follo
 
 func (s *FollowupSummary) counts() map[string]int {
 	c := map[string]int{"candidates": s.Candidates, "basic": s.Basic, "alternative": s.Alternative, "queued": s.Queued,
-		"sent": s.Sent, "parts": s.Parts, "failed": s.Failed, "unknown": s.Unknown, "waiting": s.Waiting,
+		"sent": s.Sent, "carried_over": s.CarriedOver, "parts": s.Parts, "failed": s.Failed, "unknown": s.Unknown, "waiting": s.Waiting,
 		"recovered_unknown": s.Recovered}
 	for k, v := range s.Skipped {
 		c["skipped_"+k] = v

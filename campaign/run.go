@@ -87,6 +87,10 @@ type Summary struct {
 	SIMs   []SIMSummary   `json:"sims"`
 	// PostedBack is true when every group with sent texts was posted back.
 	PostedBack bool `json:"posted_back"`
+	// Sent is every campaign text this run sent: its own and those an
+	// earlier run left queued (CarriedOver). The plain summary, the runs
+	// row and the managers' text give the same number.
+	Sent int `json:"sent"`
 	// CarriedOver is texts queued by earlier runs and sent by this one.
 	CarriedOver int `json:"carried_over"`
 	// Waiting is texts left queued: quiet hours, a SIM that stopped.
@@ -299,6 +303,7 @@ func (r *campaignRun) tally(ev outbox.Event) {
 	switch ev.State {
 	case store.StateSent:
 		r.sentBy[ev.Group]++
+		r.sum.Sent++
 		r.simSent[ev.SIMID] += ev.Parts
 		if own {
 			g.Sent++
@@ -491,11 +496,10 @@ func (s *Summary) fillSIMs(ctx context.Context, e *outbox.Env, sent map[int64]in
 
 // counts are the figures kept in the runs table.
 func (s *Summary) counts() map[string]int {
-	c := map[string]int{"carried_over": s.CarriedOver, "waiting": s.Waiting, "recovered_unknown": s.Recovered, "managers_texted": s.Managers}
+	c := map[string]int{"sent": s.Sent, "carried_over": s.CarriedOver, "waiting": s.Waiting, "recovered_unknown": s.Recovered, "managers_texted": s.Managers}
 	for _, g := range s.Groups {
 		c["recipients"] += g.Recipients
 		c["queued"] += g.Queued
-		c["sent"] += g.Sent
 		c["parts"] += g.Parts
 		c["failed"] += g.Failed
 		c["unknown"] += g.Unknown

@@ -181,7 +181,13 @@ func printCampaignSummary(w io.Writer, s *campaign.Summary, quiet config.QuietHo
 	case s.DryRun:
 		fmt.Fprintf(w, "%s: %d texts (%d parts) would be sent\n", head, sent+campaignQueued(s), parts)
 	default:
-		fmt.Fprintf(w, "%s: %d texts sent (%d parts)\n", head, sent, parts)
+		// Every text this run sent, those an earlier run left queued
+		// included: the runs row and the managers' text say the same.
+		parts = 0
+		for _, sim := range s.SIMs {
+			parts += sim.Sent
+		}
+		fmt.Fprintf(w, "%s: %d texts sent (%d parts)\n", head, s.Sent, parts)
 	}
 	rows := [][]string{}
 	for _, g := range s.Groups {
