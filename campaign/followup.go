@@ -75,12 +75,12 @@ func Decide(c store.FollowupCandidate, t store.Template, haveTemplate bool) Deci
 // FollowupSummary is a follow-up run's report; its JSON form is the stable
 // output of `texting followup run --json`.
 type FollowupSummary struct {
-	RunID       int64          `json:"run_id"`
-	DryRun      bool           `json:"dry_run"`
-	Candidates  int            `json:"candidates"`
-	Basic       int            `json:"basic"`
-	Alternative int            `json:"alternative"`
-	Queued      int            `json:"queued"`
+	RunID       int64 `json:"run_id"`
+	DryRun      bool  `json:"dry_run"`
+	Candidates  int   `json:"candidates"`
+	Basic       int   `json:"basic"`
+	Alternative int   `json:"alternative"`
+	Queued      int   `json:"queued"`
 	// Sent counts the follow-ups this run sent, those an earlier run left
 	// queued (CarriedOver) included.
 	Sent        int            `json:"sent"`
