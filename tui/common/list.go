@@ -152,14 +152,6 @@ func (l *List[T]) HandleKey(k keys.List, msg tea.KeyMsg) (req PageRequest, load,
 	return req, load, true
 }
 
-// ClearFilter empties the filter field and returns the request for the
-// first page of the unfiltered list.
-func (l *List[T]) ClearFilter(f *Filter) PageRequest {
-	f.Input.SetValue("")
-	l.Filter = ""
-	return l.Request(0, 0)
-}
-
 // Position describes where the page is: "21–40, more below" while rows
 // follow, "41–45 of 45" on the last page.
 func (l *List[T]) Position() string {
@@ -235,3 +227,52 @@ func (f *Filter) View(st *styles.Styles) string {
 	}
 	return ""
 }
+
+// Filtered is a paged list with its "/" filter field: the list screens
+// (replies, conversations, inbox, outbox) share its keys.
+type Filtered[T any] struct {
+	List[T]
+	Field Filter
+}
+
+// NewFiltered returns an empty list with an inactive filter field.
+func NewFiltered[T any](st *styles.Styles) Filtered[T] {
+	return Filtered[T]{Field: NewFilter(st)}
+}
+
+// Filtering reports whether the filter field is open (it takes every key).
+func (l *Filtered[T]) Filtering() bool { return l.Field.Active }
+
+// FilterKey takes the filter's keys: every key while the field is open, "/"
+// to open it, esc to clear a filter that is applied. It reports whether msg
+// was one of them; when the filter text changed, the first page is read
+// again through load.
+func (l *Filtered[T]) FilterKey(k keys.List, msg tea.KeyMsg, load func(PageRequest) tea.Cmd) (tea.Cmd, bool) {
+	switch {
+	case l.Field.Active:
+		changed, cmd := l.Field.Update(msg)
+		if changed {
+			l.Filter = l.Field.Value()
+			return tea.Batch(cmd, load(l.Request(0, 0))), true
+		}
+		return cmd, true
+	case key.Matches(msg, k.Filter):
+		return l.Field.Start(), true
+	case key.Matches(msg, k.Back) && l.Field.Value() != "":
+		l.Field.Input.SetValue("")
+		l.Filter = ""
+		return load(l.Request(0, 0)), true
+	}
+	return nil, false
+}
+
+// SetFilter applies text as the filter (the field shows it) and returns the
+// request for the first page.
+func (l *Filtered[T]) SetFilter(text string) PageRequest {
+	l.Field.Input.SetValue(text)
+	l.Filter = text
+	return l.Request(0, 0)
+}
+
+// FilterView is the filter field, or the filter applied, or "".
+func (l *Filtered[T]) FilterView(st *styles.Styles) string { return l.Field.View(st) }

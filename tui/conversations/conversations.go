@@ -45,8 +45,7 @@ type (
 // Model is the conversations screen.
 type Model struct {
 	c      *common.Common
-	list   common.List[store.Conversation]
-	filter common.Filter
+	list   common.Filtered[store.Conversation]
 	thread []store.Message   // the selected number's newest texts, newest first
 	number string            // whose thread is loaded
 	names  map[string]string // the names known for this page's numbers
@@ -58,7 +57,7 @@ type Model struct {
 
 // New returns the conversations screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, filter: common.NewFilter(c.Styles)}
+	m := &Model{c: c, list: common.NewFiltered[store.Conversation](c.Styles)}
 	m.SetSize(100, 24)
 	return m
 }
@@ -85,14 +84,12 @@ func (m *Model) Init() tea.Cmd { return m.load(m.list.Reload()) }
 
 // Open shows the thread of number: the list is filtered to it.
 func (m *Model) Open(number string) tea.Cmd {
-	m.filter.Input.SetValue(number)
-	m.list.Filter = number
-	return m.load(m.list.Request(0, 0))
+	return m.load(m.list.SetFilter(number))
 }
 
 // Captures implements common.Screen.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	return (m.filter.Active || m.reply != nil) && msg.String() != "ctrl+c"
+	return (m.list.Filtering() || m.reply != nil) && msg.String() != "ctrl+c"
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
@@ -191,12 +188,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.reply.Update(msg)
 	}
-	if m.filter.Active {
-		changed, cmd := m.filter.Update(msg)
-		if changed {
-			m.list.Filter = m.filter.Value()
-			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
-		}
+	if cmd, ok := m.list.FilterKey(k.List, msg, m.load); ok {
 		return cmd
 	}
 	switch {
@@ -207,10 +199,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.reply.SetWidth(m.sideWidth())
 			return m.reply.Init()
 		}
-	case key.Matches(msg, k.List.Filter):
-		return m.filter.Start()
-	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		return m.load(m.list.ClearFilter(&m.filter))
 	default:
 		req, load, handled := m.list.HandleKey(k.List, msg)
 		if load {
@@ -277,7 +265,7 @@ func (m *Model) View() string {
 	listW := m.width / 2
 	sideW := m.sideWidth()
 	head := st.Title.Render("Conversations") + "  " + st.Subtle.Render(m.list.Position())
-	if f := m.filter.View(st); f != "" {
+	if f := m.list.FilterView(st); f != "" {
 		head += "  " + f
 	}
 	rows := make([]string, len(m.list.Rows))

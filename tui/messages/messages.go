@@ -34,15 +34,14 @@ type Model struct {
 	sims   []store.SIM
 	sim    int // index into sims; -1 for every SIM
 	out    bool
-	list   common.List[store.Message]
-	filter common.Filter
+	list   common.Filtered[store.Message]
 	width  int
 	height int
 }
 
 // New returns the inbox/sent screen, on every SIM's inbox.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, sim: -1, filter: common.NewFilter(c.Styles)}
+	m := &Model{c: c, sim: -1, list: common.NewFiltered[store.Message](c.Styles)}
 	m.SetSize(100, 24)
 	return m
 }
@@ -79,7 +78,7 @@ func (m *Model) Open(label string) tea.Cmd {
 }
 
 // Captures implements common.Screen.
-func (m *Model) Captures(msg tea.KeyMsg) bool { return m.filter.Active && msg.String() != "ctrl+c" }
+func (m *Model) Captures(msg tea.KeyMsg) bool { return m.list.Filtering() && msg.String() != "ctrl+c" }
 
 func (m *Model) filterFor() store.MessageFilter {
 	f := store.MessageFilter{Direction: store.In}
@@ -126,12 +125,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
-	if m.filter.Active {
-		changed, cmd := m.filter.Update(msg)
-		if changed {
-			m.list.Filter = m.filter.Value()
-			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
-		}
+	if cmd, ok := m.list.FilterKey(k.List, msg, m.load); ok {
 		return cmd
 	}
 	switch {
@@ -150,10 +144,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.sim = len(m.sims) - 1
 		}
 		return m.load(m.list.Request(0, 0))
-	case key.Matches(msg, k.List.Filter):
-		return m.filter.Start()
-	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		return m.load(m.list.ClearFilter(&m.filter))
 	case key.Matches(msg, k.Actions.Edit):
 		if t, ok := m.list.Selected(); ok {
 			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: t.Number} }
@@ -207,7 +197,7 @@ func (m *Model) View() string {
 	}
 	head := st.Title.Render(box+" · "+sim) + "  " + st.Subtle.Render(m.list.Position())
 	sub := strings.Join(tabs, "")
-	if f := m.filter.View(st); f != "" {
+	if f := m.list.FilterView(st); f != "" {
 		sub = f
 	}
 	textW := max(10, m.width-2-10-15-12-13)

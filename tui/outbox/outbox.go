@@ -41,8 +41,7 @@ type (
 // Model is the outbox screen.
 type Model struct {
 	c       *common.Common
-	list    common.List[store.Message]
-	filter  common.Filter
+	list    common.Filtered[store.Message]
 	confirm *store.Message         // the text to mark failed, while asking
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
 	width   int
@@ -51,7 +50,7 @@ type Model struct {
 
 // New returns the outbox screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, filter: common.NewFilter(c.Styles)}
+	m := &Model{c: c, list: common.NewFiltered[store.Message](c.Styles)}
 	m.SetSize(100, 24)
 	return m
 }
@@ -73,7 +72,7 @@ func (m *Model) Init() tea.Cmd {
 
 // Captures implements common.Screen.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	return (m.filter.Active || m.confirm != nil) && msg.String() != "ctrl+c"
+	return (m.list.Filtering() || m.confirm != nil) && msg.String() != "ctrl+c"
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
@@ -133,12 +132,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.filter.Active {
-		changed, cmd := m.filter.Update(msg)
-		if changed {
-			m.list.Filter = m.filter.Value()
-			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
-		}
+	if cmd, ok := m.list.FilterKey(k.List, msg, m.load); ok {
 		return cmd
 	}
 	switch {
@@ -167,10 +161,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			res, err := be.RunCampaign(ctx, true)
 			return campaignMsg{res, err}
 		})
-	case key.Matches(msg, k.List.Filter):
-		return m.filter.Start()
-	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		return m.load(m.list.ClearFilter(&m.filter))
 	default:
 		if req, load, _ := m.list.HandleKey(k.List, msg); load {
 			return m.load(req)
@@ -205,7 +195,7 @@ func (m *Model) View() string {
 	if m.plan != nil {
 		return common.Truncate(head, m.width) + "\n\n" + m.planView(max(4, m.height-2))
 	}
-	sub := m.filter.View(st)
+	sub := m.list.FilterView(st)
 	textW := max(10, (m.width-2-10-15-11-9)/2)
 	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 11) +
 		common.Cell("State", 9) + common.Cell("Text", textW+1) + "Reason")

@@ -62,10 +62,9 @@ type detail struct {
 
 // Model is the review queue.
 type Model struct {
-	c      *common.Common
-	list   common.List[store.ReviewGroup]
-	filter common.Filter
-	cats   []store.Category
+	c    *common.Common
+	list common.Filtered[store.ReviewGroup]
+	cats []store.Category
 
 	groups, texts int
 	details       map[int64]detail // by message id, for the rows of this page
@@ -83,7 +82,7 @@ type Model struct {
 
 // New returns the review queue screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, filter: common.NewFilter(c.Styles), details: map[int64]detail{}, pending: map[int64]bool{}}
+	m := &Model{c: c, list: common.NewFiltered[store.ReviewGroup](c.Styles), details: map[int64]detail{}, pending: map[int64]bool{}}
 	m.SetSize(100, 24)
 	return m
 }
@@ -109,7 +108,7 @@ func (m *Model) Init() tea.Cmd {
 // Captures takes the digits (categories), enter, and every key while the
 // filter field is open.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	if m.filter.Active || m.picking != nil || len(m.keep) > 0 {
+	if m.list.Filtering() || m.picking != nil || len(m.keep) > 0 {
 		return msg.String() != "ctrl+c"
 	}
 	// 0 is no category, but it must not leave the queue either.
@@ -235,16 +234,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.filter.Active {
-		changed, cmd := m.filter.Update(msg)
-		if changed {
-			m.list.Filter = m.filter.Value()
-			return tea.Batch(cmd, m.load(m.list.Request(0, 0)))
-		}
-		return cmd
-	}
 	if m.picking != nil {
 		return m.pickerKeyMsg(msg)
+	}
+	if cmd, ok := m.list.FilterKey(k.List, msg, m.load); ok {
+		return cmd
 	}
 	switch {
 	case msg.String() == "0":
@@ -284,10 +278,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if g, ok := m.list.Selected(); ok {
 			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: g.Latest.Number} }
 		}
-	case key.Matches(msg, k.List.Filter):
-		return m.filter.Start()
-	case key.Matches(msg, k.List.Back) && m.filter.Value() != "":
-		return m.load(m.list.ClearFilter(&m.filter))
 	default:
 		req, load, handled := m.list.HandleKey(k.List, msg)
 		if load {
@@ -372,7 +362,7 @@ func (m *Model) View() string {
 	if m.last != "" {
 		head += "  " + st.Good.Render("✓ "+common.OneLine(m.last))
 	}
-	sub := m.filter.View(st)
+	sub := m.list.FilterView(st)
 	switch {
 	case sub != "":
 	case m.list.More || m.list.Offset > 0:
