@@ -46,7 +46,7 @@ func Keys() []Key {
 		{Name: "dedupe.days", Default: "180", Help: "no second campaign text to a number within this many days", Check: checkInt(0, 3650)},
 		{Name: "followup.min_days", Default: "1", Help: "campaign texts at least this many days old get a follow-up", Check: checkInt(0, 365)},
 		{Name: "followup.max_days", Default: "5", Help: "campaign texts at most this many days old get a follow-up", Check: checkInt(0, 365)},
-		{Name: "quiet.hours", Default: "21:00-08:00", Help: "no campaign or follow-up texts then; off disables", Check: checkQuiet},
+		{Name: "quiet.hours", Default: "21:00-08:00", Help: "no campaign texts, follow-ups or auto-replies then (unless the category says any hour); off disables", Check: checkQuiet},
 		{Name: "autoreply.days", Default: "30", Help: "one auto-reply per number per this many days", Check: checkInt(1, 3650)},
 		{Name: "classify.threshold", Default: "0.9", Help: "model confidence needed to categorise on its own", Check: checkFloat01},
 		{Name: "fragments.timeout", Default: "24h", Help: "when an incomplete long text is stored as it is", Check: checkDuration(time.Minute, 30*24*time.Hour)},

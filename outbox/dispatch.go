@@ -23,8 +23,11 @@ func allKinds() []string {
 	return []string{store.KindCampaign, store.KindFollowup, store.KindManual, store.KindAutoreply, store.KindManager}
 }
 
-// quietKinds wait during quiet hours.
-func quietKind(kind string) bool { return kind == store.KindCampaign || kind == store.KindFollowup }
+// quietKind texts wait during quiet hours: campaign texts, follow-ups and
+// auto-replies (those whose category lets them go at any hour excepted).
+func quietKind(kind string) bool {
+	return kind == store.KindCampaign || kind == store.KindFollowup || kind == store.KindAutoreply
+}
 
 // movableKind texts may leave from another SIM than the one they were
 // queued for when that one cannot send (not connected, parked, failing):
@@ -52,7 +55,8 @@ type Dispatcher struct {
 	Owner Owner
 	// Loc is local time: day boundaries for limits, greetings, quiet hours.
 	Loc *time.Location
-	// Quiet holds campaign and follow-up texts back (they stay queued).
+	// Quiet holds campaign texts, follow-ups and auto-replies (but those
+	// flagged store.FlagAnyHour) back: they stay queued.
 	Quiet config.QuietHours
 	// Greet renders {greeting} at send time (greeting.At, or a Greeter's At).
 	Greet func(time.Time) string
@@ -171,8 +175,11 @@ func (d *Dispatcher) kindsAt(t time.Time) []string {
 	quiet := d.Quiet.In(t.In(d.loc()))
 	var out []string
 	for _, k := range kinds {
-		if !quiet || !quietKind(k) {
+		switch {
+		case !quiet || !quietKind(k):
 			out = append(out, k)
+		case k == store.KindAutoreply:
+			out = append(out, store.KindAutoreplyAnyHour)
 		}
 	}
 	return out

@@ -166,3 +166,33 @@ func TestAutoreplyOldText(t *testing.T) {
 		t.Fatalf("text sent a month ago, read in now: %+v", out)
 	}
 }
+
+// TestAutoreplyAnyHourFlag: an auto-reply is flagged to go at any hour only
+// when its category says so; otherwise it waits for quiet hours to end.
+func TestAutoreplyAnyHourFlag(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{AutoreplyWindow: 30 * day})
+	f.setAutoreply("Thanks", "Thanks for your reply!")
+	f.setAutoreply("Misc", "We will get back to you.")
+	misc, err := f.db.CategoryByName(f.ctx, "Misc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	misc.AutoReplyAnyHour = true
+	if err := f.db.UpdateCategory(f.ctx, misc); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		number, category string
+		anyHour          bool
+	}{{"+447700900911", "Thanks", false}, {"+447700900912", "Misc", true}} {
+		in := f.receive(tt.number, "hello there "+tt.category)
+		if _, err := f.p.Tag(f.ctx, in.ID, tt.category); err != nil {
+			t.Fatal(err)
+		}
+		q := f.autoreplies(tt.number)
+		if len(q) != 1 || q[0].HasFlag(store.FlagAnyHour) != tt.anyHour {
+			t.Fatalf("%s: auto-replies %+v, want any hour %v", tt.category, q, tt.anyHour)
+		}
+	}
+}

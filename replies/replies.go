@@ -423,6 +423,10 @@ func (p *Pipeline) autoreply(ctx context.Context, tx *store.Intake, m store.Mess
 			return 0, nil
 		}
 	}
+	var flags []string
+	if c.AutoReplyAnyHour {
+		flags = []string{store.FlagAnyHour} // else it waits for quiet hours to end
+	}
 	id, _, err := tx.InsertMessage(ctx, store.Message{
 		Direction: store.Out,
 		SIMID:     m.SIMID,
@@ -433,6 +437,7 @@ func (p *Pipeline) autoreply(ctx context.Context, tx *store.Intake, m store.Mess
 		ParentID:  m.ID,
 		State:     store.StateQueued,
 		Parts:     pdu.Counting(c.AutoReply).Parts,
+		Flags:     flags,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("queue auto-reply to %s: %w", m.Number, err)

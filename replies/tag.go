@@ -26,6 +26,9 @@ type Undo struct {
 	replies  []int64 // texts whose auto-replies the tag queued
 }
 
+// Answered returns the texts whose auto-replies the tag queued (their ids).
+func (u Undo) Answered() []int64 { return append([]int64(nil), u.replies...) }
+
 // Tag gives the inbound text msgID the category named category, as the
 // operator's choice, and gives it also to every uncategorised text that is the
 // same after normalisation. It does what the category asks for each of them

@@ -29,15 +29,18 @@ type Category struct {
 	OptOut    bool   // a reply in it puts the number on the opt-out list
 	Followup  string // FollowupNone, FollowupBasic or FollowupAlternative
 	AutoReply string // sent once per number per window; "" for none
-	Role      string // "" for the operator's own categories
-	Position  int
+	// AutoReplyAnyHour lets the auto-reply go during quiet hours; by
+	// default it waits for them to end, like campaign texts.
+	AutoReplyAnyHour bool
+	Role             string // "" for the operator's own categories
+	Position         int
 }
 
-const categoryColumns = `id, name, opt_out, followup, autoreply, COALESCE(role, ''), position`
+const categoryColumns = `id, name, opt_out, followup, autoreply, COALESCE(role, ''), position, autoreply_any_hour`
 
 func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
 	var c Category
-	err := sc.Scan(&c.ID, &c.Name, &c.OptOut, &c.Followup, &c.AutoReply, &c.Role, &c.Position)
+	err := sc.Scan(&c.ID, &c.Name, &c.OptOut, &c.Followup, &c.AutoReply, &c.Role, &c.Position, &c.AutoReplyAnyHour)
 	return c, err
 }
 
@@ -109,9 +112,9 @@ func (db *DB) AddCategory(ctx context.Context, c Category) (Category, error) {
 	if err := validCategory(c); err != nil {
 		return c, fmt.Errorf("add category: %w", err)
 	}
-	err := db.sql.QueryRowContext(ctx, `INSERT INTO categories (name, opt_out, followup, autoreply, position)
-		VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories)) RETURNING id, position`,
-		c.Name, c.OptOut, c.Followup, c.AutoReply).Scan(&c.ID, &c.Position)
+	err := db.sql.QueryRowContext(ctx, `INSERT INTO categories (name, opt_out, followup, autoreply, autoreply_any_hour, position)
+		VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories)) RETURNING id, position`,
+		c.Name, c.OptOut, c.Followup, c.AutoReply, c.AutoReplyAnyHour).Scan(&c.ID, &c.Position)
 	if err != nil {
 		return c, fmt.Errorf("add category %q: %w", c.Name, mapErr(err))
 	}
@@ -124,8 +127,8 @@ func (db *DB) UpdateCategory(ctx context.Context, c Category) error {
 	if err := validCategory(c); err != nil {
 		return fmt.Errorf("update category: %w", err)
 	}
-	res, err := db.sql.ExecContext(ctx, `UPDATE categories SET name = ?, opt_out = ?, followup = ?, autoreply = ?, position = ?
-		WHERE id = ?`, c.Name, c.OptOut, c.Followup, c.AutoReply, c.Position, c.ID)
+	res, err := db.sql.ExecContext(ctx, `UPDATE categories SET name = ?, opt_out = ?, followup = ?, autoreply = ?, position = ?,
+		autoreply_any_hour = ? WHERE id = ?`, c.Name, c.OptOut, c.Followup, c.AutoReply, c.Position, c.AutoReplyAnyHour, c.ID)
 	if err != nil {
 		return fmt.Errorf("update category %q: %w", c.Name, mapErr(err))
 	}

@@ -47,6 +47,9 @@ const (
 const (
 	FlagIncomplete  = "incomplete"
 	FlagUndecodable = "undecodable"
+	// FlagAnyHour marks an auto-reply that may go during quiet hours (its
+	// category says so).
+	FlagAnyHour = "any_hour"
 	// FlagOddNumber marks a received text whose sender could not be
 	// normalised to a phone number (nor is a sender name or a short code):
 	// it is kept as it came and waits for the operator's review.

@@ -108,6 +108,11 @@ func (db *DB) Queue(ctx context.Context, msgs []Message) ([]int64, error) {
 	return ids, nil
 }
 
+// KindAutoreplyAnyHour, among the kinds QueuedFor is given, selects the
+// auto-replies that may go at any hour (FlagAnyHour) without the others:
+// what the dispatcher sends of them during quiet hours.
+const KindAutoreplyAnyHour = "autoreply:any_hour"
+
 // QueuedFor returns up to limit queued texts of one SIM that may go at now
 // (not held back), of the given kinds (nil for every kind), oldest first.
 func (db *DB) QueuedFor(ctx context.Context, simID int64, kinds []string, now time.Time, limit int) ([]Queued, error) {
@@ -115,10 +120,23 @@ func (db *DB) QueuedFor(ctx context.Context, simID int64, kinds []string, now ti
 		WHERE m.state = 'queued' AND m.sim_id = ? AND m.not_before <= ?`
 	args := []any{simID, now.Unix()}
 	if len(kinds) > 0 {
-		q += ` AND m.kind IN (?` + strings.Repeat(", ?", len(kinds)-1) + `)`
+		var plain []string
+		anyHour := false
 		for _, k := range kinds {
+			if k == KindAutoreplyAnyHour {
+				anyHour = true
+			} else {
+				plain = append(plain, k)
+			}
+		}
+		cond := `m.kind IN (''` + strings.Repeat(", ?", len(plain)) + `)`
+		for _, k := range plain {
 			args = append(args, k)
 		}
+		if anyHour {
+			cond = `(` + cond + ` OR (m.kind = 'autoreply' AND (',' || m.flags || ',') LIKE '%,` + FlagAnyHour + `,%'))`
+		}
+		q += ` AND ` + cond
 	}
 	q += ` ORDER BY m.id`
 	if limit > 0 {

@@ -146,6 +146,8 @@ type CategoryUpdate struct {
 	OptOut    *bool
 	Followup  *string // FollowupNone, FollowupBasic or FollowupAlternative ("alt" too)
 	AutoReply *string
+	// AnyHour lets the auto-reply go during quiet hours.
+	AnyHour *bool
 }
 
 // Apply returns c with u's changes; the follow-up is spelled as stored.
@@ -158,6 +160,7 @@ func (u CategoryUpdate) Apply(c Category) Category {
 	if u.AutoReply != nil {
 		c.AutoReply = strings.TrimSpace(*u.AutoReply)
 	}
+	set(&c.AutoReplyAnyHour, u.AnyHour)
 	c.Name = strings.TrimSpace(c.Name)
 	return c
 }

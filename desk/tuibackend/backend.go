@@ -42,7 +42,11 @@ func (b *Backend) Tag(ctx context.Context, msgID int64, category string) (common
 		return common.Tagged{}, err
 	}
 	b.Logger.Debug("tui tag", "message", msgID, "category", u.Category, "texts", u.Tagged)
-	return common.Tagged{Category: u.Category, IDs: u.IDs, Undo: u.Undo, KeptOptOuts: u.KeptOptOuts}, nil
+	note, err := b.AutoreplyNote(ctx, u)
+	if err != nil {
+		b.Logger.Warn("auto-reply note", "err", err)
+	}
+	return common.Tagged{Category: u.Category, IDs: u.IDs, Undo: u.Undo, KeptOptOuts: u.KeptOptOuts, Note: note}, nil
 }
 
 // Untag undoes a Tag exactly when it can (the pipeline's undo record), else

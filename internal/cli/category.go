@@ -25,6 +25,7 @@ type categoryJSON struct {
 	OptOut    bool   `json:"opt_out"`
 	Followup  string `json:"followup"`
 	AutoReply string `json:"autoreply"`
+	AnyHour   bool   `json:"autoreply_any_hour"`
 	Role      string `json:"role,omitempty"`
 }
 
@@ -53,7 +54,7 @@ func categoryList(ctx context.Context, opts *categoryListOptions) error {
 	if opts.JSON {
 		out := []categoryJSON{}
 		for _, c := range cats {
-			out = append(out, categoryJSON{c.ID, c.Name, c.OptOut, c.Followup, c.AutoReply, c.Role})
+			out = append(out, categoryJSON{c.ID, c.Name, c.OptOut, c.Followup, c.AutoReply, c.AutoReplyAnyHour, c.Role})
 		}
 		return writeJSON(opts.Out, out)
 	}
@@ -63,15 +64,22 @@ func categoryList(ctx context.Context, opts *categoryListOptions) error {
 		if c.OptOut {
 			opt = "opt-out"
 		}
-		rows = append(rows, []string{strconv.Itoa(i + 1), c.Name, opt, c.Followup, c.AutoReply})
+		when := ""
+		if c.AutoReply != "" {
+			when = "after quiet hours"
+			if c.AutoReplyAnyHour {
+				when = "any hour"
+			}
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), c.Name, opt, c.Followup, c.AutoReply, when})
 	}
-	return printTable(opts.Out, []string{"KEY", "CATEGORY", "OPT-OUT", "FOLLOW-UP", "AUTO-REPLY"}, rows)
+	return printTable(opts.Out, []string{"KEY", "CATEGORY", "OPT-OUT", "FOLLOW-UP", "AUTO-REPLY", "SENT"}, rows)
 }
 
 // categoryFlags are the flags `category add` and `category set` share.
 type categoryFlags struct {
 	name, followup, autoreply string
-	optOut                    bool
+	optOut, anyHour           bool
 }
 
 func (o *categoryFlags) register(cmd *cobra.Command, forSet bool) {
@@ -82,11 +90,13 @@ func (o *categoryFlags) register(cmd *cobra.Command, forSet bool) {
 	fl.BoolVar(&o.optOut, "opt-out", false, "a reply in it puts the number on the opt-out list")
 	fl.StringVar(&o.followup, "followup", "none", "follow-up after a reply in it: none, basic or alt")
 	fl.StringVar(&o.autoreply, "autoreply", "", "text sent back automatically (once per number per window)")
+	fl.BoolVar(&o.anyHour, "any-hour", false, "the auto-reply may go during quiet hours (else it waits for them to end)")
 }
 
 func (o *categoryFlags) update(cmd *cobra.Command) store.CategoryUpdate {
 	return store.CategoryUpdate{Name: changed(cmd, "name", o.name), OptOut: changed(cmd, "opt-out", o.optOut),
-		Followup: changed(cmd, "followup", o.followup), AutoReply: changed(cmd, "autoreply", o.autoreply)}
+		Followup: changed(cmd, "followup", o.followup), AutoReply: changed(cmd, "autoreply", o.autoreply),
+		AnyHour: changed(cmd, "any-hour", o.anyHour)}
 }
 
 type categoryAddOptions struct {

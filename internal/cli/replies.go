@@ -168,7 +168,13 @@ func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category st
 	if u.Tagged > 1 {
 		others = fmt.Sprintf(" and %d identical text(s)", u.Tagged-1)
 	}
-	_, err = fmt.Fprintf(opts.Out, "message %d%s: %s\n", id, others, u.Category)
+	if _, err := fmt.Fprintf(opts.Out, "message %d%s: %s\n", id, others, u.Category); err != nil {
+		return err
+	}
+	note, err := d.AutoreplyNote(ctx, u)
+	if note != "" {
+		fmt.Fprintln(opts.Out, note)
+	}
 	return err
 }
 

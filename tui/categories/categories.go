@@ -44,12 +44,15 @@ func New(c *common.Common) *crud.Model[store.Category] {
 			}
 			follow := f.Choice("Follow-up", []string{store.FollowupNone, store.FollowupBasic, store.FollowupAlternative}, followup)
 			autoReply := f.Area("Auto-reply (once per number per window; empty for none)", cat.AutoReply, 3, true)
+			anyHour := f.Toggle("At any hour", cat.AutoReplyAnyHour)
+			anyHour.Hint = "the auto-reply may go during quiet hours; else it waits for them to end"
 			save := func(ctx context.Context) error {
 				u := store.CategoryUpdate{
 					Name:      crud.Changed(name.Trimmed(), cat.Name),
 					OptOut:    crud.Changed(optOut.On(), cat.OptOut),
 					Followup:  crud.Changed(follow.Value(), cat.Followup),
 					AutoReply: crud.Changed(autoReply.Trimmed(), cat.AutoReply),
+					AnyHour:   crud.Changed(anyHour.On(), cat.AutoReplyAnyHour),
 				}
 				var err error
 				if isNew {

@@ -78,6 +78,9 @@ type Tagged struct {
 	// although the category is not an opt-out one (a STOP re-tagged as
 	// Misc); the screen asks whether to take them off.
 	KeptOptOuts []store.OptOut
+	// Note says what happens to the auto-replies the tag queued ("" when
+	// none): when they go, or why they wait.
+	Note string
 }
 
 // Suggestion is the learned model's guess for a text.

@@ -188,6 +188,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		m.undo = append(m.undo, msg.tagged)
 		m.last = fmt.Sprintf("%s: %d text%s", msg.tagged.Category, len(msg.tagged.IDs), plural(len(msg.tagged.IDs)))
+		if msg.tagged.Note != "" {
+			m.last += " · " + msg.tagged.Note
+		}
 		m.keep, m.keepWhat = msg.tagged.KeptOptOuts, msg.tagged.Category
 		return m, cmd
 	case keptMsg:
