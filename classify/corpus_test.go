@@ -45,6 +45,29 @@ func loadCorpus(tb testing.TB) []Example {
 	return out
 }
 
+// raceSampleEvery is the sample the corpus-accuracy tests measure under the
+// race detector: every raceSampleEvery-th example, in file order (the same
+// sample on every run). The accuracy tests exercise no concurrency, so the
+// race detector learns nothing from the whole corpus; `go test` without
+// -race measures all of it.
+const raceSampleEvery = 2
+
+// accuracyCorpus is the corpus the accuracy tests measure: all of it, or
+// under the race detector the deterministic sample above.
+func accuracyCorpus(tb testing.TB) []Example {
+	tb.Helper()
+	corpus := loadCorpus(tb)
+	if !raceDetector {
+		return corpus
+	}
+	sample := make([]Example, 0, len(corpus)/raceSampleEvery+1)
+	for i := 0; i < len(corpus); i += raceSampleEvery {
+		sample = append(sample, corpus[i])
+	}
+	tb.Logf("race detector: measuring every %d. example (%d of %d)", raceSampleEvery, len(sample), len(corpus))
+	return sample
+}
+
 // The acceptance targets on the SMS corpus, at the default threshold.
 const (
 	wantAccuracy      = 0.97
@@ -55,7 +78,7 @@ const (
 // TestCorpusHoldout trains on a seeded 70 % of the corpus and measures the
 // other 30 %, for a few seeds so the targets do not hang on one split.
 func TestCorpusHoldout(t *testing.T) {
-	corpus := loadCorpus(t)
+	corpus := accuracyCorpus(t)
 	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 70))
@@ -91,7 +114,7 @@ func TestCorpusHoldout(t *testing.T) {
 // TestCorpusCrossValidate runs CrossValidate on the whole corpus: what
 // `texting classify eval` reports on an operator's data.
 func TestCorpusCrossValidate(t *testing.T) {
-	corpus := loadCorpus(t)
+	corpus := accuracyCorpus(t)
 	r := CrossValidate(corpus, 5, DefaultThreshold, 7)
 	t.Logf("5-fold: accuracy %.2f%%, left for review %.2f%%, auto precision %.2f%%, %+v",
 		100*r.Accuracy, 100*r.LeftForReview, 100*r.AutoPrecision, r.PerCategory)
