@@ -64,7 +64,7 @@ func accuracyCorpus(tb testing.TB) []Example {
 	for i := 0; i < len(corpus); i += raceSampleEvery {
 		sample = append(sample, corpus[i])
 	}
-	tb.Logf("race detector: measuring every %d. example (%d of %d)", raceSampleEvery, len(sample), len(corpus))
+	tb.Logf("race detector: measuring one example in %d (%d of %d)", raceSampleEvery, len(sample), len(corpus))
 	return sample
 }
 
