@@ -35,6 +35,7 @@ func newCmdCampaign(f *Factory) *cobra.Command {
 
 // campaignRunOptions holds what `texting campaign run` needs.
 type campaignRunOptions struct {
+	sendDeps
 	DryRun bool
 	Source string   // --source, else api.url
 	Ports  []string // --port, else modem.ports, else discovery
@@ -42,8 +43,8 @@ type campaignRunOptions struct {
 }
 
 // newCmdCampaignRun builds `texting campaign run`; runF replaces campaignRun in tests.
-func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaignRunOptions) error) *cobra.Command {
-	opts := &campaignRunOptions{}
+func newCmdCampaignRun(f *Factory, runF func(context.Context, *campaignRunOptions) error) *cobra.Command {
+	opts := &campaignRunOptions{sendDeps: newSendDeps(f)}
 	cmd := &cobra.Command{
 		Use:   "run [--dry-run] [--source URL] [--json]",
 		Short: "Pull the data source, plan, and text every group with its template",
@@ -58,10 +59,7 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaig
 			"and prints only: nothing is queued, sent, posted or recorded.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), f, opts)
-			}
-			return campaignRun(cmd.Context(), f, opts)
+			return run(cmd.Context(), opts, runF, campaignRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -72,6 +70,18 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *Factory, *campaig
 	return cmd
 }
 
+// sendDeps are what a command that connects the fleet needs: the
+// administration commands' dependencies, and where to register the fleet's
+// release when the command ends.
+type sendDeps struct {
+	adminDeps
+	OnClose func(func() error)
+}
+
+func newSendDeps(f *Factory) sendDeps {
+	return sendDeps{adminDeps: newAdminDeps(f), OnClose: f.OnClose}
+}
+
 // sendSetup is what every sending command builds: the domain environment
 // over the connected fleet.
 type sendSetup struct {
@@ -79,46 +89,33 @@ type sendSetup struct {
 	Fleet *outbox.Fleet
 }
 
-// newSendSetup resolves the configuration, connects the dongles (ports from
-// the flag, else modem.ports, else discovery) and the gateway accounts into
-// env (nil: a new one), held as o says, and reports unusable ports on
-// stderr.
-func newSendSetup(ctx context.Context, f *Factory, env *outbox.Env, o desk.EnvOptions) (*sendSetup, error) {
-	d, err := f.Desk(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if env == nil {
-		if env, err = d.BaseEnv(); err != nil {
-			return nil, err
-		}
-	}
+// connect connects the dongles (ports from the flag, else modem.ports, else
+// discovery) and the gateway accounts into env, held as o says, and reports
+// unusable ports on stderr.
+func (deps sendDeps) connect(ctx context.Context, d *desk.Desk, env *outbox.Env, o desk.EnvOptions) (*sendSetup, error) {
 	fleet, err := d.Connect(ctx, env, o)
 	if err != nil {
 		return nil, err
 	}
-	f.OnClose(fleet.Close)
+	deps.OnClose(fleet.Close)
 	for _, p := range fleet.Problems {
-		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
+		fmt.Fprintln(deps.Err, "texting: warning: "+oneLine(p))
 	}
 	return &sendSetup{Env: env, Fleet: fleet}, nil
 }
 
-func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) error {
-	cfg, err := f.Config(ctx)
+func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
+	d, err := opts.Desk(ctx)
 	if err != nil {
 		return err
 	}
+	cfg := d.Config
 	src := campaign.Source{URL: cfg.APIURL, Key: cfg.APIKey}
 	if opts.Source != "" {
 		src.URL = opts.Source
 	}
 	if src.URL == "" {
 		return errors.New("campaign run: no data source: set api.url (texting config set api.url URL), TEXTING_API_URL or --source")
-	}
-	d, err := f.Desk(ctx)
-	if err != nil {
-		return err
 	}
 	env, err := d.BaseEnv()
 	if err != nil {
@@ -135,7 +132,7 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 		}
 		hold.What = fmt.Sprintf("campaign run %d", run.ID)
 	}
-	s, err := newSendSetup(ctx, f, env, hold)
+	s, err := opts.connect(ctx, d, env, hold)
 	if err != nil {
 		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
@@ -143,16 +140,16 @@ func campaignRun(ctx context.Context, f *Factory, opts *campaignRunOptions) erro
 		err := errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
 		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
-	prog := newRunProgress(f.Err, !opts.JSON, f.Out)
+	prog := newRunProgress(opts.Err, !opts.JSON, opts.Out)
 	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog, Run: run})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && (len(sum.Groups) > 0 || err == nil) {
 		if opts.JSON {
-			if werr := writeJSON(f.Out, sum); werr != nil {
+			if werr := writeJSON(opts.Out, sum); werr != nil {
 				return werr
 			}
 		} else {
-			printCampaignSummary(f.Out, sum, s.Env.Config.Quiet, s.Env.DB.Now().In(time.Local))
+			printCampaignSummary(opts.Out, sum, s.Env.Config.Quiet, s.Env.DB.Now().In(time.Local))
 		}
 	}
 	if err == nil && sum != nil && len(sum.Errors) > 0 {

@@ -27,14 +27,15 @@ func newCmdFollowup(f *Factory) *cobra.Command {
 
 // followupRunOptions holds what `texting followup run` needs.
 type followupRunOptions struct {
+	sendDeps
 	DryRun bool
 	Ports  []string
 	JSON   bool
 }
 
 // newCmdFollowupRun builds `texting followup run`; runF replaces followupRun in tests.
-func newCmdFollowupRun(f *Factory, runF func(context.Context, *Factory, *followupRunOptions) error) *cobra.Command {
-	opts := &followupRunOptions{}
+func newCmdFollowupRun(f *Factory, runF func(context.Context, *followupRunOptions) error) *cobra.Command {
+	opts := &followupRunOptions{sendDeps: newSendDeps(f)}
 	cmd := &cobra.Command{
 		Use:   "run [--dry-run] [--json]",
 		Short: "Send the follow-ups due today",
@@ -46,10 +47,7 @@ func newCmdFollowupRun(f *Factory, runF func(context.Context, *Factory, *followu
 			"connected or has no room today it waits for a later run.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), f, opts)
-			}
-			return followupRun(cmd.Context(), f, opts)
+			return run(cmd.Context(), opts, runF, followupRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -59,8 +57,8 @@ func newCmdFollowupRun(f *Factory, runF func(context.Context, *Factory, *followu
 	return cmd
 }
 
-func followupRun(ctx context.Context, f *Factory, opts *followupRunOptions) error {
-	d, err := f.Desk(ctx)
+func followupRun(ctx context.Context, opts *followupRunOptions) error {
+	d, err := opts.Desk(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,7 +76,7 @@ func followupRun(ctx context.Context, f *Factory, opts *followupRunOptions) erro
 		}
 		hold.What = fmt.Sprintf("followup run %d", run.ID)
 	}
-	s, err := newSendSetup(ctx, f, env, hold)
+	s, err := opts.connect(ctx, d, env, hold)
 	if err != nil {
 		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
@@ -86,16 +84,16 @@ func followupRun(ctx context.Context, f *Factory, opts *followupRunOptions) erro
 		err := errors.New("followup run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
 		return errors.Join(err, abandonRun(ctx, env, run, err))
 	}
-	prog := newRunProgress(f.Err, false, nil)
+	prog := newRunProgress(opts.Err, false, nil)
 	sum, err := campaign.RunFollowups(ctx, s.Env, campaign.FollowupOptions{DryRun: opts.DryRun, Progress: prog, Run: run})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0) {
 		if opts.JSON {
-			if werr := writeJSON(f.Out, sum); werr != nil {
+			if werr := writeJSON(opts.Out, sum); werr != nil {
 				return werr
 			}
 		} else {
-			printFollowupSummary(f.Out, sum)
+			printFollowupSummary(opts.Out, sum)
 		}
 	}
 	return err

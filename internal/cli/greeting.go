@@ -29,12 +29,13 @@ type greetingOptions struct {
 	// Greeter builds the greeter that {greeting} uses (with the
 	// greeting.country setting's seasons, or Country's); called only once
 	// --at is valid.
-	Greeter func() (*greeting.Greeter, error)
+	Greeter func(context.Context) (*greeting.Greeter, error)
 }
 
 // newCmdGreeting builds `texting greeting`; runF replaces greetingRun in tests.
-func newCmdGreeting(f *Factory, runF func(*greetingOptions) error) *cobra.Command {
-	opts := &greetingOptions{Now: time.Now}
+func newCmdGreeting(f *Factory, runF func(context.Context, *greetingOptions) error) *cobra.Command {
+	opts := &greetingOptions{Out: f.Out, Now: time.Now}
+	opts.Greeter = func(ctx context.Context) (*greeting.Greeter, error) { return configuredGreeter(ctx, f, opts.Country) }
 	cmd := &cobra.Command{
 		Use:   "greeting [--at RFC3339] [--country XX] [--year YYYY]",
 		Short: "Print what {greeting} becomes now, or at a given time, or a year's seasons",
@@ -56,12 +57,7 @@ func newCmdGreeting(f *Factory, runF func(*greetingOptions) error) *cobra.Comman
 			"  halloween = -\n",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out = f.Out
-			opts.Greeter = func() (*greeting.Greeter, error) { return configuredGreeter(cmd.Context(), f, opts.Country) }
-			if runF != nil {
-				return runF(opts)
-			}
-			return greetingRun(opts)
+			return run(cmd.Context(), opts, runF, greetingRun)
 		},
 	}
 	cmd.Flags().StringVar(&opts.At, "at", "", "greet at this RFC3339 time instead of now, e.g. 2026-12-24T09:00:00+01:00")
@@ -100,7 +96,7 @@ func configuredGreeter(ctx context.Context, f *Factory, country string) (*greeti
 
 // greetingRun prints the greeting for opts.At, or for now in local time, or
 // the seasons of opts.Year.
-func greetingRun(opts *greetingOptions) error {
+func greetingRun(ctx context.Context, opts *greetingOptions) error {
 	t := opts.Now()
 	if opts.At != "" {
 		var err error
@@ -114,7 +110,7 @@ func greetingRun(opts *greetingOptions) error {
 		}
 		return fmt.Errorf("greeting: --year %d is not a year from 1900 to 2999", opts.Year)
 	}
-	g, err := opts.Greeter()
+	g, err := opts.Greeter(ctx)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,17 +82,17 @@ func TestGreetingRunNow(t *testing.T) {
 	// Without --at the clock's time is used as it is, in its own location.
 	var out bytes.Buffer
 	now := time.Date(2026, 10, 31, 12, 0, 0, 0, time.Local)
-	err := greetingRun(&greetingOptions{
+	err := greetingRun(context.Background(), &greetingOptions{
 		Out:     &out,
 		Now:     func() time.Time { return now },
-		Greeter: func() (*greeting.Greeter, error) { return greeting.New(), nil },
+		Greeter: func(context.Context) (*greeting.Greeter, error) { return greeting.New(), nil },
 	})
 	if err != nil || out.String() != "Happy Halloween\n" {
 		t.Errorf("greetingRun = (%v, %q), want Happy Halloween", err, out.String())
 	}
 
 	var got *greetingOptions
-	cmd := newCmdGreeting(NewFactory(), func(o *greetingOptions) error { got = o; return nil })
+	cmd := newCmdGreeting(NewFactory(), func(_ context.Context, o *greetingOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--at", "2026-06-01T08:30:00Z"})
 	if err := cmd.Execute(); err != nil || got == nil || got.At != "2026-06-01T08:30:00Z" || got.Now == nil || got.Greeter == nil {
 		t.Errorf("flags parsed into %+v, %v", got, err)

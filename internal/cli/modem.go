@@ -60,11 +60,12 @@ func splitPortList(s string) []string {
 	return out
 }
 
-// modemPortsRunE resolves the ports (--port, else the configuration, else
-// discovery) and the engine options, then runs runF (tests) or run.
-func modemPortsRunE(f *Factory, opts *modemPortsOptions, runF, run func(context.Context, *modemPortsOptions) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		ctx := cmd.Context()
+// withPorts returns next preceded by what the flags leave open: the ports
+// (--port, else the configuration, else discovery) and the engine options
+// (the debug log, --trace-modem), which are known only once the root
+// command has run.
+func withPorts(f *Factory, next func(context.Context, *modemPortsOptions) error) func(context.Context, *modemPortsOptions) error {
+	return func(ctx context.Context, opts *modemPortsOptions) error {
 		if len(opts.Ports) == 0 {
 			ports, err := portsFromConfig(ctx, f)
 			if err != nil {
@@ -72,11 +73,8 @@ func modemPortsRunE(f *Factory, opts *modemPortsOptions, runF, run func(context.
 			}
 			opts.Ports = ports
 		}
-		opts.Out, opts.Modem = f.Out, modemOptions(f)
-		if runF != nil {
-			return runF(ctx, opts)
-		}
-		return run(ctx, opts)
+		opts.Modem = modemOptions(f)
+		return next(ctx, opts)
 	}
 }
 
@@ -91,11 +89,11 @@ type modemPortsOptions struct {
 	Out   io.Writer
 	Ports []string // --port, else the configuration; empty: discovery
 	JSON  bool
-	Modem []modem.Option
+	Modem []modem.Option // set by withPorts
 }
 
 func newCmdModemList(f *Factory, runF func(context.Context, *modemPortsOptions) error) *cobra.Command {
-	opts := &modemPortsOptions{}
+	opts := &modemPortsOptions{Out: f.Out}
 	cmd := &cobra.Command{
 		Use:   "list [--port PATH]... [--json]",
 		Short: "List the dongles found (or the ports given), their SIM (IMSI) and signal",
@@ -107,7 +105,9 @@ func newCmdModemList(f *Factory, runF func(context.Context, *modemPortsOptions) 
 			"status is 1 when any port listed cannot be used (not answering, no SIM, PIN, no\n" +
 			"AT port); a port another process holds is in use, not a failure.",
 		Args: cobra.NoArgs,
-		RunE: modemPortsRunE(f, opts, runF, modemList),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd.Context(), opts, runF, withPorts(f, modemList))
+		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "probe this port (repeatable) instead of modem.ports or discovery")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -201,7 +201,7 @@ func signalBars(n int) string {
 }
 
 func newCmdModemStatus(f *Factory, runF func(context.Context, *modemPortsOptions) error) *cobra.Command {
-	opts := &modemPortsOptions{}
+	opts := &modemPortsOptions{Out: f.Out}
 	cmd := &cobra.Command{
 		Use:   "status [--port PATH]... [--json]",
 		Short: "Show each dongle's IMEI, IMSI, operator, signal and SIM storage",
@@ -210,7 +210,9 @@ func newCmdModemStatus(f *Factory, runF func(context.Context, *modemPortsOptions
 			"and its SIM. All dongles are asked in parallel. The exit status is 1 when any\n" +
 			"port failed (busy, no SIM, PIN, not answering); the others are still shown.",
 		Args: cobra.NoArgs,
-		RunE: modemPortsRunE(f, opts, runF, modemStatus),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd.Context(), opts, runF, withPorts(f, modemStatus))
+		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "show this port (repeatable) instead of modem.ports or discovery")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -376,7 +378,7 @@ type modemSimulateOptions struct {
 }
 
 func newCmdModemSimulate(f *Factory, runF func(context.Context, *modemSimulateOptions) error) *cobra.Command {
-	opts := &modemSimulateOptions{}
+	opts := &modemSimulateOptions{Out: f.Out, Err: f.Err}
 	cmd := &cobra.Command{
 		Use:   "simulate [--inbox FILE]",
 		Short: "Run an emulated Huawei dongle on a pseudo-terminal; prints its port path",
@@ -386,11 +388,8 @@ func newCmdModemSimulate(f *Factory, runF func(context.Context, *modemSimulateOp
 			"Point other commands at it with --port PATH.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out, opts.Err, opts.Logger = f.Out, f.Err, f.Logger
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return modemSimulate(cmd.Context(), opts)
+			opts.Logger = f.Logger // the debug log, opened by the root command
+			return run(cmd.Context(), opts, runF, modemSimulate)
 		},
 	}
 	fl := cmd.Flags()

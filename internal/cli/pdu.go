@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,8 +35,8 @@ type pduDecodeOptions struct {
 }
 
 // newCmdPDUDecode builds `texting pdu decode`; runF replaces pduDecodeRun in tests.
-func newCmdPDUDecode(f *Factory, runF func(*pduDecodeOptions) error) *cobra.Command {
-	opts := &pduDecodeOptions{}
+func newCmdPDUDecode(f *Factory, runF func(context.Context, *pduDecodeOptions) error) *cobra.Command {
+	opts := &pduDecodeOptions{In: f.In, Out: f.Out}
 	cmd := &cobra.Command{
 		Use:   "decode HEX",
 		Short: "Decode one PDU as a modem gives it (SMSC octets first)",
@@ -44,11 +45,8 @@ func newCmdPDUDecode(f *Factory, runF func(*pduDecodeOptions) error) *cobra.Comm
 			"HEX - reads the PDU from standard input. An invalid PDU exits with status 1.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.In, opts.Out, opts.Hex = f.In, f.Out, args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return pduDecodeRun(opts)
+			opts.Hex = args[0]
+			return run(cmd.Context(), opts, runF, pduDecodeRun)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -57,7 +55,7 @@ func newCmdPDUDecode(f *Factory, runF func(*pduDecodeOptions) error) *cobra.Comm
 
 // pduDecodeRun decodes opts.Hex and prints it; nothing reaches Out unless the
 // PDU decodes.
-func pduDecodeRun(opts *pduDecodeOptions) error {
+func pduDecodeRun(_ context.Context, opts *pduDecodeOptions) error {
 	h := opts.Hex
 	if h == "-" {
 		b, err := io.ReadAll(io.LimitReader(opts.In, 4096))
@@ -212,8 +210,8 @@ type pduEncodeOptions struct {
 }
 
 // newCmdPDUEncode builds `texting pdu encode`; runF replaces pduEncodeRun in tests.
-func newCmdPDUEncode(f *Factory, runF func(*pduEncodeOptions) error) *cobra.Command {
-	opts := &pduEncodeOptions{}
+func newCmdPDUEncode(f *Factory, runF func(context.Context, *pduEncodeOptions) error) *cobra.Command {
+	opts := &pduEncodeOptions{Out: f.Out}
 	cmd := &cobra.Command{
 		Use:   "encode --to NUMBER --text TEXT",
 		Short: "Encode a text as the SMS-SUBMIT PDUs to send with AT+CMGS",
@@ -222,11 +220,7 @@ func newCmdPDUEncode(f *Factory, runF func(*pduEncodeOptions) error) *cobra.Comm
 			"AT+CMGS=<length>; its hex starts with the SMSC octet 00 (the SIM's SMSC).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out = f.Out
-			if runF != nil {
-				return runF(opts)
-			}
-			return pduEncodeRun(opts)
+			return run(cmd.Context(), opts, runF, pduEncodeRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -242,7 +236,7 @@ func newCmdPDUEncode(f *Factory, runF func(*pduEncodeOptions) error) *cobra.Comm
 }
 
 // pduEncodeRun encodes opts.Text and prints the parts.
-func pduEncodeRun(opts *pduEncodeOptions) error {
+func pduEncodeRun(_ context.Context, opts *pduEncodeOptions) error {
 	validity, err := pduParseValidity(opts.Validity)
 	if err != nil {
 		return err

@@ -249,13 +249,13 @@ func TestPDUParseValidity(t *testing.T) {
 func TestPDUCommandOptions(t *testing.T) {
 	// The commands hand their flags to the run functions unchanged.
 	var dec *pduDecodeOptions
-	cmd := newCmdPDUDecode(&Factory{}, func(o *pduDecodeOptions) error { dec = o; return nil })
+	cmd := newCmdPDUDecode(&Factory{}, func(_ context.Context, o *pduDecodeOptions) error { dec = o; return nil })
 	cmd.SetArgs([]string{"--json", "0011"})
 	if err := cmd.Execute(); err != nil || dec == nil || !dec.JSON || dec.Hex != "0011" {
 		t.Errorf("decode options %+v, %v", dec, err)
 	}
 	var enc *pduEncodeOptions
-	cmd = newCmdPDUEncode(&Factory{}, func(o *pduEncodeOptions) error { enc = o; return nil })
+	cmd = newCmdPDUEncode(&Factory{}, func(_ context.Context, o *pduEncodeOptions) error { enc = o; return nil })
 	cmd.SetArgs([]string{"--to", "+44", "--text", "hi", "--status-report", "--validity", "1w", "--ref", "9"})
 	if err := cmd.Execute(); err != nil || enc == nil || enc.To != "+44" || enc.Text != "hi" || !enc.StatusReport || enc.Validity != "1w" || enc.Ref != 9 {
 		t.Errorf("encode options %+v, %v", enc, err)

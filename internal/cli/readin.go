@@ -16,8 +16,7 @@ import (
 
 // readInOptions holds what `texting read-in` needs.
 type readInOptions struct {
-	cmdEnv
-	Trace bool
+	adminDeps
 
 	Ports []string // --port, repeatable
 	JSON  bool
@@ -29,7 +28,9 @@ type readInOptions struct {
 
 // newCmdReadIn builds `texting read-in`; runF replaces readIn in tests.
 func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) *cobra.Command {
-	opts := &readInOptions{}
+	opts := &readInOptions{adminDeps: newAdminDeps(f), SendWaiting: func(ctx context.Context, ports []string) (string, error) {
+		return sendAutoReplies(ctx, f, ports)
+	}}
 	cmd := &cobra.Command{
 		Use:   "read-in [--port PATH]... [--json]",
 		Short: "Drain the dongles' SIM inboxes into the database, sorting the replies",
@@ -40,18 +41,7 @@ func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) 
 			"The exit status is 1 when any port failed; the other ports are still read.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if err := opts.load(ctx, f); err != nil {
-				return err
-			}
-			opts.Trace = f.TraceModem
-			opts.SendWaiting = func(ctx context.Context, ports []string) (string, error) {
-				return sendAutoReplies(ctx, f, ports)
-			}
-			if runF != nil {
-				return runF(ctx, opts)
-			}
-			return readIn(ctx, opts)
+			return run(cmd.Context(), opts, runF, readIn)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Ports, "port", nil, "read this port (repeatable) instead of modem.ports or discovery")
@@ -61,16 +51,20 @@ func newCmdReadIn(f *Factory, runF func(context.Context, *readInOptions) error) 
 
 // readIn drains the dongles and prints one entry per port.
 func readIn(ctx context.Context, opts *readInOptions) error {
+	d, err := opts.Desk(ctx)
+	if err != nil {
+		return err
+	}
 	ports := opts.Ports
 	if len(ports) == 0 {
-		ports = opts.Config.ModemPorts
+		ports = d.Config.ModemPorts
 	}
-	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	p := replies.New(d.DB, replies.OptionsFrom(d.Config, d.Logger))
 	self := outbox.ThisProcess()
 	res, err := p.ReadIn(ctx, replies.ReadInOptions{
 		Ports: ports,
-		Modem: []modem.Option{modem.WithLogger(opts.Logger), modem.WithTrace(opts.Trace)},
-		Alive: outbox.Liveness{DB: opts.DB, Self: self, Now: opts.DB.Now}.Alive(ctx),
+		Modem: []modem.Option{modem.WithLogger(d.Logger), modem.WithTrace(d.Trace)},
+		Alive: outbox.Liveness{DB: d.DB, Self: self, Now: d.DB.Now}.Alive(ctx),
 		Self:  self.String(),
 		PID:   self.PID,
 	})
@@ -106,7 +100,7 @@ func readIn(ctx context.Context, opts *readInOptions) error {
 			fmt.Fprintln(opts.Out, line)
 		}
 		if serr != nil {
-			opts.Logger.Warn("auto-replies", "err", serr)
+			d.Logger.Warn("auto-replies", "err", serr)
 		}
 	}
 	if res.Failed() {

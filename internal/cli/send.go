@@ -13,6 +13,7 @@ import (
 
 // sendOptions holds what `texting send` needs.
 type sendOptions struct {
+	adminDeps
 	To    []string // numbers, from --to N[,N] (repeatable)
 	Text  string
 	SIM   string // --sim REF: id or label
@@ -24,8 +25,8 @@ type sendOptions struct {
 }
 
 // newCmdSend builds `texting send`; runF replaces sendRun in tests.
-func newCmdSend(f *Factory, runF func(context.Context, *Factory, *sendOptions) error) *cobra.Command {
-	opts := &sendOptions{}
+func newCmdSend(f *Factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
+	opts := &sendOptions{adminDeps: newAdminDeps(f)}
 	cmd := &cobra.Command{
 		Use:   "send --to NUMBER[,NUMBER] --text TEXT [--sim REF] [--force [--note TEXT]] [--json]",
 		Short: "Send a manual text through the outbox",
@@ -37,10 +38,7 @@ func newCmdSend(f *Factory, runF func(context.Context, *Factory, *sendOptions) e
 			"The exit status is 1 unless every text was sent.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), f, opts)
-			}
-			return sendRun(cmd.Context(), f, opts)
+			return run(cmd.Context(), opts, runF, sendRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -56,15 +54,15 @@ func newCmdSend(f *Factory, runF func(context.Context, *Factory, *sendOptions) e
 	return cmd
 }
 
-func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
-	d, err := f.Desk(ctx)
+func sendRun(ctx context.Context, opts *sendOptions) error {
+	d, err := opts.Desk(ctx)
 	if err != nil {
 		return err
 	}
 	res, problems, err := d.Send(ctx, desk.SendRequest{Numbers: opts.To, Text: opts.Text, SIM: opts.SIM,
 		Force: opts.Force, Note: opts.Note, Ports: opts.Ports})
 	for _, p := range problems {
-		fmt.Fprintln(f.Err, "texting: warning: "+oneLine(p))
+		fmt.Fprintln(opts.Err, "texting: warning: "+oneLine(p))
 	}
 	if errors.Is(err, desk.ErrDryRun) {
 		return &exitError{code: 1, err: err}
@@ -73,7 +71,7 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 		if res == nil {
 			res = []desk.SendResult{}
 		}
-		if werr := writeJSON(f.Out, res); werr != nil {
+		if werr := writeJSON(opts.Out, res); werr != nil {
 			return werr
 		}
 	} else {
@@ -84,7 +82,7 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 				if r.Forced {
 					forced = ", opted out: sent with --force, recorded"
 				}
-				fmt.Fprintf(f.Out, "%s to %s from %s (%d part%s, message %d%s)\n", r.State, r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID, forced)
+				fmt.Fprintf(opts.Out, "%s to %s from %s (%d part%s, message %d%s)\n", r.State, r.Number, r.SIM, r.Parts, sendPlural(r.Parts), r.ID, forced)
 			default:
 				line := fmt.Sprintf("%s: %s", r.Number, r.State)
 				if r.ID != 0 {
@@ -93,7 +91,7 @@ func sendRun(ctx context.Context, f *Factory, opts *sendOptions) error {
 				if r.Error != "" {
 					line += " (" + oneLine(r.Error) + ")"
 				}
-				fmt.Fprintln(f.Out, line)
+				fmt.Fprintln(opts.Out, line)
 			}
 		}
 	}

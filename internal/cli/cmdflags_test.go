@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// argv → options for the commands outside administration: each reads its
+// flags and arguments into its options and nothing else (no database, no
+// port is opened), and refuses bad input before running. The run function
+// is replaced by one that records the options with their dependencies
+// cleared, so a case states only what the command line says.
+
+// flagCase is one command line and the options it must give.
+type flagCase struct {
+	name string
+	// cmd builds the command with a runF that stores into got the options
+	// without their dependencies.
+	cmd     func(got *any) *cobra.Command
+	args    []string
+	want    any
+	wantErr string
+}
+
+// runFlagCases parses each case's command line and compares the options.
+func runFlagCases(t *testing.T, tests []flagCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got any
+			err := parse(t, tt.cmd(&got), tt.args)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || got != nil {
+					t.Fatalf("err = %v (ran with %+v), want %q", err, got, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("err = %v, ran = %v", err, got != nil)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("options = %s\nwant      %s", show(got), show(tt.want))
+			}
+		})
+	}
+}
+
+// show prints options with their field names.
+func show(v any) string { return fmt.Sprintf("%+v", v) }
+
+func TestSendingCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	campaignRun := func(g *any) *cobra.Command {
+		return newCmdCampaignRun(f, func(_ context.Context, o *campaignRunOptions) error {
+			c := *o
+			c.sendDeps = sendDeps{}
+			*g = c
+			return nil
+		})
+	}
+	followupRun := func(g *any) *cobra.Command {
+		return newCmdFollowupRun(f, func(_ context.Context, o *followupRunOptions) error {
+			c := *o
+			c.sendDeps = sendDeps{}
+			*g = c
+			return nil
+		})
+	}
+	send := func(g *any) *cobra.Command {
+		return newCmdSend(f, func(_ context.Context, o *sendOptions) error {
+			c := *o
+			c.adminDeps = adminDeps{}
+			*g = c
+			return nil
+		})
+	}
+	readIn := func(g *any) *cobra.Command {
+		return newCmdReadIn(f, func(_ context.Context, o *readInOptions) error {
+			if o.SendWaiting == nil || o.Desk == nil {
+				return fmt.Errorf("read-in without its dependencies: %+v", o)
+			}
+			c := *o
+			c.adminDeps, c.SendWaiting = adminDeps{}, nil
+			*g = c
+			return nil
+		})
+	}
+	runFlagCases(t, []flagCase{
+		{name: "campaign run: nothing given", cmd: campaignRun, want: campaignRunOptions{}},
+		{name: "campaign run: everything", cmd: campaignRun,
+			args: []string{"--dry-run", "--source", "http://127.0.0.1:9/data.json", "--port", "/dev/ttyUSB0", "--port", "/dev/ttyUSB2", "--json"},
+			want: campaignRunOptions{DryRun: true, Source: "http://127.0.0.1:9/data.json", Ports: []string{"/dev/ttyUSB0", "/dev/ttyUSB2"}, JSON: true}},
+		{name: "campaign run: a port with a comma stays one port", cmd: campaignRun, args: []string{"--port", "a,b"},
+			want: campaignRunOptions{Ports: []string{"a,b"}}},
+		{name: "campaign run: an argument", cmd: campaignRun, args: []string{"now"}, wantErr: "unknown command"},
+		{name: "followup run: dry, one port, JSON", cmd: followupRun, args: []string{"--dry-run", "--port", "/dev/ttyUSB0", "--json"},
+			want: followupRunOptions{DryRun: true, Ports: []string{"/dev/ttyUSB0"}, JSON: true}},
+		{name: "followup run: no --source", cmd: followupRun, args: []string{"--source", "x"}, wantErr: "unknown flag: --source"},
+		{name: "send: numbers comma-separated and repeated", cmd: send,
+			args: []string{"--to", "07700900123,+447700900124", "--to", "07700 900125", "--text", "Hi {greeting}", "--sim", "O2 3"},
+			want: sendOptions{To: []string{"07700900123", "+447700900124", "07700 900125"}, Text: "Hi {greeting}", SIM: "O2 3"}},
+		{name: "send: forced with a note, from a port, JSON", cmd: send,
+			args: []string{"--to", "07700900123", "--text", "x", "--force", "--note", "asked us to", "--port", "/dev/ttyUSB1", "--json"},
+			want: sendOptions{To: []string{"07700900123"}, Text: "x", Force: true, Note: "asked us to", Ports: []string{"/dev/ttyUSB1"}, JSON: true}},
+		{name: "send: an empty text is a text", cmd: send, args: []string{"--to", "1", "--text", ""},
+			want: sendOptions{To: []string{"1"}, Text: ""}},
+		{name: "send: no --text", cmd: send, args: []string{"--to", "07700900123"}, wantErr: `required flag(s) "text" not set`},
+		{name: "send: no --to", cmd: send, args: []string{"--text", "x"}, wantErr: `required flag(s) "to" not set`},
+		{name: "read-in: ports", cmd: readIn, args: []string{"--port", "/dev/ttyUSB0", "--port", "/dev/ttyUSB3"},
+			want: readInOptions{Ports: []string{"/dev/ttyUSB0", "/dev/ttyUSB3"}}},
+		{name: "read-in: JSON", cmd: readIn, args: []string{"--json"}, want: readInOptions{JSON: true}},
+		{name: "read-in: an argument", cmd: readIn, args: []string{"/dev/ttyUSB0"}, wantErr: "unknown command"},
+	})
+}
+
+func TestToolCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	modemList := func(g *any) *cobra.Command {
+		return newCmdModemList(f, func(_ context.Context, o *modemPortsOptions) error {
+			c := *o
+			c.Out = nil
+			*g = c
+			return nil
+		})
+	}
+	modemStatus := func(g *any) *cobra.Command {
+		return newCmdModemStatus(f, func(_ context.Context, o *modemPortsOptions) error {
+			c := *o
+			c.Out = nil
+			*g = c
+			return nil
+		})
+	}
+	simulate := func(g *any) *cobra.Command {
+		return newCmdModemSimulate(f, func(_ context.Context, o *modemSimulateOptions) error {
+			c := *o
+			c.Out, c.Err, c.Logger = nil, nil, nil
+			*g = c
+			return nil
+		})
+	}
+	greet := func(g *any) *cobra.Command {
+		return newCmdGreeting(f, func(_ context.Context, o *greetingOptions) error {
+			if o.Now == nil || o.Greeter == nil {
+				return fmt.Errorf("greeting without its clock or greeter: %+v", o)
+			}
+			c := *o
+			c.Out, c.Now, c.Greeter = nil, nil, nil
+			*g = c
+			return nil
+		})
+	}
+	decode := func(g *any) *cobra.Command {
+		return newCmdPDUDecode(f, func(_ context.Context, o *pduDecodeOptions) error {
+			c := *o
+			c.In, c.Out = nil, nil
+			*g = c
+			return nil
+		})
+	}
+	encode := func(g *any) *cobra.Command {
+		return newCmdPDUEncode(f, func(_ context.Context, o *pduEncodeOptions) error {
+			c := *o
+			c.Out = nil
+			*g = c
+			return nil
+		})
+	}
+	runFlagCases(t, []flagCase{
+		{name: "modem list: discovery (ports resolved only when it runs)", cmd: modemList, want: modemPortsOptions{}},
+		{name: "modem list: ports, JSON", cmd: modemList, args: []string{"--port", "/dev/ttyUSB0", "--port", "/dev/ttyUSB2", "--json"},
+			want: modemPortsOptions{Ports: []string{"/dev/ttyUSB0", "/dev/ttyUSB2"}, JSON: true}},
+		{name: "modem status: one port", cmd: modemStatus, args: []string{"--port", "/dev/pts/4"},
+			want: modemPortsOptions{Ports: []string{"/dev/pts/4"}}},
+		{name: "modem status: an argument", cmd: modemStatus, args: []string{"/dev/pts/4"}, wantErr: "unknown command"},
+		{name: "modem simulate: defaults", cmd: simulate, want: modemSimulateOptions{SendDelay: 1500 * time.Millisecond}},
+		{name: "modem simulate: everything", cmd: simulate,
+			args: []string{"--inbox", "inbox.txt", "--imsi", "234101234567890", "--imei", "867530000000001", "--operator", "EE", "--send-delay", "0s"},
+			want: modemSimulateOptions{Inbox: "inbox.txt", IMSI: "234101234567890", IMEI: "867530000000001", Operator: "EE"}},
+		{name: "modem simulate: a delay that is no duration", cmd: simulate, args: []string{"--send-delay", "soon"}, wantErr: "invalid argument"},
+		{name: "greeting: now", cmd: greet, want: greetingOptions{}},
+		{name: "greeting: at, country, year", cmd: greet, args: []string{"--at", "2026-12-24T09:00:00+01:00", "--country", "FR", "--year", "2027"},
+			want: greetingOptions{At: "2026-12-24T09:00:00+01:00", Country: "FR", Year: 2027}},
+		{name: "greeting: a year that is no number", cmd: greet, args: []string{"--year", "next"}, wantErr: "invalid argument"},
+		{name: "pdu decode: hex", cmd: decode, args: []string{"07911326040000F0"}, want: pduDecodeOptions{Hex: "07911326040000F0"}},
+		{name: "pdu decode: stdin, JSON", cmd: decode, args: []string{"-", "--json"}, want: pduDecodeOptions{Hex: "-", JSON: true}},
+		{name: "pdu decode: no PDU", cmd: decode, wantErr: "accepts 1 arg"},
+		{name: "pdu encode: everything", cmd: encode,
+			args: []string{"--to", "+447700900123", "--text", "hi", "--json", "--status-report", "--validity", "2d", "--ref", "7"},
+			want: pduEncodeOptions{To: "+447700900123", Text: "hi", JSON: true, StatusReport: true, Validity: "2d", Ref: 7}},
+		{name: "pdu encode: no --to", cmd: encode, args: []string{"--text", "hi"}, wantErr: `required flag(s) "to" not set`},
+	})
+}
