@@ -92,7 +92,11 @@ func (b *Backend) ReadIn(ctx context.Context) (string, error) {
 		return "", err
 	}
 	var parts []string
+	failed := 0
 	for _, p := range res.Ports {
+		if len(p.Errors) > 0 {
+			failed++
+		}
 		s := fmt.Sprintf("%s: %d stored, %d deleted", p.Port, p.Stored, p.Deleted)
 		if p.Incomplete > 0 {
 			s += fmt.Sprintf(", %d incomplete", p.Incomplete)
@@ -111,6 +115,10 @@ func (b *Backend) ReadIn(ctx context.Context) (string, error) {
 		parts = append(parts, "auto-replies wait: "+err.Error())
 	} else if line := w.Line("auto-replies"); line != "" {
 		parts = append(parts, line)
+	}
+	if failed > 0 {
+		// The board shows a failure as one, not under a ✓.
+		return strings.Join(parts, " · "), fmt.Errorf("%d of %d ports failed", failed, len(res.Ports))
 	}
 	return strings.Join(parts, " · "), nil
 }

@@ -28,6 +28,9 @@ type Row struct {
 	Today   int        // parts sent today
 	Health  store.SIMHealth
 	Unknown bool
+	// ByPort is set when SIM is the one last seen on the port (the dongle
+	// is held by another process and did not say which SIM it has).
+	ByPort bool
 }
 
 type (
@@ -122,6 +125,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.result, m.failed = msg.summary, msg.err != nil
 		if msg.err != nil {
 			m.result = "read-in failed: " + msg.err.Error()
+			if msg.summary != "" {
+				m.result = msg.summary + " · " + msg.err.Error()
+			}
 		}
 		return m, m.reload()
 	case testMsg:
@@ -130,6 +136,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			m.result = "test text failed: " + msg.err.Error()
 		}
+		// What the text did shows on the board (today's count, last sent).
+		return m, m.reload()
 	case spinner.TickMsg:
 		if m.loading || m.reading {
 			var cmd tea.Cmd
@@ -152,8 +160,19 @@ func (m *Model) board(b boardMsg) {
 	}
 	m.rows = m.rows[:0]
 	seen := map[int64]bool{}
+	byPort := map[string]*store.SIM{}
+	for i := range b.sims {
+		if b.sims[i].LastPort != "" {
+			byPort[b.sims[i].LastPort] = &b.sims[i]
+		}
+	}
 	for _, md := range b.modems {
 		r := Row{Modem: md, SIM: byIMSI[md.IMSI]}
+		if r.SIM == nil && md.IMSI == "" {
+			// A port another process holds tells nothing of itself: its
+			// SIM is the one last seen on that port, if any.
+			r.SIM, r.ByPort = byPort[md.Port], byPort[md.Port] != nil
+		}
 		if r.SIM != nil {
 			seen[r.SIM.ID] = true
 			r.Today, r.Health = b.today[r.SIM.ID], b.health[r.SIM.ID]
@@ -272,10 +291,16 @@ func (m *Model) View() string {
 	for i, r := range m.rows {
 		md := r.Modem
 		sim, today, lastS, lastR, errs := "new", "", "", "", ""
+		if md.IMSI == "" {
+			sim = "?" // its SIM did not say: not a SIM we have not seen
+		}
 		state, why, stateStyle := "ok", "", st.Good
 		todayStyle := st.Value
 		if r.SIM != nil {
 			sim = common.Clean(r.SIM.Label())
+			if r.ByPort {
+				sim += "?"
+			}
 			today = fmt.Sprintf("%d/%d", r.Today, r.SIM.DailyLimit)
 			todayStyle = st.Usage(r.Today, r.SIM.DailyLimit)
 			lastS = common.When(r.Health.LastSent, now, m.c.Loc)
