@@ -55,6 +55,7 @@ func Keys() []Key {
 		{Name: "serve.token", Secret: true, Help: "secret that gateway callbacks must carry (generated)", Check: checkToken},
 		{Name: "operator", Help: "your name on the tags you make (--as beats it; default: the login name)", Check: CheckOperator},
 		{Name: "ssh.authorized_keys", Help: "OpenSSH authorized-keys file of the staff serve --ssh lets in, each key's comment its operator's name (default: texting_authorized_keys beside the database)"},
+		{Name: "tui.bell", Default: "0", Help: "1 = the terminal UI rings the bell when a new reply comes in for review", Check: checkBool},
 		{Name: "ssh.idle_timeout", Default: "30m", Help: "an SSH session with no key pressed for this long is closed", Check: checkDuration(time.Minute, 7*24*time.Hour)},
 		{Name: "greeting.country", Help: "add this country's public holidays to the seasonal greetings (e.g. GB, FR; texting greeting --country XX --year YYYY)"},
 		{Name: "greeting.file", Help: "a greetings file: your wording for seasons, holidays and times of day (see texting greeting --help)", Check: checkFile},
@@ -168,6 +169,7 @@ type Config struct {
 	Operator          string        // "" means the login name
 	SSHAuthorizedKeys string        // "" means texting_authorized_keys beside the database
 	SSHIdleTimeout    time.Duration // SSH sessions idle this long are closed
+	TUIBell           bool          // ring when a new reply waits for review
 	GreetingCountry   string
 	GreetingFile      string
 }
@@ -230,6 +232,7 @@ func fromValues(vals []Value) (Config, error) {
 	c.Operator = strings.TrimSpace(m["operator"])
 	c.SSHAuthorizedKeys = m["ssh.authorized_keys"]
 	c.SSHIdleTimeout, _ = time.ParseDuration(m["ssh.idle_timeout"])
+	c.TUIBell = m["tui.bell"] == "1" || strings.EqualFold(m["tui.bell"], "true")
 	c.GreetingCountry = strings.ToUpper(m["greeting.country"])
 	c.GreetingFile = m["greeting.file"]
 	return c, nil

@@ -7,6 +7,7 @@ package tui
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -36,10 +37,12 @@ type Model struct {
 
 	back []int // screens to return to with esc, after a jump (t on a reply)
 
-	waiting    int    // texts waiting for review, shown on the tab titled waitingTab
-	waitingTab string // the review queue's title
-	pollFailed bool   // the last look at the database failed (reported once)
-	frame      string // the last View, drawn again as it is after a look that found no change
+	waiting    int       // texts waiting for review, shown on the tab titled waitingTab
+	waitingTab string    // the review queue's title
+	pollFailed bool      // the last look at the database failed (reported once)
+	frame      string    // the last View, drawn again as it is after a look that found no change
+	ringUntil  time.Time // frames until then ring the bell (tui.bell: a new reply)
+	counted    bool      // waiting holds a count read from the database
 	status     string
 	err        error
 	width      int
@@ -113,7 +116,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Err(msg.err)
 		}
-		m.waiting = msg.texts
+		m.ringNew(msg.texts)
 		return m, nil
 	case common.SwitchMsg:
 		for i, s := range m.screens {
@@ -215,6 +218,13 @@ func (m *Model) fullHelp() [][]key.Binding {
 func (m *Model) View() string {
 	if m.frame == "" {
 		m.frame = m.view()
+	}
+	if !m.ringUntil.IsZero() && time.Now().Before(m.ringUntil) {
+		// The bell goes after the frame has been made safe: ours. Every
+		// frame for a moment carries it, so that the one the renderer
+		// flushes does; the renderer writes an unchanged line once, so the
+		// terminal rings once.
+		return m.frame + "\a"
 	}
 	return m.frame
 }

@@ -127,3 +127,16 @@ func (m *Model) offersRefresh(listed []key.Binding) bool {
 	}
 	return true
 }
+
+// ringFor is how long frames carry the bell: a few of the renderer's
+// flushes (60 a second).
+const ringFor = 100 * time.Millisecond
+
+// ringNew takes a new count of texts waiting for review: with the bell on,
+// more than before (not the first count) rings it on the next frame.
+func (m *Model) ringNew(texts int) {
+	if m.c.Bell && m.counted && texts > m.waiting {
+		m.ringUntil = time.Now().Add(ringFor)
+	}
+	m.waiting, m.counted = texts, true
+}

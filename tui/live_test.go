@@ -21,8 +21,9 @@ import (
 // so a test can watch the screen as the operator would.
 type probe struct {
 	*tui.Model
-	mu   sync.Mutex
-	last string
+	mu    sync.Mutex
+	last  string
+	bells int // frames that carried the terminal's bell
 }
 
 func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -34,8 +35,15 @@ func (p *probe) View() string {
 	v := p.Model.View()
 	p.mu.Lock()
 	p.last = tuitest.Plain(v)
+	p.bells += strings.Count(v, "\a")
 	p.mu.Unlock()
 	return v
+}
+
+func (p *probe) rang() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.bells
 }
 
 func (p *probe) frame() string {
@@ -91,16 +99,18 @@ func TestFollowsTheDatabase(t *testing.T) {
 		change func(*store.DB) error
 		shows  string // what the change shows on the screen
 		badge  string // the Replies tab after the change
+		bell   bool   // the setting tui.bell: a new reply rings once
 	}{
-		{"replies", []string{"alt+1", "j"}, "Who is this?", newText("+447700900150", "Can I bring my dog?"), "Can I bring my dog?", "Replies·5"},
-		{"conversations", []string{"alt+2", "j"}, "+447700900103", newText("+447700900151", "Running late"), "+447700900151", "Replies·5"},
-		{"inbox", []string{"alt+3", "j"}, "+447700900103", newText("+447700900152", "Table for 6"), "Table for 6", "Replies·5"},
+		{"replies", []string{"alt+1", "j"}, "Who is this?", newText("+447700900150", "Can I bring my dog?"), "Can I bring my dog?", "Replies·5", false},
+		{"conversations", []string{"alt+2", "j"}, "+447700900103", newText("+447700900151", "Running late"), "+447700900151", "Replies·5", false},
+		{"inbox", []string{"alt+3", "j"}, "+447700900103", newText("+447700900152", "Table for 6"), "Table for 6", "Replies·5", false},
 		{"outbox", []string{"alt+5", "j"}, "Winter sale", func(db *store.DB) error {
 			_, _, err := db.InsertMessage(ctx, store.Message{Direction: store.Out, Kind: store.KindManual, Number: "+447700900153",
 				Text: "Your table is held", State: store.StateQueued, At: tuitest.Now.Add(time.Minute)})
 			return err
-		}, "Your table is held", "Replies·4"},
-		{"stats", []string{"alt+8"}, "", newText("+447700900154", "Ok"), "", "Replies·5"},
+		}, "Your table is held", "Replies·4", false},
+		{"stats", []string{"alt+8"}, "", newText("+447700900154", "Ok"), "", "Replies·5", false},
+		{"bell", []string{"alt+2"}, "", newText("+447700900155", "Ring ring"), "Ring ring", "Replies·5", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,6 +123,7 @@ func TestFollowsTheDatabase(t *testing.T) {
 			}
 			defer w.Close()
 			c.Watch = w
+			c.Bell = tc.bell
 			pctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			c.Ctx = pctx
@@ -147,6 +158,9 @@ func TestFollowsTheDatabase(t *testing.T) {
 			t.Logf("change to screen: %v", took)
 			if tc.cursor != "" && !strings.Contains(cursorLine(f), tc.cursor) {
 				t.Fatalf("the cursor left %q:\n%s", tc.cursor, f)
+			}
+			if got := p.rang(); (got > 0) != tc.bell {
+				t.Fatalf("%d frames rang the bell; tui.bell %v", got, tc.bell)
 			}
 		})
 	}

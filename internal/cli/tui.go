@@ -96,6 +96,7 @@ func newTUICommon(ctx context.Context, db *store.DB, be common.Backend, cfg conf
 		MaxParts: cfg.TemplateMaxParts,
 		Greeting: g.At,
 		Ctx:      ctx,
+		Bell:     cfg.TUIBell,
 	}
 }
 

@@ -141,6 +141,9 @@ type Common struct {
 	Watch Watcher
 	// Operator is who is at this desk: the name on the tags made here.
 	Operator string
+	// Bell rings the terminal's bell when a new reply comes in for review
+	// (the setting tui.bell; off by default).
+	Bell bool
 }
 
 // Screen is one screen of the program. The root model routes to it.
