@@ -44,40 +44,31 @@ type (
 
 // Model is the conversations screen.
 type Model struct {
-	c      *common.Common
+	common.Frame
 	list   common.Filtered[store.Conversation]
 	thread []store.Message   // the selected number's newest texts, newest first
 	number string            // whose thread is loaded
 	names  map[string]string // the names known for this page's numbers
 	reply  *common.Form      // open while a reply is written
 	ask    *askMsg           // the opt-out question, while it waits
-	width  int
-	height int
 }
 
 // New returns the conversations screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, list: common.NewFiltered[store.Conversation](c.Styles)}
-	m.SetSize(100, 24)
+	m := &Model{Frame: common.NewFrame(c, Title, "Threads"), list: common.NewFiltered[store.Conversation](c.Styles)}
+	m.OnResize(m.layout)
 	return m
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.list.SetPageSize(max(1, h-3))
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
+	m.list.SetPageSize(max(1, m.Height-3))
 	if m.reply != nil {
 		m.reply.SetWidth(m.sideWidth())
 	}
 }
 
-func (m *Model) sideWidth() int { return m.width - m.width/2 - 1 }
-
-// Tab is the screen's name in a narrow tab bar.
-func (m *Model) Tab() string { return "Threads" }
+func (m *Model) sideWidth() int { return m.Width - m.Width/2 - 1 }
 
 // Init implements common.Screen.
 func (m *Model) Init() tea.Cmd { return m.load(m.list.Reload()) }
@@ -93,7 +84,7 @@ func (m *Model) Captures(msg tea.KeyMsg) bool {
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
+	db, ctx := m.DB, m.Context()
 	return func() tea.Msg {
 		rows, err := db.Conversations(ctx, store.PageFilter{Contains: req.Filter, Limit: req.Limit, Offset: req.Offset})
 		if err != nil {
@@ -114,7 +105,7 @@ func (m *Model) loadThread() tea.Cmd {
 		return nil
 	}
 	m.number, m.thread = cv.Number, nil
-	db, ctx, n := m.c.DB, m.c.Context(), max(5, m.height)
+	db, ctx, n := m.DB, m.Context(), max(5, m.Height)
 	return func() tea.Msg {
 		msgs, err := db.MessagePage(ctx, store.MessageFilter{Number: cv.Number, Limit: n}, "")
 		return threadMsg{cv.Number, msgs, err}
@@ -162,11 +153,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	if m.ask != nil {
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
-			a, be, ctx := *m.ask, m.c.Backend, m.c.Context()
+			a, be, ctx := *m.ask, m.Backend, m.Context()
 			m.ask = nil
 			return func() tea.Msg {
 				s, err := be.Send(ctx, []string{a.optOut.Number}, a.text, a.sim, true)
@@ -194,7 +185,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Actions.Reply):
 		if _, ok := m.list.Selected(); ok {
-			m.reply = common.NewForm(m.c.Styles, m.c.Keys)
+			m.reply = common.NewForm(m.Styles, m.Keys)
 			m.reply.Area("Reply", "", 4, true)
 			m.reply.SetWidth(m.sideWidth())
 			return m.reply.Init()
@@ -225,7 +216,7 @@ func (m *Model) send() tea.Cmd {
 			break
 		}
 	}
-	be, ctx := m.c.Backend, m.c.Context()
+	be, ctx := m.Backend, m.Context()
 	return func() tea.Msg {
 		// A number on the opt-out list is asked about first.
 		list, err := be.OptOutsOf(ctx, []string{cv.Number})
@@ -242,7 +233,7 @@ func (m *Model) send() tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	if m.reply != nil {
 		return []key.Binding{k.Actions.Save, k.Actions.GSMTwins, k.List.Back}
 	}
@@ -251,7 +242,7 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.Actions.Reply, k.Actions.Save, k.Actions.GSMTwins},
 		k.List.Moves(),
@@ -261,8 +252,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
-	listW := m.width / 2
+	st := m.Styles
+	listW := m.Width / 2
 	sideW := m.sideWidth()
 	head := st.Title.Render("Conversations") + "  " + st.Subtle.Render(m.list.Position())
 	if f := m.list.FilterView(st); f != "" {
@@ -282,23 +273,23 @@ func (m *Model) View() string {
 		if n := m.names[cv.Number]; n != "" {
 			who = n + " " + cv.Number
 		}
-		rows[i] = badge + common.Cell(common.Clean(who), 22) + common.Pad(common.When(cv.Latest.At, m.c.Now(), m.c.Loc), 9) +
+		rows[i] = badge + common.Cell(common.Clean(who), 22) + common.Pad(common.When(cv.Latest.At, m.Now(), m.Loc), 9) +
 			" " + dir + " " + common.Truncate(common.OneLine(cv.Latest.Text), max(1, listW-40))
 	}
 	left := common.Rows(st, rows, m.list.Cursor, listW)
 	if len(m.list.Rows) == 0 && !m.list.Loading {
 		left = st.Subtle.Render("  No conversations.")
 	}
-	bodyH := m.height - 1
+	bodyH := m.Height - 1
 	left = common.Fit(left, listW, bodyH)
 	side := common.Fit(m.threadView(sideW, bodyH), sideW, bodyH)
-	return common.Truncate(head, m.width) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
+	return common.Truncate(head, m.Width) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
 }
 
 // threadView draws the thread oldest at the top, the newest just above the
 // reply box, cut to fit.
 func (m *Model) threadView(w, h int) string {
-	st := m.c.Styles
+	st := m.Styles
 	cv, ok := m.list.Selected()
 	if !ok {
 		return ""
@@ -307,7 +298,7 @@ func (m *Model) threadView(w, h int) string {
 	if m.reply != nil {
 		footer = m.reply.View() + "\n" + st.Subtle.Render("ctrl+s sends · esc cancels")
 		if a := m.ask; a != nil {
-			since := a.optOut.At.In(m.c.Loc).Format("2 Jan 2006")
+			since := a.optOut.At.In(m.Loc).Format("2 Jan 2006")
 			if a.optOut.Text != "" {
 				since += fmt.Sprintf(" %q", common.OneLine(a.optOut.Text))
 			}
@@ -328,7 +319,7 @@ func (m *Model) threadView(w, h int) string {
 	var blocks []string
 	for i := len(m.thread) - 1; i >= 0; i-- {
 		t := m.thread[i]
-		meta := common.When(t.At, m.c.Now(), m.c.Loc)
+		meta := common.When(t.At, m.Now(), m.Loc)
 		if t.SIM != "" {
 			meta += " · " + common.Clean(t.SIM)
 		}

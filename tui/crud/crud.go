@@ -104,7 +104,7 @@ type (
 
 // Model is an administration screen.
 type Model[T any] struct {
-	c      *common.Common
+	common.Frame
 	spec   Spec[T]
 	list   common.List[T]
 	all    []T
@@ -116,35 +116,21 @@ type Model[T any] struct {
 	// problems are the editor's problems as of its last change
 	// (Editor.Changed), kept for the frames drawn until the next one.
 	problems []string
-	width    int
-	height   int
 }
 
 // New returns the screen for spec.
 func New[T any](c *common.Common, spec Spec[T]) *Model[T] {
-	m := &Model[T]{c: c, spec: spec}
-	m.SetSize(100, 24)
+	m := &Model[T]{Frame: common.NewFrame(c, spec.Title, spec.Tab), spec: spec}
+	m.OnResize(m.layout)
 	return m
 }
 
-// Title implements common.Screen.
-func (m *Model[T]) Title() string { return m.spec.Title }
-
-// Tab is the screen's name in a narrow tab bar.
-func (m *Model[T]) Tab() string {
-	if m.spec.Tab != "" {
-		return m.spec.Tab
-	}
-	return m.spec.Title
-}
-
-// SetSize implements common.Screen.
-func (m *Model[T]) SetSize(w, h int) {
-	m.width, m.height = w, h
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model[T]) layout() {
 	if m.spec.Preview != nil {
-		m.list.SetPageSize(max(1, h-3)) // the title, and a question under the rows
+		m.list.SetPageSize(max(1, m.Height-3)) // the title, and a question under the rows
 	} else {
-		m.list.SetPageSize(max(1, h-8))
+		m.list.SetPageSize(max(1, m.Height-8))
 	}
 	if m.ed != nil {
 		m.ed.Form.SetWidth(m.mainWidth())
@@ -156,14 +142,14 @@ func (m *Model[T]) SetSize(w, h int) {
 // of it beside a preview.
 func (m *Model[T]) mainWidth() int {
 	if m.spec.Preview != nil {
-		return m.width * 11 / 20
+		return m.Width * 11 / 20
 	}
-	return m.width
+	return m.Width
 }
 
 // Init implements common.Screen.
 func (m *Model[T]) Init() tea.Cmd {
-	db, ctx, load := m.c.DB, m.c.Context(), m.spec.Load
+	db, ctx, load := m.DB, m.Context(), m.spec.Load
 	return func() tea.Msg {
 		rows, err := load(ctx, db)
 		return loadedMsg[T]{rows: rows, err: err}
@@ -238,7 +224,7 @@ func (m *Model[T]) close() {
 }
 
 func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	switch m.mode {
 	case editing:
 		switch {
@@ -252,7 +238,7 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 	case confirming:
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
-			row, ctx, del := m.row, m.c.Context(), m.spec.Delete
+			row, ctx, del := m.row, m.Context(), m.spec.Delete
 			return func() tea.Msg {
 				what, err := del(ctx, row)
 				return doneMsg{what, err}
@@ -288,7 +274,7 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model[T]) edit(row T, isNew bool) tea.Cmd {
 	m.row, m.isNew, m.mode = row, isNew, editing
-	ed := m.spec.Form(m.c, row, isNew)
+	ed := m.spec.Form(m.Common, row, isNew)
 	m.ed = &ed
 	ed.Form.SetWidth(m.mainWidth())
 	m.changed()
@@ -296,7 +282,7 @@ func (m *Model[T]) edit(row T, isNew bool) tea.Cmd {
 }
 
 func (m *Model[T]) save() tea.Cmd {
-	ctx, save := m.c.Context(), m.ed.Save
+	ctx, save := m.Context(), m.ed.Save
 	what := "saved " + m.spec.Noun
 	if m.ed.Name != nil {
 		what += " " + m.ed.Name.Trimmed()
@@ -306,7 +292,7 @@ func (m *Model[T]) save() tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model[T]) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	switch m.mode {
 	case editing:
 		if m.ed.Form.HasArea() {
@@ -325,7 +311,7 @@ func (m *Model[T]) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model[T]) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, k.Actions.Save, k.Actions.NextField},
 		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Refresh},
@@ -334,7 +320,7 @@ func (m *Model[T]) FullHelp() [][]key.Binding {
 
 // View implements common.Screen.
 func (m *Model[T]) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	w := m.mainWidth()
 	head := st.Title.Render(m.spec.Title) + st.Subtle.Render(fmt.Sprintf("  %d", len(m.all)))
 	var out, side string
@@ -351,7 +337,7 @@ func (m *Model[T]) View() string {
 		}
 		out += "\n\n" + st.Subtle.Render("ctrl+s saves · esc cancels · tab moves")
 		if m.ed.Preview != nil {
-			side = m.ed.Preview(m.width - w - 2)
+			side = m.ed.Preview(m.Width - w - 2)
 		}
 	} else {
 		out = head + "\n" + m.table(w)
@@ -364,21 +350,21 @@ func (m *Model[T]) View() string {
 		} else if m.errMsg != "" {
 			out += "\n\n" + st.Error.Render("✗ "+common.OneLine(m.errMsg))
 		} else if selected && m.spec.Detail != nil {
-			out += "\n\n" + m.spec.Detail(m.c, row)
+			out += "\n\n" + m.spec.Detail(m.Common, row)
 		}
 		if selected && m.spec.Preview != nil {
-			side = m.spec.Preview(row, m.width-w-2)
+			side = m.spec.Preview(row, m.Width-w-2)
 		}
 	}
 	if m.spec.Preview == nil {
-		return st.Renderer.NewStyle().MaxWidth(m.width).Render(out)
+		return st.Renderer.NewStyle().MaxWidth(m.Width).Render(out)
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, common.Fit(out, w, m.height), "  ", common.Fit(side, m.width-w-2, m.height))
+	return lipgloss.JoinHorizontal(lipgloss.Top, common.Fit(out, w, m.Height), "  ", common.Fit(side, m.Width-w-2, m.Height))
 }
 
 // table is the header and the page of rows, w cells wide.
 func (m *Model[T]) table(w int) string {
-	st := m.c.Styles
+	st := m.Styles
 	rows := make([]string, len(m.list.Rows))
 	if m.spec.Line != nil {
 		for i, r := range m.list.Rows {
@@ -414,7 +400,7 @@ func (m *Model[T]) widths() []int {
 		}
 	}
 	if flex >= 0 {
-		ws[flex] = max(8, m.width-used-1)
+		ws[flex] = max(8, m.Width-used-1)
 	}
 	return ws
 }

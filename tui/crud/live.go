@@ -12,7 +12,7 @@ func (m *Model[T]) rowKey(row T) any { return m.spec.Name(row) }
 // Refresh implements common.Refresher: the rows are read again, the cursor
 // staying on its row. An open form or question is left as it is.
 func (m *Model[T]) Refresh() tea.Cmd {
-	db, ctx, load := m.c.DB, m.c.Context(), m.spec.Load
+	db, ctx, load := m.DB, m.Context(), m.spec.Load
 	keep := m.list.KeepSelected(m.rowKey)
 	return func() tea.Msg {
 		rows, err := load(ctx, db)

@@ -30,37 +30,28 @@ type (
 
 // Model is the inbox/sent screen.
 type Model struct {
-	c      *common.Common
-	sims   []store.SIM
-	sim    int // index into sims; -1 for every SIM
-	out    bool
-	list   common.Filtered[store.Message]
-	width  int
-	height int
+	common.Frame
+	sims []store.SIM
+	sim  int // index into sims; -1 for every SIM
+	out  bool
+	list common.Filtered[store.Message]
 }
 
 // New returns the inbox/sent screen, on every SIM's inbox.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, sim: -1, list: common.NewFiltered[store.Message](c.Styles)}
-	m.SetSize(100, 24)
+	m := &Model{Frame: common.NewFrame(c, Title, "Inbox"), sim: -1, list: common.NewFiltered[store.Message](c.Styles)}
+	m.OnResize(m.layout)
 	return m
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// Tab is the screen's name in a narrow tab bar.
-func (m *Model) Tab() string { return "Inbox" }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.list.SetPageSize(max(1, h-5))
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
+	m.list.SetPageSize(max(1, m.Height-5))
 }
 
 // Init implements common.Screen.
 func (m *Model) Init() tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
+	db, ctx := m.DB, m.Context()
 	return tea.Batch(func() tea.Msg {
 		sims, err := db.SIMs(ctx)
 		return simsMsg{sims, err}
@@ -92,7 +83,7 @@ func (m *Model) filterFor() store.MessageFilter {
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
-	db, ctx, f := m.c.DB, m.c.Context(), m.filterFor()
+	db, ctx, f := m.DB, m.Context(), m.filterFor()
 	f.Limit, f.Offset = req.Limit, req.Offset
 	return func() tea.Msg {
 		rows, err := db.MessagePage(ctx, f, req.Filter)
@@ -124,7 +115,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	if cmd, ok := m.list.FilterKey(k.List, msg, m.load); ok {
 		return cmd
 	}
@@ -158,13 +149,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return []key.Binding{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM, k.List.Filter}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM},
 		k.List.Moves(),
@@ -174,7 +165,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	box := "Inbox"
 	if m.out {
 		box = "Sent"
@@ -200,7 +191,7 @@ func (m *Model) View() string {
 	if f := m.list.FilterView(st); f != "" {
 		sub = f
 	}
-	textW := max(10, m.width-2-10-15-12-13)
+	textW := max(10, m.Width-2-10-15-12-13)
 	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 12) +
 		common.Cell(map[bool]string{false: "Category", true: "State"}[m.out], 13) + "Text")
 	rows := make([]string, len(m.list.Rows))
@@ -211,12 +202,12 @@ func (m *Model) View() string {
 		} else if info == "" {
 			info = "to review"
 		}
-		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 12) +
+		rows[i] = common.Cell(common.When(t.At, m.Now(), m.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 12) +
 			common.Cell(common.Clean(info), 13) + common.Truncate(common.OneLine(t.Text), textW)
 	}
-	body := common.Rows(st, rows, m.list.Cursor, m.width)
+	body := common.Rows(st, rows, m.list.Cursor, m.Width)
 	if len(rows) == 0 && !m.list.Loading {
 		body = st.Subtle.Render(fmt.Sprintf("  No texts in this %s.", strings.ToLower(box)))
 	}
-	return common.Truncate(head, m.width) + "\n" + common.Truncate(sub, m.width) + "\n\n" + cols + "\n" + body
+	return common.Truncate(head, m.Width) + "\n" + common.Truncate(sub, m.Width) + "\n\n" + cols + "\n" + body
 }

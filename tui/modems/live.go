@@ -20,7 +20,7 @@ func (m *Model) Refresh() tea.Cmd {
 	for i, r := range m.rows {
 		modems[i] = r.Modem
 	}
-	db, ctx, now, loc := m.c.DB, m.c.Context(), m.c.Now(), m.c.Loc
+	db, ctx, now, loc := m.DB, m.Context(), m.Now(), m.Loc
 	return func() tea.Msg {
 		b := boardMsg{modems: modems}
 		if b.sims, b.err = db.SIMs(ctx); b.err != nil {

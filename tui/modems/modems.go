@@ -53,7 +53,7 @@ type (
 
 // Model is the fleet board.
 type Model struct {
-	c       *common.Common
+	common.Frame
 	rows    []Row
 	spare   []store.SIM // card SIMs in no dongle found
 	cursor  int
@@ -63,21 +63,13 @@ type Model struct {
 	result  string // the last read-in or test text, one line
 	failed  bool
 	ask     *textinput.Model // the test text's number, while asked
-	width   int
-	height  int
 }
 
 // New returns the fleet board.
 func New(c *common.Common) *Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.Styles.Accent))
-	return &Model{c: c, spin: sp, width: 100, height: 24}
+	return &Model{Frame: common.NewFrame(c, Title, ""), spin: sp}
 }
-
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Init probes the dongles and reads the SIMs' figures; the result of an
 // earlier read-in or test text is forgotten.
@@ -89,8 +81,8 @@ func (m *Model) Init() tea.Cmd {
 // reload is Init keeping the result line, after a read-in.
 func (m *Model) reload() tea.Cmd {
 	m.loading = true
-	be, db, ctx, now := m.c.Backend, m.c.DB, m.c.Context(), m.c.Now()
-	loc := m.c.Loc
+	be, db, ctx, now := m.Backend, m.DB, m.Context(), m.Now()
+	loc := m.Loc
 	load := func() tea.Msg {
 		var b boardMsg
 		if b.sims, b.err = db.SIMs(ctx); b.err != nil {
@@ -189,7 +181,7 @@ func (m *Model) board(b boardMsg) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	if m.ask != nil {
 		switch msg.String() {
 		case "esc":
@@ -214,7 +206,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.reading, m.result = true, ""
-		be, ctx := m.c.Backend, m.c.Context()
+		be, ctx := m.Backend, m.Context()
 		return tea.Batch(func() tea.Msg {
 			s, err := be.ReadIn(ctx)
 			return readInMsg{s, err}
@@ -233,15 +225,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) testText() tea.Cmd {
-	number, err := phone.Normalize(m.ask.Value(), m.c.Region)
+	number, err := phone.Normalize(m.ask.Value(), m.Region)
 	if err != nil {
 		return common.Err(err)
 	}
 	m.ask = nil
 	sim := m.rows[m.cursor].SIM.Label()
-	text := fmt.Sprintf("Texting Centre test text from %s at %s", sim, m.c.Now().In(m.c.Loc).Format("15:04"))
+	text := fmt.Sprintf("Texting Centre test text from %s at %s", sim, m.Now().In(m.Loc).Format("15:04"))
 	m.reading = true
-	be, ctx := m.c.Backend, m.c.Context()
+	be, ctx := m.Backend, m.Context()
 	return tea.Batch(func() tea.Msg {
 		s, err := be.Send(ctx, []string{number}, text, sim, false)
 		return testMsg{s, err}
@@ -250,19 +242,19 @@ func (m *Model) testText() tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return []key.Binding{k.Actions.ReadIn, k.Actions.TestText, k.List.Refresh}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{{k.Actions.ReadIn, k.Actions.TestText, k.List.Refresh}, {k.List.Up, k.List.Down}}
 }
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	head := st.Title.Render("Modems") + st.Subtle.Render(fmt.Sprintf("  %d dongle(s) found", len(m.rows)))
 	if m.loading {
 		head += "  " + m.spin.View() + st.Subtle.Render(" probing")
@@ -286,7 +278,7 @@ func (m *Model) View() string {
 		hb.WriteString(common.Cell(c.title, c.w))
 	}
 	lines := make([]string, len(m.rows))
-	now := m.c.Now()
+	now := m.Now()
 	detail := ""
 	for i, r := range m.rows {
 		md := r.Modem
@@ -303,13 +295,13 @@ func (m *Model) View() string {
 			}
 			today = fmt.Sprintf("%d/%d", r.Today, r.SIM.DailyLimit)
 			todayStyle = st.Usage(r.Today, r.SIM.DailyLimit)
-			lastS = common.When(r.Health.LastSent, now, m.c.Loc)
-			lastR = common.When(r.Health.LastReceived, now, m.c.Loc)
+			lastS = common.When(r.Health.LastSent, now, m.Loc)
+			lastR = common.When(r.Health.LastReceived, now, m.Loc)
 			if r.Health.Tried > 0 {
 				errs = common.Percent(r.Health.ErrorRate())
 			}
 			if r.SIM.Parked(now) {
-				state, why, stateStyle = "parked", common.Clean(r.SIM.ParkReason)+" (until "+r.SIM.ParkedUntil.In(m.c.Loc).Format("15:04")+")", st.Warn
+				state, why, stateStyle = "parked", common.Clean(r.SIM.ParkReason)+" (until "+r.SIM.ParkedUntil.In(m.Loc).Format("15:04")+")", st.Warn
 			}
 		}
 		switch {
@@ -340,11 +332,11 @@ func (m *Model) View() string {
 			}
 		}
 	}
-	body := common.Rows(st, lines, m.cursor, m.width)
+	body := common.Rows(st, lines, m.cursor, m.Width)
 	if len(m.rows) == 0 && !m.loading {
-		body = st.Subtle.Render(common.Wrap("  No dongle found. Plug one in (a stick in CD-ROM or HiLink mode needs usb_modeswitch), or set modem.ports.", m.width))
+		body = st.Subtle.Render(common.Wrap("  No dongle found. Plug one in (a stick in CD-ROM or HiLink mode needs usb_modeswitch), or set modem.ports.", m.Width))
 	}
-	out := common.Truncate(head, m.width) + "\n" + common.Truncate(status, m.width) + "\n" + st.Header.Render("  "+hb.String()) + "\n" + body
+	out := common.Truncate(head, m.Width) + "\n" + common.Truncate(status, m.Width) + "\n" + st.Header.Render("  "+hb.String()) + "\n" + body
 	if detail != "" {
 		out += "\n\n" + detail
 	}
@@ -353,7 +345,7 @@ func (m *Model) View() string {
 		for _, s := range m.spare {
 			names = append(names, common.Clean(s.Label()))
 		}
-		out += "\n\n" + st.Subtle.Render(common.Wrap("Active SIMs in no dongle found: "+strings.Join(names, ", "), m.width))
+		out += "\n\n" + st.Subtle.Render(common.Wrap("Active SIMs in no dongle found: "+strings.Join(names, ", "), m.Width))
 	}
 	if m.ask != nil {
 		out += "\n\n" + m.ask.View() + st.Subtle.Render("  enter sends · esc cancels")

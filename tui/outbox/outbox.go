@@ -40,28 +40,22 @@ type (
 
 // Model is the outbox screen.
 type Model struct {
-	c       *common.Common
+	common.Frame
 	list    common.Filtered[store.Message]
 	confirm *store.Message         // the text to mark failed, while asking
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
-	width   int
-	height  int
 }
 
 // New returns the outbox screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, list: common.NewFiltered[store.Message](c.Styles)}
-	m.SetSize(100, 24)
+	m := &Model{Frame: common.NewFrame(c, Title, ""), list: common.NewFiltered[store.Message](c.Styles)}
+	m.OnResize(m.layout)
 	return m
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.list.SetPageSize(max(1, h-6))
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
+	m.list.SetPageSize(max(1, m.Height-6))
 }
 
 // Init implements common.Screen.
@@ -76,7 +70,7 @@ func (m *Model) Captures(msg tea.KeyMsg) bool {
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
+	db, ctx := m.DB, m.Context()
 	return func() tea.Msg {
 		rows, err := db.MessagePage(ctx, store.MessageFilter{Direction: store.Out, States: states(), Limit: req.Limit, Offset: req.Offset}, req.Filter)
 		return pageMsg{req, rows, err}
@@ -117,13 +111,13 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	if m.confirm != nil {
 		t := *m.confirm
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
 			m.confirm = nil
-			be, ctx := m.c.Backend, m.c.Context()
+			be, ctx := m.Backend, m.Context()
 			return func() tea.Msg {
 				return doneMsg{fmt.Sprintf("text %d to %s marked failed", t.ID, t.Number), be.MarkFailed(ctx, t.ID)}
 			}
@@ -144,7 +138,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if t.State != store.StateFailed && t.State != store.StateUnknown {
 			return common.Status("only failed and unknown-outcome texts are resent; queued ones go by themselves")
 		}
-		be, ctx := m.c.Backend, m.c.Context()
+		be, ctx := m.Backend, m.Context()
 		return func() tea.Msg {
 			return doneMsg{fmt.Sprintf("text %d to %s queued again", t.ID, t.Number), be.Resend(ctx, t.ID)}
 		}
@@ -156,7 +150,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.confirm = &t
 		}
 	case key.Matches(msg, k.Actions.Campaign):
-		be, ctx := m.c.Backend, m.c.Context()
+		be, ctx := m.Backend, m.Context()
 		return tea.Batch(common.Status("planning a dry run of the campaign…"), func() tea.Msg {
 			res, err := be.RunCampaign(ctx, true)
 			return campaignMsg{res, err}
@@ -171,7 +165,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	if m.confirm != nil {
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
 	}
@@ -180,7 +174,7 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign},
 		k.List.Moves(),
@@ -190,22 +184,22 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	head := st.Title.Render("Outbox") + st.Subtle.Render("  queued, sending, failed and unknown-outcome texts  "+m.list.Position())
 	if m.plan != nil {
-		return common.Truncate(head, m.width) + "\n\n" + m.planView(max(4, m.height-2))
+		return common.Truncate(head, m.Width) + "\n\n" + m.planView(max(4, m.Height-2))
 	}
 	sub := m.list.FilterView(st)
-	textW := max(10, (m.width-2-10-15-11-9)/2)
+	textW := max(10, (m.Width-2-10-15-11-9)/2)
 	cols := st.Header.Render("  " + common.Cell("When", 10) + common.Cell("Number", 15) + common.Cell("SIM", 11) +
 		common.Cell("State", 9) + common.Cell("Text", textW+1) + "Reason")
 	rows := make([]string, len(m.list.Rows))
 	for i, t := range m.list.Rows {
 		state := t.State
-		rows[i] = common.Cell(common.When(t.At, m.c.Now(), m.c.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 11) +
+		rows[i] = common.Cell(common.When(t.At, m.Now(), m.Loc), 10) + common.Cell(common.Clean(t.Number), 15) + common.Cell(common.Clean(t.SIM), 11) +
 			common.Cell(state, 9) + common.Pad(common.OneLine(t.Text), textW) + " " + common.OneLine(t.Error)
 	}
-	body := common.Rows(st, rows, m.list.Cursor, m.width)
+	body := common.Rows(st, rows, m.list.Cursor, m.Width)
 	if len(rows) == 0 && !m.list.Loading {
 		body = st.Good.Render("  The outbox is empty: everything went.")
 	}
@@ -216,13 +210,13 @@ func (m *Model) View() string {
 	} else if t, ok := m.list.Selected(); ok && t.State == store.StateUnknown {
 		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
 	}
-	return common.Truncate(head, m.width) + "\n" + sub + "\n" + cols + "\n" + body + foot
+	return common.Truncate(head, m.Width) + "\n" + sub + "\n" + cols + "\n" + body + foot
 }
 
 // planView is the campaign's result in at most h lines: per group the
 // recipients, what goes and who is skipped and why.
 func (m *Model) planView(h int) string {
-	st := m.c.Styles
+	st := m.Styles
 	p := m.plan
 	title := "Campaign run"
 	if p.DryRun {
@@ -267,7 +261,7 @@ func (m *Model) planView(h int) string {
 	}
 	lines = append(lines, st.Subtle.Render("any key goes back to the outbox"))
 	for i, l := range lines {
-		lines[i] = common.Truncate(l, m.width)
+		lines[i] = common.Truncate(l, m.Width)
 	}
 	return strings.Join(lines, "\n")
 }

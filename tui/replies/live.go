@@ -41,7 +41,7 @@ func (m *Model) tagFailed(err error) tea.Cmd {
 	}
 	line := fmt.Sprintf("already tagged: %s by %s", at.Category, who)
 	if !at.At.IsZero() {
-		line += " " + ago(m.c.Now().Sub(at.At)) + " ago"
+		line += " " + ago(m.Now().Sub(at.At)) + " ago"
 	}
 	return common.Status(common.OneLine(line))
 }

@@ -50,7 +50,7 @@ type picker struct {
 
 // pickerKeyMsg handles a key while the picker is open.
 func (m *Model) pickerKeyMsg(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	switch {
 	case msg.String() == "esc":
 		m.picking = nil
@@ -80,7 +80,7 @@ func (m *Model) pickerKeyMsg(msg tea.KeyMsg) tea.Cmd {
 
 // pickerView lists every category with its key, in the side panel's place.
 func (m *Model) pickerView(w, h int) string {
-	st := m.c.Styles
+	st := m.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Categorise as") + st.Subtle.Render("  key, or ↑/↓ enter · esc") + "\n")
 	top := 0

@@ -62,7 +62,7 @@ type detail struct {
 
 // Model is the review queue.
 type Model struct {
-	c    *common.Common
+	common.Frame
 	list common.Filtered[store.ReviewGroup]
 	cats []store.Category
 
@@ -75,26 +75,21 @@ type Model struct {
 	// keep are opt-outs a tag left in place although the category is not
 	// an opt-out one: the screen asks whether to take them off (y) or keep
 	// them (n) before anything else.
-	keep          []store.OptOut
-	keepWhat      string // the category the texts went to
-	width, height int
+	keep     []store.OptOut
+	keepWhat string // the category the texts went to
 }
 
 // New returns the review queue screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, list: common.NewFiltered[store.ReviewGroup](c.Styles), details: map[int64]detail{}, pending: map[int64]bool{}}
-	m.SetSize(100, 24)
+	m := &Model{Frame: common.NewFrame(c, Title, ""), list: common.NewFiltered[store.ReviewGroup](c.Styles), details: map[int64]detail{}, pending: map[int64]bool{}}
+	m.OnResize(m.layout)
 	return m
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
 	// Two lines of heading, one of column names, one for the category keys.
-	m.list.SetPageSize(h - 4)
+	m.list.SetPageSize(m.Height - 4)
 }
 
 // Init loads the categories and the first page. What the last action did
@@ -112,11 +107,11 @@ func (m *Model) Captures(msg tea.KeyMsg) bool {
 		return msg.String() != "ctrl+c"
 	}
 	// 0 is no category, but it must not leave the queue either.
-	return key.Matches(msg, m.c.Keys.Replies.Pick) || msg.String() == "0"
+	return key.Matches(msg, m.Keys.Replies.Pick) || msg.String() == "0"
 }
 
 func (m *Model) loadCategories() tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
+	db, ctx := m.DB, m.Context()
 	return func() tea.Msg {
 		cats, err := db.Categories(ctx)
 		return categoriesMsg{cats, err}
@@ -124,7 +119,7 @@ func (m *Model) loadCategories() tea.Cmd {
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
-	db, ctx := m.c.DB, m.c.Context()
+	db, ctx := m.DB, m.Context()
 	return func() tea.Msg {
 		rows, err := db.ReviewQueue(ctx, store.PageFilter{Contains: req.Filter, Limit: req.Limit, Offset: req.Offset})
 		if err != nil {
@@ -140,7 +135,7 @@ func (m *Model) loadDetail(msg store.Message) tea.Cmd {
 		return nil
 	}
 	m.details[msg.ID] = detail{}
-	db, be, ctx := m.c.DB, m.c.Backend, m.c.Context()
+	db, be, ctx := m.DB, m.Backend, m.Context()
 	return func() tea.Msg {
 		d := detailMsg{id: msg.ID}
 		if last, err := db.LastSentTo(ctx, msg.Number, msg.At); err == nil {
@@ -214,11 +209,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	if len(m.keep) > 0 {
 		switch {
 		case key.Matches(msg, k.Actions.Confirm):
-			keep, what, be, ctx := m.keep, m.keepWhat, m.c.Backend, m.c.Context()
+			keep, what, be, ctx := m.keep, m.keepWhat, m.Backend, m.Context()
 			m.keep = nil
 			return func() tea.Msg {
 				var said []string
@@ -275,7 +270,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		t := m.undo[len(m.undo)-1]
 		m.undo = m.undo[:len(m.undo)-1]
-		be, ctx := m.c.Backend, m.c.Context()
+		be, ctx := m.Backend, m.Context()
 		return func() tea.Msg { return undoneMsg{t, be.Untag(ctx, t)} }
 	case key.Matches(msg, k.Replies.Thread):
 		if g, ok := m.list.Selected(); ok {
@@ -308,7 +303,7 @@ func (m *Model) tag(category string) tea.Cmd {
 	}
 	m.groups--
 	m.texts -= g.Count
-	be, ctx := m.c.Backend, m.c.Context()
+	be, ctx := m.Backend, m.Context()
 	tagCmd := func() tea.Msg {
 		t, err := be.Tag(ctx, id, category)
 		return taggedMsg{pending: id, tagged: t, err: err}
@@ -332,7 +327,7 @@ func plural(n int) string {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	if len(m.keep) > 0 {
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
 	}
@@ -345,7 +340,7 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.Replies.Pick, keyPicker, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread},
 		k.List.Moves(),
@@ -355,9 +350,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
-	listW := m.width * 11 / 20
-	sideW := m.width - listW - 1
+	st := m.Styles
+	listW := m.Width * 11 / 20
+	sideW := m.Width - listW - 1
 	head := st.Title.Render("Review queue") + st.Subtle.Render(fmt.Sprintf("  %d group%s · %d text%s", m.groups, plural(m.groups), m.texts, plural(m.texts)))
 	if m.list.Loading && len(m.list.Rows) == 0 {
 		head += st.Subtle.Render("  loading…")
@@ -376,7 +371,7 @@ func (m *Model) View() string {
 	if len(m.keep) > 0 {
 		var nums []string
 		for _, o := range m.keep {
-			why := o.At.In(m.c.Loc).Format("2 Jan 2006")
+			why := o.At.In(m.Loc).Format("2 Jan 2006")
 			if o.Text != "" {
 				why += fmt.Sprintf(" %q", common.OneLine(o.Text))
 			}
@@ -389,7 +384,7 @@ func (m *Model) View() string {
 		sub = st.Warn.Render(fmt.Sprintf("%s %s opted out. Take %s off the list? y/n", strings.Join(nums, ", "), verb, them))
 	}
 
-	bodyH := m.height - 3
+	bodyH := m.Height - 3
 	var left string
 	if len(m.list.Rows) == 0 && !m.list.Loading {
 		left = st.Subtle.Render("  Nothing to review. New texts come in with read-in and serve.")
@@ -401,7 +396,7 @@ func (m *Model) View() string {
 			if g.Count > 1 {
 				count = fmt.Sprintf("×%d", g.Count)
 			}
-			rows[i] = common.PadLeft(count, 5) + " " + common.Cell(common.When(g.Latest.At, m.c.Now(), m.c.Loc), 10) +
+			rows[i] = common.PadLeft(count, 5) + " " + common.Cell(common.When(g.Latest.At, m.Now(), m.Loc), 10) +
 				common.Truncate(common.OneLine(g.Latest.Text), textW)
 		}
 		left = st.Header.Render(common.Pad("   count when      text", listW)) + "\n" + common.Rows(st, rows, m.list.Cursor, listW)
@@ -412,13 +407,13 @@ func (m *Model) View() string {
 		side = common.Fit(m.pickerView(sideW, bodyH), sideW, bodyH)
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, left, " ", side)
-	return strings.Join([]string{common.Truncate(head, m.width), common.Truncate(sub, m.width), body, m.keysLine()}, "\n")
+	return strings.Join([]string{common.Truncate(head, m.Width), common.Truncate(sub, m.Width), body, m.keysLine()}, "\n")
 }
 
 // keysLine lists the numbered categories; when they do not all fit (or
 // there are more than 9) it ends with the key that lists them all.
 func (m *Model) keysLine() string {
-	st := m.c.Styles
+	st := m.Styles
 	if len(m.cats) == 0 {
 		return ""
 	}
@@ -435,17 +430,17 @@ func (m *Model) keysLine() string {
 		if n < len(m.cats) {
 			line += "  " + all
 		}
-		if lipgloss.Width(line) <= m.width {
+		if lipgloss.Width(line) <= m.Width {
 			return line
 		}
 	}
-	return common.Truncate(all, m.width)
+	return common.Truncate(all, m.Width)
 }
 
 // side is the panel beside the list: the selected text, what we had sent
 // that person, and the model's suggestion.
 func (m *Model) side(w int) string {
-	st := m.c.Styles
+	st := m.Styles
 	g, ok := m.list.Selected()
 	if !ok {
 		return ""
@@ -457,7 +452,7 @@ func (m *Model) side(w int) string {
 		from += st.Subtle.Render(" → " + common.Clean(msg.SIM))
 	}
 	b.WriteString(st.Label.Render("From ") + from + "\n")
-	b.WriteString(st.Label.Render("At   ") + msg.At.In(m.c.Loc).Format("Mon 2 Jan 15:04"))
+	b.WriteString(st.Label.Render("At   ") + msg.At.In(m.Loc).Format("Mon 2 Jan 15:04"))
 	if g.Count > 1 {
 		b.WriteString("\n" + st.Warn.Render(fmt.Sprintf("×%d identical texts: one key tags them all", g.Count)))
 	}
@@ -479,7 +474,7 @@ func (m *Model) side(w int) string {
 	}
 	b.WriteString("\n\n")
 	if d.lastSent != nil {
-		b.WriteString(st.Label.Render("We sent "+common.When(d.lastSent.At, m.c.Now(), m.c.Loc)) + "\n")
+		b.WriteString(st.Label.Render("We sent "+common.When(d.lastSent.At, m.Now(), m.Loc)) + "\n")
 		b.WriteString(st.Out.Render(common.Wrap(common.Text(d.lastSent.Text), w)))
 	} else if d.loaded {
 		b.WriteString(st.Subtle.Render("We had sent them nothing"))

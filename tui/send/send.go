@@ -40,7 +40,7 @@ type request struct {
 
 // Model is the send screen.
 type Model struct {
-	c       *common.Common
+	common.Frame
 	form    *common.Form
 	sending bool
 	blurred bool // esc left the form: the global keys work until e or enter
@@ -52,35 +52,30 @@ type Model struct {
 	optOuts common.Screen
 	result  string
 	failed  bool
-	width   int
-	height  int
 }
 
 // New returns the send screen.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, width: 100, height: 24}
+	m := &Model{Frame: common.NewFrame(c, Title, "")}
 	m.reset()
+	m.OnResize(m.layout)
 	return m
 }
 
 func (m *Model) reset() {
-	f := common.NewForm(m.c.Styles, m.c.Keys)
+	f := common.NewForm(m.Styles, m.Keys)
 	f.Text("To", "").Hint = "numbers, comma-separated"
 	f.Area("Text", "", 5, true)
 	f.Text("SIM", "").Hint = "e.g. O2 3; empty: the person's last SIM, else the least used"
-	f.SetWidth(m.width)
+	f.SetWidth(m.Width)
 	m.form = f
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.form.SetWidth(w)
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
+	m.form.SetWidth(m.Width)
 	if m.optOuts != nil {
-		m.optOuts.SetSize(w, h)
+		m.optOuts.SetSize(m.Width, m.Height)
 	}
 }
 
@@ -97,7 +92,7 @@ func (m *Model) Init() tea.Cmd {
 // keys again.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
 	if m.optOuts != nil {
-		return m.optOuts.Captures(msg) || key.Matches(msg, m.c.Keys.Actions.OptOuts, m.c.Keys.Actions.Leave)
+		return m.optOuts.Captures(msg) || key.Matches(msg, m.Keys.Actions.OptOuts, m.Keys.Actions.Leave)
 	}
 	return (m.asking != nil || !m.blurred) && msg.String() != "ctrl+c"
 }
@@ -122,19 +117,19 @@ func Numbers(s, region string) (numbers []string, problems []string) {
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
-	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.c.Keys.Actions.OptOuts) && m.asking == nil {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.Keys.Actions.OptOuts) && m.asking == nil {
 		if m.optOuts != nil {
 			m.optOuts = nil
 			return m, nil
 		}
-		m.optOuts = optouts.New(m.c)
-		m.optOuts.SetSize(m.width, m.height)
+		m.optOuts = optouts.New(m.Common)
+		m.optOuts.SetSize(m.Width, m.Height)
 		return m, m.optOuts.Init()
 	}
 	if m.optOuts != nil {
 		// The list is open: it takes the keys (esc closes it when it is not
 		// in its own form or question) and its own messages.
-		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.c.Keys.Actions.Leave) && !m.optOuts.Captures(km) {
+		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.Keys.Actions.Leave) && !m.optOuts.Captures(km) {
 			m.optOuts = nil
 			return m, nil
 		}
@@ -170,23 +165,23 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case m.asking != nil:
 			req := m.asking.req
 			switch {
-			case key.Matches(msg, m.c.Keys.Actions.Confirm):
+			case key.Matches(msg, m.Keys.Actions.Confirm):
 				m.asking = nil
 				return m, m.dispatch(req, true)
-			case key.Matches(msg, m.c.Keys.Actions.Cancel):
+			case key.Matches(msg, m.Keys.Actions.Cancel):
 				m.asking = nil
 				m.result, m.failed = "not sent", true
 			}
 			return m, nil
 		case m.blurred:
-			if key.Matches(msg, m.c.Keys.Actions.Write) {
+			if key.Matches(msg, m.Keys.Actions.Write) {
 				return m, m.Init()
 			}
 			return m, nil
-		case key.Matches(msg, m.c.Keys.Actions.Leave):
+		case key.Matches(msg, m.Keys.Actions.Leave):
 			m.blurred = true
 			return m, nil
-		case key.Matches(msg, m.c.Keys.Actions.Send):
+		case key.Matches(msg, m.Keys.Actions.Send):
 			return m, m.send()
 		}
 		m.result = ""
@@ -200,7 +195,7 @@ func (m *Model) send() tea.Cmd {
 	if m.sending {
 		return nil
 	}
-	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
+	numbers, problems := Numbers(m.form.Fields[0].Value(), m.Region)
 	text := strings.TrimSpace(m.form.Fields[1].Value())
 	switch {
 	case len(problems) > 0:
@@ -215,7 +210,7 @@ func (m *Model) send() tea.Cmd {
 	}
 	m.sending = true
 	req := request{numbers: numbers, text: text, sim: strings.TrimSpace(m.form.Fields[2].Value())}
-	be, ctx := m.c.Backend, m.c.Context()
+	be, ctx := m.Backend, m.Context()
 	// A number on the opt-out list is asked about first, with when and
 	// why it opted out; the backend refuses it unless the operator says y.
 	return func() tea.Msg {
@@ -237,7 +232,7 @@ func isSendMsg(msg tea.Msg) bool {
 // dispatch sends req; force sends to the numbers on the opt-out list too.
 func (m *Model) dispatch(req request, force bool) tea.Cmd {
 	m.sending = true
-	be, ctx := m.c.Backend, m.c.Context()
+	be, ctx := m.Backend, m.Context()
 	return func() tea.Msg {
 		s, err := be.Send(ctx, req.numbers, req.text, req.sim, force)
 		return sentMsg{s, err}
@@ -247,7 +242,7 @@ func (m *Model) dispatch(req request, force bool) tea.Cmd {
 // describe says when and why a number opted out: `since 2 Nov 2026 14:03
 // ("STOP")`.
 func (m *Model) describe(o store.OptOut) string {
-	s := "since " + o.At.In(m.c.Loc).Format("2 Jan 2006 15:04")
+	s := "since " + o.At.In(m.Loc).Format("2 Jan 2006 15:04")
 	switch {
 	case o.Text != "":
 		s += fmt.Sprintf(" (%q)", common.OneLine(o.Text))
@@ -262,7 +257,7 @@ func (m *Model) describe(o store.OptOut) string {
 // ShortHelp implements help.KeyMap: the form's keys while it is being
 // edited, the way back into it once esc left it.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	switch {
 	case m.optOuts != nil:
 		return append(m.optOuts.ShortHelp(), k.Actions.OptOuts)
@@ -276,7 +271,7 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	jump := key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1-0", "other screens (digits are typed here)"))
 	switch {
 	case m.optOuts != nil:
@@ -293,15 +288,15 @@ func (m *Model) View() string {
 	if m.optOuts != nil {
 		return m.optOuts.View()
 	}
-	st := m.c.Styles
+	st := m.Styles
 	var b strings.Builder
 	hint := "  it goes through the outbox; ctrl+s sends · esc leaves the form"
 	if m.blurred {
 		hint = "  e or enter to write"
 	}
-	b.WriteString(common.Truncate(st.Title.Render("Send a text")+st.Subtle.Render(hint), m.width) + "\n\n")
+	b.WriteString(common.Truncate(st.Title.Render("Send a text")+st.Subtle.Render(hint), m.Width) + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
-	numbers, problems := Numbers(m.form.Fields[0].Value(), m.c.Region)
+	numbers, problems := Numbers(m.form.Fields[0].Value(), m.Region)
 	if len(numbers) > 0 {
 		b.WriteString(st.Good.Render(fmt.Sprintf("✓ %d number(s): %s", len(numbers), common.Clean(strings.Join(numbers, ", ")))) + "\n")
 	}

@@ -31,7 +31,7 @@ type savedMsg struct {
 
 // Model is the Settings screen.
 type Model struct {
-	c       *common.Common
+	common.Frame
 	items   []common.Setting
 	loaded  bool
 	cursor  int
@@ -39,8 +39,6 @@ type Model struct {
 	editing bool
 	input   textinput.Model
 	problem string // why the value typed was refused
-	width   int
-	height  int
 }
 
 // New returns the Settings screen.
@@ -48,16 +46,14 @@ func New(c *common.Common) *Model {
 	in := common.NewInput()
 	in.Prompt = ""
 	in.CharLimit = 500
-	return &Model{c: c, input: in, width: 100, height: 24}
+	m := &Model{Frame: common.NewFrame(c, Title, ""), input: in}
+	m.OnResize(m.layout)
+	return m
 }
 
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.input.Width = max(10, w-30)
+// layout fits the screen to its size (common.Frame.OnResize).
+func (m *Model) layout() {
+	m.input.Width = max(10, m.Width-30)
 }
 
 // Captures implements common.Screen: every key goes to the field while a
@@ -65,7 +61,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Captures(msg tea.KeyMsg) bool { return m.editing && msg.String() != "ctrl+c" }
 
 func (m *Model) backend() (common.SettingsBackend, bool) {
-	b, ok := m.c.Backend.(common.SettingsBackend)
+	b, ok := m.Backend.(common.SettingsBackend)
 	return b, ok
 }
 
@@ -75,7 +71,7 @@ func (m *Model) Init() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	ctx := m.c.Context()
+	ctx := m.Context()
 	return func() tea.Msg {
 		items, err := be.Settings(ctx)
 		return loadedMsg{items, err}
@@ -139,7 +135,7 @@ func changed(s savedMsg) string {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	switch {
 	case key.Matches(msg, k.List.Up):
 		m.cursor = max(0, m.cursor-1)
@@ -206,7 +202,7 @@ func (m *Model) save(s common.Setting, value string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	ctx := m.c.Context()
+	ctx := m.Context()
 	return func() tea.Msg {
 		was, now, err := be.SetSetting(ctx, s.Key, value)
 		return savedMsg{key: s.Key, was: was, now: now, secret: s.Secret, err: err}
@@ -218,13 +214,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.editing {
 		return []key.Binding{keySave, keyCancel}
 	}
-	k := m.c.Keys
+	k := m.Keys
 	return []key.Binding{keyEdit, keyReset, k.List.Up, k.List.Down, k.List.Refresh}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{{keyEdit, keyReset, keySave, keyCancel}, {k.List.Up, k.List.Down, k.List.Home, k.List.Refresh}}
 }
 
@@ -236,7 +232,7 @@ const (
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Settings") + st.Subtle.Render("  the same as texting config; the environment wins over what is set here") + "\n")
 	if _, ok := m.backend(); !ok {
@@ -245,12 +241,12 @@ func (m *Model) View() string {
 	if !m.loaded {
 		return b.String() + st.Subtle.Render("loading…")
 	}
-	b.WriteString(st.Header.Render(common.Truncate(common.Cell("  Key", keyW+2)+common.Cell("Value", valueW)+common.Cell("From", sourceW)+"Meaning", m.width)) + "\n")
+	b.WriteString(st.Header.Render(common.Truncate(common.Cell("  Key", keyW+2)+common.Cell("Value", valueW)+common.Cell("From", sourceW)+"Meaning", m.Width)) + "\n")
 	editH := 0
 	if m.editing {
 		editH = 4
 	}
-	room := max(1, m.height-2-editH-1)
+	room := max(1, m.Height-2-editH-1)
 	if m.cursor < m.top {
 		m.top = m.cursor
 	}
@@ -271,9 +267,9 @@ func (m *Model) View() string {
 			from = "-"
 		}
 		rows = append(rows, common.Cell(s.Key, keyW)+common.Cell(value, valueW)+common.Cell(from, sourceW)+
-			common.Truncate(common.Clean(s.Help), max(10, m.width-keyW-valueW-sourceW-2)))
+			common.Truncate(common.Clean(s.Help), max(10, m.Width-keyW-valueW-sourceW-2)))
 	}
-	b.WriteString(common.Rows(st, rows, m.cursor-m.top, m.width) + "\n")
+	b.WriteString(common.Rows(st, rows, m.cursor-m.top, m.Width) + "\n")
 	if m.editing && m.cursor < len(m.items) {
 		s := m.items[m.cursor]
 		b.WriteString("\n" + st.Label.Render(s.Key+" = ") + m.input.View() + "\n")
@@ -284,9 +280,9 @@ func (m *Model) View() string {
 		if s.Source == "env" {
 			hint += " · note: " + s.Env + " in the environment overrides it"
 		}
-		b.WriteString(st.Subtle.Render(common.Truncate(hint, m.width)) + "\n")
+		b.WriteString(st.Subtle.Render(common.Truncate(hint, m.Width)) + "\n")
 		if m.problem != "" {
-			b.WriteString(st.Error.Render(common.Truncate("✗ "+m.problem, m.width)) + "\n")
+			b.WriteString(st.Error.Render(common.Truncate("✗ "+m.problem, m.Width)) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

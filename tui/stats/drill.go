@@ -58,7 +58,7 @@ func (m *Model) open() tea.Cmd {
 }
 
 func (m *Model) loadDrill(d *drill) tea.Cmd {
-	db, ctx, now := m.c.DB, m.c.Context(), m.c.Now()
+	db, ctx, now := m.DB, m.Context(), m.Now()
 	seq := d.seq
 	if d.tpl.TemplateID != 0 {
 		id := d.tpl.TemplateID
@@ -75,9 +75,9 @@ func (m *Model) loadDrill(d *drill) tea.Cmd {
 }
 
 func (m *Model) drillKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	d := m.drill
-	page := max(1, m.height-3)
+	page := max(1, m.Height-3)
 	switch {
 	case msg.String() == "esc":
 		m.drill = nil
@@ -101,7 +101,7 @@ func (m *Model) drillKey(msg tea.KeyMsg) tea.Cmd {
 // drillView lists the texts: time, direction, number, state or category,
 // text; a template's replies under their category's heading.
 func (m *Model) drillView() string {
-	st := m.c.Styles
+	st := m.Styles
 	d := m.drill
 	var b strings.Builder
 	b.WriteString(st.Title.Render(d.title) + st.Subtle.Render("  esc back") + "\n")
@@ -135,7 +135,7 @@ func (m *Model) drillView() string {
 		}
 		lines = append(lines, line{m.drillRow(r, i == d.cursor), i})
 	}
-	room := max(1, m.height-2)
+	room := max(1, m.Height-2)
 	cur := 0
 	for i, l := range lines {
 		if l.row == d.cursor {
@@ -164,7 +164,7 @@ func (m *Model) drillView() string {
 }
 
 func (m *Model) drillRow(r store.Message, selected bool) string {
-	st := m.c.Styles
+	st := m.Styles
 	dir, style := "←", st.In
 	what := r.Category
 	if r.Direction == store.Out {
@@ -172,9 +172,9 @@ func (m *Model) drillRow(r store.Message, selected bool) string {
 	} else if what == "" {
 		what = "to review"
 	}
-	when := r.At.In(m.c.Loc).Format("15:04")
+	when := r.At.In(m.Loc).Format("15:04")
 	if m.drill.tpl.TemplateID != 0 {
-		when = r.At.In(m.c.Loc).Format("02 Jan 15:04")
+		when = r.At.In(m.Loc).Format("02 Jan 15:04")
 	}
 	marker := "  "
 	if selected {
@@ -186,7 +186,7 @@ func (m *Model) drillRow(r store.Message, selected bool) string {
 	if r.Direction == store.Out && r.Error != "" {
 		text += " (" + common.OneLine(r.Error) + ")"
 	}
-	line := head + common.Truncate(text, max(10, m.width-lipgloss.Width(head)))
+	line := head + common.Truncate(text, max(10, m.Width-lipgloss.Width(head)))
 	if selected {
 		return st.Selected.Render(line)
 	}

@@ -23,7 +23,7 @@ func (m *Model) Refresh() tea.Cmd {
 	if m.loading {
 		return nil
 	}
-	live, ctx := m.live, m.c.Context()
+	live, ctx := m.live, m.Context()
 	wait := time.Duration(live.took.Load()) - time.Since(time.Unix(0, live.done.Load()))
 	load := m.Init()
 	return func() tea.Msg {

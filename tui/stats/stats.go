@@ -51,7 +51,7 @@ const (
 
 // Model is the statistics screen.
 type Model struct {
-	c      *common.Common
+	common.Frame
 	data   loadedMsg
 	loaded bool
 	back   int // days the grid's newest day is before today (0: ends today)
@@ -65,20 +65,14 @@ type Model struct {
 
 	drill *drill // texts behind a count, on show instead of the grid
 
-	width   int
-	height  int
 	loading bool
 	live    *liveState // how long a read of the figures takes, for pacing refreshes
 }
 
 // New returns the statistics screen.
-func New(c *common.Common) *Model { return &Model{c: c, width: 100, height: 24, live: &liveState{}} }
-
-// Title implements common.Screen.
-func (m *Model) Title() string { return Title }
-
-// SetSize implements common.Screen.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func New(c *common.Common) *Model {
+	return &Model{Frame: common.NewFrame(c, Title, ""), live: &liveState{}}
+}
 
 // Captures implements common.Screen: esc leaves a list of texts here, not
 // the screen.
@@ -89,7 +83,7 @@ func (m *Model) Captures(msg tea.KeyMsg) bool {
 // Init implements common.Screen.
 func (m *Model) Init() tea.Cmd {
 	m.loading = true
-	db, ctx, loc, now := m.c.DB, m.c.Context(), m.c.Loc, m.c.Now()
+	db, ctx, loc, now := m.DB, m.Context(), m.Loc, m.Now()
 	back := m.back
 	drill := m.drill
 	load := func() tea.Msg {
@@ -152,7 +146,7 @@ var (
 )
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
+	k := m.Keys
 	switch msg.String() {
 	case "pgup":
 		m.back += 7
@@ -208,15 +202,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.drill != nil {
-		return []key.Binding{m.c.Keys.List.Up, m.c.Keys.List.Down, m.c.Keys.List.Back}
+		return []key.Binding{m.Keys.List.Up, m.Keys.List.Down, m.Keys.List.Back}
 	}
-	k := m.c.Keys
+	k := m.Keys
 	return []key.Binding{keyEnter, keyTemplates, keyWeek, keyMonth, k.Actions.PrevSIM, k.Actions.NextSIM, k.List.Refresh}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
+	k := m.Keys
 	return [][]key.Binding{
 		{k.List.Up, k.List.Down, k.Actions.PrevSIM, k.Actions.NextSIM},
 		{keyEnter, keyTemplates, keyWeek, keyMonth, k.List.Back, k.List.Refresh},
@@ -239,7 +233,7 @@ func (m *Model) columns() (first int, widths []int) {
 		w := max(lipgloss.Width(common.Clean(s.Label())), limitW, len(fmt.Sprintf("%d/%d", s.DailyLimit, s.DailyLimit)))
 		return w + 2
 	}
-	room := m.width - dateW - totW - minBar - len("  [ ] 99 more")
+	room := m.Width - dateW - totW - minBar - len("  [ ] 99 more")
 	fit := func(from int) []int {
 		var ws []int
 		used := 0
@@ -267,7 +261,7 @@ func (m *Model) columns() (first int, widths []int) {
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := m.Styles
 	if !m.loaded {
 		return st.Title.Render("Stats") + st.Subtle.Render("  loading…")
 	}
@@ -306,7 +300,7 @@ func (m *Model) View() string {
 	for _, w := range widths {
 		used += w
 	}
-	barW := max(4, m.width-used)
+	barW := max(4, m.Width-used)
 	gridRows := len(d.days)
 	for i, day := range d.days {
 		line := common.Cell(day.Date.Format("Mon 02 Jan"), dateW)
@@ -341,14 +335,14 @@ func (m *Model) View() string {
 
 	tplHead := common.Cell("Template", 14) + common.PadLeft("Sent", 7) + common.PadLeft("People", 8) +
 		common.PadLeft("Replied", 9) + common.PadLeft("Opt-out", 9) + "  Replies by category (people, 30 days)"
-	b.WriteString(st.Header.Render(common.Truncate(tplHead, m.width)) + "\n")
+	b.WriteString(st.Header.Render(common.Truncate(tplHead, m.Width)) + "\n")
 	if len(d.templates) == 0 {
 		b.WriteString(st.Subtle.Render("No campaign texts in the last 30 days.") + "\n")
 		return strings.TrimRight(b.String(), "\n")
 	}
 	// The template table gets the lines the grid leaves, and scrolls.
 	n := len(d.templates)
-	room := max(1, m.height-(gridRows+4))
+	room := max(1, m.Height-(gridRows+4))
 	if n > room {
 		room = max(1, room-1) // a line says where the table is
 	}
@@ -380,7 +374,7 @@ func (m *Model) View() string {
 		}
 		b.WriteString(name + common.PadLeft(fmt.Sprint(t.Texts), 7) + common.PadLeft(fmt.Sprint(t.Recipients), 8) +
 			common.PadLeft(fmt.Sprint(t.Replied), 9) + rate.Render(common.PadLeft(common.Percent(t.OptOutRate()), 9)) + "  " +
-			common.Truncate(common.Clean(strings.Join(cats, " · ")), max(10, m.width-49)) + "\n")
+			common.Truncate(common.Clean(strings.Join(cats, " · ")), max(10, m.Width-49)) + "\n")
 	}
 	if end-m.tplTop < n {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("templates %d–%d of %d (t, then ↑/↓)", m.tplTop+1, end, len(d.templates))) + "\n")
