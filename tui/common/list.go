@@ -276,3 +276,9 @@ func (l *Filtered[T]) SetFilter(text string) PageRequest {
 
 // FilterView is the filter field, or the filter applied, or "".
 func (l *Filtered[T]) FilterView(st *styles.Styles) string { return l.Field.View(st) }
+
+// ListHelp is the full help of a list screen: its actions, then the list's
+// moves and filter keys.
+func ListHelp(k keys.List, actions ...key.Binding) [][]key.Binding {
+	return [][]key.Binding{actions, k.Moves(), k.Filtering()}
+}

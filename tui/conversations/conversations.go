@@ -50,6 +50,7 @@ type Model struct {
 	number string            // whose thread is loaded
 	names  map[string]string // the names known for this page's numbers
 	reply  *common.Form      // open while a reply is written
+	text   *common.Field     // the reply's text, the form's field
 	ask    *askMsg           // the opt-out question, while it waits
 }
 
@@ -186,7 +187,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Actions.Reply):
 		if _, ok := m.list.Selected(); ok {
 			m.reply = common.NewForm(m.Styles, m.Keys)
-			m.reply.Area("Reply", "", 4, true)
+			m.text = m.reply.Area("Reply", "", 4, true)
 			m.reply.SetWidth(m.sideWidth())
 			return m.reply.Init()
 		}
@@ -205,7 +206,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // send queues the reply from the SIM the person last texted with.
 func (m *Model) send() tea.Cmd {
 	cv, ok := m.list.Selected()
-	text := strings.TrimSpace(m.reply.Fields[0].Value())
+	text := m.text.Trimmed()
 	if !ok || text == "" {
 		return common.Status("write the reply first")
 	}
@@ -243,11 +244,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return [][]key.Binding{
-		{k.Actions.Reply, k.Actions.Save, k.Actions.GSMTwins},
-		k.List.Moves(),
-		k.List.Filtering(),
-	}
+	return common.ListHelp(k.List, k.Actions.Reply, k.Actions.Save, k.Actions.GSMTwins)
 }
 
 // View implements common.Screen.

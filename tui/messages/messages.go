@@ -156,11 +156,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return [][]key.Binding{
-		{k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM},
-		k.List.Moves(),
-		k.List.Filtering(),
-	}
+	return common.ListHelp(k.List, k.Actions.Toggle, k.Actions.PrevSIM, k.Actions.NextSIM)
 }
 
 // View implements common.Screen.

@@ -175,11 +175,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return [][]key.Binding{
-		{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign},
-		k.List.Moves(),
-		k.List.Filtering(),
-	}
+	return common.ListHelp(k.List, k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign)
 }
 
 // View implements common.Screen.

@@ -341,11 +341,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return [][]key.Binding{
-		{k.Replies.Pick, keyPicker, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread},
-		k.List.Moves(),
-		k.List.Filtering(),
-	}
+	return common.ListHelp(k.List, k.Replies.Pick, keyPicker, k.Replies.Accept, k.Replies.Undo, k.Replies.Thread)
 }
 
 // View implements common.Screen.

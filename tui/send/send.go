@@ -41,9 +41,15 @@ type request struct {
 // Model is the send screen.
 type Model struct {
 	common.Frame
-	form    *common.Form
-	sending bool
-	blurred bool // esc left the form: the global keys work until e or enter
+	form *common.Form
+	to   *common.Field // the form's fields, by handle
+	text *common.Field
+	sim  *common.Field
+	// numbers and problems are what To holds, checked when it changes
+	// rather than on each frame.
+	numbers, problems []string
+	sending           bool
+	blurred           bool // esc left the form: the global keys work until e or enter
 	// asking holds a send to numbers on the opt-out list until the
 	// operator says y (send anyway, recorded) or n.
 	asking *optOutsMsg
@@ -64,11 +70,21 @@ func New(c *common.Common) *Model {
 
 func (m *Model) reset() {
 	f := common.NewForm(m.Styles, m.Keys)
-	f.Text("To", "").Hint = "numbers, comma-separated"
-	f.Area("Text", "", 5, true)
-	f.Text("SIM", "").Hint = "e.g. O2 3; empty: the person's last SIM, else the least used"
+	m.to = f.Text("To", "")
+	m.to.Hint = "numbers, comma-separated"
+	m.text = f.Area("Text", "", 5, true)
+	m.sim = f.Text("SIM", "")
+	m.sim.Hint = "e.g. O2 3; empty: the person's last SIM, else the least used"
 	f.SetWidth(m.Width)
 	m.form = f
+	m.numbers, m.problems = nil, nil
+}
+
+// update gives msg to the form and checks the numbers again.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	cmd := m.form.Update(msg)
+	m.numbers, m.problems = Numbers(m.to.Value(), m.Region)
+	return cmd
 }
 
 // layout fits the screen to its size (common.Frame.OnResize).
@@ -185,9 +201,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.send()
 		}
 		m.result = ""
-		return m, m.form.Update(msg)
+		return m, m.update(msg)
 	default:
-		return m, m.form.Update(msg)
+		return m, m.update(msg)
 	}
 }
 
@@ -195,8 +211,8 @@ func (m *Model) send() tea.Cmd {
 	if m.sending {
 		return nil
 	}
-	numbers, problems := Numbers(m.form.Fields[0].Value(), m.Region)
-	text := strings.TrimSpace(m.form.Fields[1].Value())
+	numbers, problems := m.numbers, m.problems
+	text := m.text.Trimmed()
 	switch {
 	case len(problems) > 0:
 		m.result, m.failed = "fix the numbers first", true
@@ -209,7 +225,7 @@ func (m *Model) send() tea.Cmd {
 		return nil
 	}
 	m.sending = true
-	req := request{numbers: numbers, text: text, sim: strings.TrimSpace(m.form.Fields[2].Value())}
+	req := request{numbers: numbers, text: text, sim: m.sim.Trimmed()}
 	be, ctx := m.Backend, m.Context()
 	// A number on the opt-out list is asked about first, with when and
 	// why it opted out; the backend refuses it unless the operator says y.
@@ -296,7 +312,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(common.Truncate(st.Title.Render("Send a text")+st.Subtle.Render(hint), m.Width) + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
-	numbers, problems := Numbers(m.form.Fields[0].Value(), m.Region)
+	numbers, problems := m.numbers, m.problems
 	if len(numbers) > 0 {
 		b.WriteString(st.Good.Render(fmt.Sprintf("✓ %d number(s): %s", len(numbers), common.Clean(strings.Join(numbers, ", ")))) + "\n")
 	}
