@@ -157,13 +157,13 @@ type campaignRun struct {
 
 	// What the sending phases tally, from the dispatcher's events.
 	d       *outbox.Dispatcher
-	raw     map[string]string // E.164 → as the data source wrote it, for the post-back
 	byGroup map[string]*GroupSummary
 	sentBy  map[string]int   // per group, this run's and carried-over texts
 	simSent map[int64]int    // parts per SIM
 	stopped map[int64]string // why a SIM stopped sending
 
 	allPosted, postedAny bool
+	failedPost           map[string]bool // groups whose post-back failed in this run
 }
 
 func newCampaignRun(e *outbox.Env, o CampaignOptions) *campaignRun {
@@ -187,7 +187,7 @@ func (r *campaignRun) phases(ctx context.Context) error {
 	if r.dry {
 		return nil
 	}
-	r.startSending(groups)
+	r.startSending()
 	// Texts left queued by an earlier run go first.
 	if err := r.dispatch(ctx, "sending texts left from earlier runs"); err != nil {
 		return err
@@ -232,8 +232,12 @@ func (r *campaignRun) record(ctx context.Context, err error) error {
 		return err
 	}
 	outcome := store.OutcomeOK
-	if err != nil {
+	switch {
+	case err != nil:
 		outcome = "failed: " + err.Error()
+	case len(r.failedPost) > 0:
+		// The texts went, but the source was not told: not "ok".
+		outcome = "failed: post-back: " + strings.Join(r.sum.postErrors(), "; ")
 	}
 	if ferr := r.e.DB.FinishRun(context.WithoutCancel(ctx), r.run.ID, r.sum.counts(), outcome); ferr != nil {
 		err = errors.Join(err, ferr)
@@ -269,20 +273,7 @@ func (r *campaignRun) makePlan(ctx context.Context, groups []Group) error {
 
 // startSending readies the tallies, the post-back's numbers and the
 // dispatcher for the sending phases.
-func (r *campaignRun) startSending(groups []Group) {
-	r.raw = map[string]string{}
-	for _, g := range r.plan.Groups {
-		for _, t := range g.Texts {
-			r.raw[t.Number] = t.Raw
-		}
-	}
-	for _, g := range groups {
-		for _, en := range g.Entries {
-			if _, ok := r.raw[en.Number]; !ok {
-				r.raw[en.Number] = en.Number
-			}
-		}
-	}
+func (r *campaignRun) startSending() {
 	r.byGroup = map[string]*GroupSummary{}
 	for i := range r.sum.Groups {
 		r.byGroup[r.sum.Groups[i].Group] = &r.sum.Groups[i]
@@ -329,7 +320,15 @@ func (r *campaignRun) queue(ctx context.Context, g GroupPlan) error {
 		msgs[i] = store.Message{Direction: store.Out, SIMID: t.SIMID, Number: t.Number, Text: t.Text, Kind: store.KindCampaign,
 			TemplateID: g.Template.ID, GroupName: g.Group, Name: t.Name, RunID: r.run.ID, Parts: t.Parts}
 	}
-	if _, err := r.e.DB.Queue(ctx, msgs); err != nil {
+	ids, err := r.e.DB.Queue(ctx, msgs)
+	if err != nil {
+		return err
+	}
+	raws := make([]string, len(g.Texts))
+	for i, t := range g.Texts {
+		raws[i] = t.Raw
+	}
+	if err := r.e.DB.OwePostBacks(ctx, ids, raws); err != nil {
 		return err
 	}
 	r.byGroup[g.Group].Queued = len(msgs)
@@ -346,34 +345,58 @@ func (r *campaignRun) dispatch(ctx context.Context, phase string) error {
 			r.stopped[id] = c.Stopped
 		}
 	}
-	r.postBack(ctx, res.SentTo)
+	r.postOwed(ctx)
 	return err
 }
 
-// postBack POSTs each group's numbers sent, as the data source wrote them,
-// back to the source; a failure is reported in the summary, not fatal.
-func (r *campaignRun) postBack(ctx context.Context, sentTo map[string][]string) {
-	for group, numbers := range sentTo {
-		if ctx.Err() != nil && len(numbers) == 0 {
-			continue
+// postOwed POSTs back to the source, group by group, every number sent
+// and not yet posted back, whichever run sent it (a killed run's numbers
+// go with the next run), in one form: as the data source wrote it. A
+// failed post-back stays owed for the next run; it is reported once per
+// group, and the run is recorded failed.
+func (r *campaignRun) postOwed(ctx context.Context) {
+	owed, err := r.e.DB.OwedPostBacks(context.WithoutCancel(ctx))
+	if err != nil {
+		r.postFailed("", err)
+		return
+	}
+	var order []string
+	byGroup := map[string][]store.OwedPostBack{}
+	for _, o := range owed {
+		if _, ok := byGroup[o.Group]; !ok {
+			order = append(order, o.Group)
 		}
-		out := make([]string, len(numbers))
-		for i, n := range numbers {
-			out[i] = n
-			if raw, ok := r.raw[n]; ok && raw != "" {
-				out[i] = raw
-			}
+		byGroup[o.Group] = append(byGroup[o.Group], o)
+	}
+	for _, group := range order {
+		if r.failedPost[group] {
+			continue // tried in this run already: the next run tries again
 		}
-		if len(out) == 0 {
-			continue
+		nums := make([]string, len(byGroup[group]))
+		ids := make([]int64, len(byGroup[group]))
+		for i, o := range byGroup[group] {
+			nums[i], ids[i] = o.Raw, o.MessageID
 		}
 		r.postedAny = true
-		if perr := r.o.Source.PostBack(context.WithoutCancel(ctx), group, out); perr != nil {
-			r.allPosted = false
-			r.sum.Errors = append(r.sum.Errors, perr.Error())
-			r.e.Log().Warn("post back", "group", group, "err", perr)
+		if perr := r.o.Source.PostBack(context.WithoutCancel(ctx), group, nums); perr != nil {
+			r.postFailed(group, fmt.Errorf("post-back of %s (%d numbers) failed, the next run tries again: %w", group, len(nums), perr))
+			continue
+		}
+		if err := r.e.DB.MarkPostedBack(context.WithoutCancel(ctx), ids); err != nil {
+			r.postFailed(group, err)
 		}
 	}
+}
+
+// postFailed notes a failed post-back once per group.
+func (r *campaignRun) postFailed(group string, err error) {
+	r.allPosted = false
+	if r.failedPost == nil {
+		r.failedPost = map[string]bool{}
+	}
+	r.failedPost[group] = true
+	r.sum.Errors = append(r.sum.Errors, err.Error())
+	r.e.Log().Warn("post back", "group", group, "err", err)
 }
 
 // summarise texts the managers, counts the campaign texts still waiting and
@@ -495,6 +518,17 @@ func (s *Summary) fillSIMs(ctx context.Context, e *outbox.Env, sent map[int64]in
 }
 
 // counts are the figures kept in the runs table.
+// postErrors are the summary's post-back errors.
+func (s *Summary) postErrors() []string {
+	var out []string
+	for _, e := range s.Errors {
+		if strings.Contains(e, "post-back") || strings.Contains(e, "post back") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (s *Summary) counts() map[string]int {
 	c := map[string]int{"sent": s.Sent, "carried_over": s.CarriedOver, "waiting": s.Waiting, "recovered_unknown": s.Recovered, "managers_texted": s.Managers}
 	for _, g := range s.Groups {

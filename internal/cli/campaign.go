@@ -54,7 +54,10 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *campaignRunOption
 			"are not mobiles — landline, freephone, premium-rate, shared-cost — are skipped;\n" +
 			"SIMs least used over 12 days first, never over a daily limit), print the plan,\n" +
 			"then queue and send group by group, POST the numbers sent back to the source\n" +
-			"(form field `numbers`), text the managers a summary and record the run.\n" +
+			"(form fields `group` and `numbers`: each number once, as the data source wrote\n" +
+			"it; numbers a killed run sent go with the next run, and a post-back that fails\n" +
+			"is tried again by the next run, which is then recorded failed), text the\n" +
+			"managers a summary and record the run.\n" +
 			"Campaign texts wait during quiet hours. --dry-run (or the setting run=0) plans\n" +
 			"and prints only: nothing is queued, sent, posted or recorded.",
 		Args: cobra.NoArgs,
@@ -155,6 +158,10 @@ func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 	if err == nil && sum != nil && len(sum.Errors) > 0 {
 		// The texts went, but something the operator must know about did
 		// not (the post-back, the managers' text): cron mails a failure.
+		if !opts.JSON {
+			// The summary above lists each problem once.
+			return &exitError{code: 1, err: fmt.Errorf("campaign run finished with %d problem(s) (listed above)", len(sum.Errors))}
+		}
 		return &exitError{code: 1, err: fmt.Errorf("campaign run finished with %d problem(s): %s", len(sum.Errors), sum.Errors[0])}
 	}
 	return err

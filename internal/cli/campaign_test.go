@@ -29,6 +29,8 @@ type campaignSource struct {
 	gets   int
 	posted map[string][]string
 	stall  time.Duration // GETs wait this long before answering
+	// failPosts answers the next POSTs 501 Not Implemented.
+	failPosts int
 }
 
 func newCampaignSource(t *testing.T, doc string) *campaignSource {
@@ -51,6 +53,12 @@ func newCampaignSource(t *testing.T, doc string) *campaignSource {
 		}
 		r.ParseForm()
 		s.mu.Lock()
+		if s.failPosts > 0 {
+			s.failPosts--
+			s.mu.Unlock()
+			http.Error(w, "not now", http.StatusNotImplemented)
+			return
+		}
 		s.posted[r.PostForm.Get("group")] = append(s.posted[r.PostForm.Get("group")], strings.Split(r.PostForm.Get("numbers"), ",")...)
 		s.mu.Unlock()
 	}))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -111,4 +112,99 @@ func TestReportsCountCarriedOverTexts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// postedOnce checks that every number texted was posted back exactly once,
+// in the form the data source wrote it (07700 900xxx → +447700900xxx). A
+// text whose outcome is unknown (its run was killed mid-send) is not
+// posted: nobody knows it went.
+func postedOnce(t *testing.T, fx *campaignFixture) {
+	t.Helper()
+	unknown := map[string]bool{}
+	for _, n := range outboxNumbers(t, textingBinary(t), fx.dbPath, store.StateUnknown) {
+		unknown[n] = true
+	}
+	fx.src.mu.Lock()
+	defer fx.src.mu.Unlock()
+	posted := map[string]int{}
+	for _, nums := range fx.src.posted {
+		for _, n := range nums {
+			if !strings.HasPrefix(n, "07700900") {
+				t.Errorf("number %q posted back not as the source wrote it", n)
+			}
+			posted["+44"+strings.TrimPrefix(n, "0")]++
+		}
+	}
+	texted := fx.texted()
+	for n, c := range texted {
+		if posted[n] != 1 && !(unknown[n] && posted[n] == 0) {
+			t.Errorf("%s texted %d times, posted back %d times", n, c, posted[n])
+		}
+	}
+	for n, c := range posted {
+		if texted[n] == 0 {
+			t.Errorf("%s posted back %d times, never texted", n, c)
+		}
+	}
+}
+
+// TestPostBackAfterKill: a campaign run killed after some texts went, then a
+// normal run: the killed run's numbers are in the next post-back, nobody is
+// posted twice.
+func TestPostBackAfterKill(t *testing.T) {
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 20, 100*time.Millisecond)
+	first := startTexting(t, bin, fx.args()...)
+	deadline := time.Now().Add(30 * time.Second)
+	for c := countStates(t, fx.dbPath); went(c) < 4 || c[store.StateSending] == 0; c = countStates(t, fx.dbPath) {
+		if time.Now().After(deadline) {
+			t.Fatalf("kill point never reached: %s", first.stderr.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	first.cmd.Process.Signal(syscall.SIGKILL)
+	first.wait(t)
+	second := startTexting(t, bin, fx.args()...)
+	if code := second.wait(t); code != 0 {
+		t.Fatalf("run after the kill: exit %d: %s %s", code, second.stdout.String(), second.stderr.String())
+	}
+	if len(fx.texted()) < 4 {
+		t.Fatalf("only %d texted", len(fx.texted()))
+	}
+	postedOnce(t, fx)
+}
+
+// TestFailedPostBackRetried: a post-back answered 501 is printed once with
+// its group, the run is recorded failed (its texts went), and the next run
+// posts what is owed.
+func TestFailedPostBackRetried(t *testing.T) {
+	fx := newCampaignFixture(t, 4, 10*time.Millisecond)
+	fx.src.mu.Lock()
+	fx.src.failPosts = 10
+	fx.src.mu.Unlock()
+	env := map[string]string{"TEXTING_API_KEY": "k3y"}
+	args := append([]string{"campaign", "run", "--source", fx.src.URL + "/people"}, "--port", fx.ports[0])
+	r := runCLI(t, fx.dbPath, env, args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (post-back failed)\n%s\n%s", r.code, r.out, r.err)
+	}
+	for _, g := range []string{"Group A", "Group B"} {
+		if n := strings.Count(r.out+r.err, "post-back of "+g); n != 1 {
+			t.Errorf("the failed post-back of %s is told %d times:\n%s\n%s", g, n, r.out, r.err)
+		}
+	}
+	if !strings.Contains(r.out, "501") {
+		t.Errorf("the summary does not say why: %s", r.out)
+	}
+	runs := campaignRuns(t, fx.dbPath)
+	if len(runs) != 1 || !strings.HasPrefix(runs[0].Outcome, "failed: post-back") || runs[0].Counts["sent"] != 4 {
+		t.Fatalf("runs %+v", runs)
+	}
+	fx.src.mu.Lock()
+	fx.src.failPosts = 0
+	fx.src.mu.Unlock()
+	if r := runCLI(t, fx.dbPath, env, args...); r.code != 0 {
+		t.Fatalf("next run: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	postedOnce(t, fx)
 }
