@@ -1,4 +1,4 @@
--- 0010: the post-back owed for each campaign text: the number as the data
+-- 0011: the post-back owed for each campaign text: the number as the data
 -- source wrote it (the one form the post-back uses) and when it was posted
 -- back. A text sent whose row has no posted_at is owed, also when the run
 -- that sent it was killed: the next run posts it; a failed post-back stays
