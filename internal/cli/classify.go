@@ -11,7 +11,7 @@ import (
 
 // classifyEvalOptions holds what `texting classify eval` needs.
 type classifyEvalOptions struct {
-	cmdEnv
+	adminDeps
 	JSON bool
 }
 
@@ -22,7 +22,14 @@ func newCmdClassify(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	opts := &classifyEvalOptions{}
+	cmd.AddCommand(newCmdClassifyEval(f, nil))
+	return cmd
+}
+
+// newCmdClassifyEval builds `texting classify eval`; runF replaces
+// classifyEval in tests.
+func newCmdClassifyEval(f *Factory, runF func(context.Context, *classifyEvalOptions) error) *cobra.Command {
+	opts := &classifyEvalOptions{adminDeps: newAdminDeps(f)}
 	eval := &cobra.Command{
 		Use:   "eval [--json]",
 		Short: "How good the auto-sort is on your own categorised replies",
@@ -31,16 +38,11 @@ func newCmdClassify(f *Factory) *cobra.Command {
 			"and how many texts would wait for review at the current classify.threshold.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if err := opts.load(ctx, f); err != nil {
-				return err
-			}
-			return classifyEval(ctx, opts)
+			return run(cmd.Context(), opts, runF, classifyEval)
 		},
 	}
 	eval.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(eval)
-	return cmd
+	return eval
 }
 
 type evalCategoryJSON struct {
@@ -63,7 +65,11 @@ type evalJSON struct {
 
 // classifyEval prints the cross-validation report.
 func classifyEval(ctx context.Context, opts *classifyEvalOptions) error {
-	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+	d, err := opts.Desk(ctx)
+	if err != nil {
+		return err
+	}
+	p := replies.New(d.DB, replies.OptionsFrom(d.Config, d.Logger))
 	ev, err := p.Evaluate(ctx)
 	if err != nil {
 		return fmt.Errorf("classify eval: %w", err)

@@ -197,3 +197,93 @@ func TestToolCommandsFlagsToOptions(t *testing.T) {
 		{name: "pdu encode: no --to", cmd: encode, args: []string{"--text", "hi"}, wantErr: `required flag(s) "to" not set`},
 	})
 }
+
+func TestListingCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	// stripRead clears what a reading command's options get from the factory.
+	stripRead := func(d *readDeps) {
+		*d = readDeps{}
+	}
+	outbox := func(g *any) *cobra.Command {
+		return newCmdOutbox(f, func(_ context.Context, o *outboxOptions) error {
+			c := *o
+			stripRead(&c.readDeps)
+			*g = c
+			return nil
+		})
+	}
+	change := func(build func(*Factory, func(context.Context, *outboxChangeOptions) error) *cobra.Command) func(*any) *cobra.Command {
+		return func(g *any) *cobra.Command {
+			return build(f, func(_ context.Context, o *outboxChangeOptions) error {
+				c := *o
+				c.adminDeps = adminDeps{}
+				*g = c
+				return nil
+			})
+		}
+	}
+	stats := func(g *any) *cobra.Command {
+		return newCmdStats(f, func(_ context.Context, o *statsOptions) error {
+			c := *o
+			stripRead(&c.readDeps)
+			c.Loc = nil
+			*g = c
+			return nil
+		})
+	}
+	messages := func(g *any) *cobra.Command {
+		return newCmdMessages(f, func(_ context.Context, o *messagesOptions) error {
+			c := *o
+			stripRead(&c.readDeps)
+			*g = c
+			return nil
+		})
+	}
+	eval := func(g *any) *cobra.Command {
+		return newCmdClassifyEval(f, func(_ context.Context, o *classifyEvalOptions) error {
+			c := *o
+			c.adminDeps = adminDeps{}
+			*g = c
+			return nil
+		})
+	}
+	balance := func(g *any) *cobra.Command {
+		return newCmdGatewayBalance(f, func(_ context.Context, o *gatewayBalanceOptions) error {
+			c := *o
+			stripRead(&c.readDeps)
+			*g = c
+			return nil
+		})
+	}
+	runFlagCases(t, []flagCase{
+		{name: "outbox: all", cmd: outbox, want: outboxOptions{}},
+		{name: "outbox: state as typed (checked when it runs), JSON", cmd: outbox, args: []string{"--state", "Unknown ", "--json"},
+			want: outboxOptions{State: "Unknown ", JSON: true}},
+		{name: "outbox resend: id", cmd: change(newCmdOutboxResend), args: []string{" 42"}, want: outboxChangeOptions{ID: 42}},
+		{name: "outbox resend: no id", cmd: change(newCmdOutboxResend), args: []string{"x42"}, wantErr: `outbox resend: "x42" is not a message id`},
+		{name: "outbox resend: no reason", cmd: change(newCmdOutboxResend), args: []string{"42", "--reason", "x"}, wantErr: "unknown flag: --reason"},
+		{name: "outbox fail: id and reason", cmd: change(newCmdOutboxFail), args: []string{"7", "--reason", "number gone"},
+			want: outboxChangeOptions{ID: 7, Reason: "number gone"}},
+		{name: "outbox fail: id 0", cmd: change(newCmdOutboxFail), args: []string{"0"}, wantErr: `outbox fail: "0" is not a message id`},
+		{name: "stats: 14 days", cmd: stats, want: statsOptions{Days: 14}},
+		{name: "stats: days given", cmd: stats, args: []string{"--days", "30", "--to", "2026-11-30", "--csv"},
+			want: statsOptions{Days: 30, DaysGiven: true, To: "2026-11-30", CSV: true}},
+		{name: "stats: from and to", cmd: stats, args: []string{"--from", "2026-11-01", "--to", "2026-11-30", "--json"},
+			want: statsOptions{Days: 14, From: "2026-11-01", To: "2026-11-30", JSON: true}},
+		{name: "stats: from with days", cmd: stats, args: []string{"--from", "2026-11-01", "--days", "3"}, wantErr: "stats: --from and --days cannot be used together"},
+		{name: "stats: JSON and CSV", cmd: stats, args: []string{"--json", "--csv"}, wantErr: "stats: --json and --csv cannot be used together"},
+		{name: "stats: 0 days", cmd: stats, args: []string{"--days", "0"}, wantErr: "stats: --days must be from 1 to 3660, not 0"},
+		{name: "messages: all", cmd: messages, want: messagesOptions{}},
+		{name: "messages: received from a number since a day", cmd: messages,
+			args: []string{"--in", "--number", "07700 900123", "--since", "2026-11-01", "--limit", "5", "--csv"},
+			want: messagesOptions{Received: true, Number: "07700 900123", Since: "2026-11-01", Limit: 5, CSV: true}},
+		{name: "messages: held, JSON", cmd: messages, args: []string{"--held", "--json"}, want: messagesOptions{Held: true, JSON: true}},
+		{name: "messages: in and out", cmd: messages, args: []string{"--in", "--out"}, wantErr: "messages: --in and --out cannot be used together"},
+		{name: "messages: held sent texts", cmd: messages, args: []string{"--held", "--out"}, wantErr: "messages: --held lists received texts"},
+		{name: "messages: held as CSV", cmd: messages, args: []string{"--held", "--csv"}, wantErr: "messages: --held prints a table or --json"},
+		{name: "messages: a negative limit", cmd: messages, args: []string{"--limit", "-1"}, wantErr: "messages: --limit must be 0 or more"},
+		{name: "classify eval: JSON", cmd: eval, args: []string{"--json"}, want: classifyEvalOptions{JSON: true}},
+		{name: "gateway balance: a SIM", cmd: balance, args: []string{"--sim", "SMSBCAST 1", "--json"},
+			want: gatewayBalanceOptions{SIM: "SMSBCAST 1", JSON: true}},
+	})
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -20,10 +18,8 @@ var errNoGatewaySIM = errors.New("no gateway SIM: add one with 'texting sim add 
 
 // gatewayBalanceOptions holds what `texting gateway balance` needs.
 type gatewayBalanceOptions struct {
-	Out    io.Writer
-	DB     *store.DB
-	Logger *slog.Logger
-	HTTP   *http.Client // nil: the default client
+	readDeps
+	HTTP *http.Client // nil: the default client
 
 	SIM  string // --sim
 	JSON bool
@@ -36,24 +32,25 @@ func newCmdGateway(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	opts := &gatewayBalanceOptions{}
+	cmd.AddCommand(newCmdGatewayBalance(f, nil))
+	return cmd
+}
+
+// newCmdGatewayBalance builds `texting gateway balance`; runF replaces
+// gatewayBalance in tests.
+func newCmdGatewayBalance(f *Factory, runF func(context.Context, *gatewayBalanceOptions) error) *cobra.Command {
+	opts := &gatewayBalanceOptions{readDeps: newReadDeps(f)}
 	balance := &cobra.Command{
 		Use:   "balance [--sim REF]",
 		Short: "Ask the gateway provider for the account's remaining credits",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			opts.Out, opts.DB, opts.Logger = f.Out, db, f.Logger
-			return gatewayBalance(cmd.Context(), opts)
+			return run(cmd.Context(), opts, runF, gatewayBalance)
 		},
 	}
 	balance.Flags().StringVar(&opts.SIM, "sim", "", "the gateway SIM, by id or label, when there are several")
 	balance.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(balance)
-	return cmd
+	return balance
 }
 
 // gatewaySIM picks the gateway account ref names, or the only one.
@@ -103,11 +100,15 @@ type balanceJSON struct {
 
 // gatewayBalance prints the account's credits.
 func gatewayBalance(ctx context.Context, opts *gatewayBalanceOptions) error {
-	s, err := gatewaySIM(ctx, opts.DB, opts.SIM)
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := gatewaySIM(ctx, db, opts.SIM)
 	if err != nil {
 		return fmt.Errorf("gateway balance: %w", err)
 	}
-	c := &gateway.Client{HTTP: opts.HTTP, Logger: opts.Logger}
+	c := &gateway.Client{HTTP: opts.HTTP, Logger: opts.Logger()}
 	credits, err := c.Balance(ctx, gatewayAccount(s))
 	if err != nil {
 		return fmt.Errorf("gateway balance of %s: %w", s.Label(), err)

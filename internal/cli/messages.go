@@ -58,39 +58,33 @@ func toMessageJSON(m store.Message) messageJSON {
 }
 
 type messagesOptions struct {
-	In, Out   bool
-	Held      bool
-	Since     string
-	Number    string
-	Limit     int
-	JSON, CSV bool
+	readDeps
+	// Received and Sent are --in and --out.
+	Received, Sent bool
+	Held           bool
+	Since          string
+	Number         string
+	Limit          int
+	JSON, CSV      bool
 }
 
-func newCmdMessages(f *Factory) *cobra.Command {
-	var o messagesOptions
+// newCmdMessages builds `texting messages`; runF replaces messagesRun in tests.
+func newCmdMessages(f *Factory, runF func(context.Context, *messagesOptions) error) *cobra.Command {
+	o := &messagesOptions{readDeps: newReadDeps(f)}
 	cmd := &cobra.Command{
 		Use:   "messages",
 		Short: "List texts sent and received, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			filter, err := o.filter(ctx, f)
-			if err != nil {
+			if err := o.check(); err != nil {
 				return fmt.Errorf("messages: %w", err)
 			}
-			db, err := f.Store(ctx)
-			if err != nil {
-				return err
-			}
-			if o.Held {
-				return listHeld(ctx, db, filter, o, f.Out)
-			}
-			return listMessages(ctx, db, filter, o, f.Out)
+			return run(cmd.Context(), o, runF, messagesRun)
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&o.In, "in", false, "only texts received")
-	fl.BoolVar(&o.Out, "out", false, "only texts sent")
+	fl.BoolVar(&o.Received, "in", false, "only texts received")
+	fl.BoolVar(&o.Sent, "out", false, "only texts sent")
 	fl.BoolVar(&o.Held, "held", false, "only long texts held while they wait for their other parts (not yet in the list)")
 	fl.StringVar(&o.Since, "since", "", "only texts from this date (YYYY-MM-DD, local) or time (RFC 3339)")
 	fl.StringVar(&o.Number, "number", "", "only texts to or from this number")
@@ -100,22 +94,47 @@ func newCmdMessages(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func (o messagesOptions) filter(ctx context.Context, f *Factory) (store.MessageFilter, error) {
+// messagesRun lists the messages the flags select.
+func messagesRun(ctx context.Context, o *messagesOptions) error {
+	filter, err := o.filter(ctx)
+	if err != nil {
+		return fmt.Errorf("messages: %w", err)
+	}
+	db, err := o.Store(ctx)
+	if err != nil {
+		return err
+	}
+	if o.Held {
+		return listHeld(ctx, db, filter, *o, o.Out)
+	}
+	return listMessages(ctx, db, filter, *o, o.Out)
+}
+
+// check refuses flags that do not go together, before anything is opened.
+func (o *messagesOptions) check() error {
+	switch {
+	case o.Received && o.Sent:
+		return fmt.Errorf("--in and --out cannot be used together")
+	case o.JSON && o.CSV:
+		return fmt.Errorf("--json and --csv cannot be used together")
+	case o.Held && o.Sent:
+		return fmt.Errorf("--held lists received texts: it cannot be used with --out")
+	case o.Held && o.CSV:
+		return fmt.Errorf("--held prints a table or --json, not --csv")
+	case o.Limit < 0:
+		return fmt.Errorf("--limit must be 0 or more")
+	}
+	return nil
+}
+
+// filter reads the selection flags into a store filter (the configured
+// region is loaded only for --number).
+func (o *messagesOptions) filter(ctx context.Context) (store.MessageFilter, error) {
 	var flt store.MessageFilter
 	switch {
-	case o.In && o.Out:
-		return flt, fmt.Errorf("--in and --out cannot be used together")
-	case o.JSON && o.CSV:
-		return flt, fmt.Errorf("--json and --csv cannot be used together")
-	case o.Held && o.Out:
-		return flt, fmt.Errorf("--held lists received texts: it cannot be used with --out")
-	case o.Held && o.CSV:
-		return flt, fmt.Errorf("--held prints a table or --json, not --csv")
-	case o.Limit < 0:
-		return flt, fmt.Errorf("--limit must be 0 or more")
-	case o.In:
+	case o.Received:
 		flt.Direction = store.In
-	case o.Out:
+	case o.Sent:
 		flt.Direction = store.Out
 	}
 	flt.Limit = o.Limit
@@ -130,7 +149,7 @@ func (o messagesOptions) filter(ctx context.Context, f *Factory) (store.MessageF
 		if phone.IsAlphanumeric(o.Number) {
 			flt.Number = strings.TrimSpace(o.Number)
 		} else {
-			cfg, err := f.Config(ctx)
+			cfg, err := o.Config(ctx)
 			if err != nil {
 				return flt, err
 			}

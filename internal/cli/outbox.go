@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 
 // outboxOptions holds what `texting outbox` needs.
 type outboxOptions struct {
+	readDeps
 	State string // --state: unknown, failed, queued (also sending); "" for all four
 	JSON  bool
 }
@@ -25,9 +25,10 @@ type outboxJSON struct {
 	Error string `json:"error"`
 }
 
-// newCmdOutbox builds `texting outbox` with `resend` and `fail`.
-func newCmdOutbox(f *Factory) *cobra.Command {
-	opts := &outboxOptions{}
+// newCmdOutbox builds `texting outbox` (the list) with `resend` and `fail`;
+// runF replaces outboxList in tests.
+func newCmdOutbox(f *Factory, runF func(context.Context, *outboxOptions) error) *cobra.Command {
+	opts := &outboxOptions{readDeps: newReadDeps(f)}
 	cmd := &cobra.Command{
 		Use:   "outbox [--state unknown|failed|queued] [--json]",
 		Short: "List texts that are queued, sending, failed or of unknown outcome",
@@ -38,35 +39,62 @@ func newCmdOutbox(f *Factory) *cobra.Command {
 			"ID` (leave it unsent).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return outboxList(cmd.Context(), db, opts, f.Out)
+			return run(cmd.Context(), opts, runF, outboxList)
 		},
 	}
 	cmd.Flags().StringVar(&opts.State, "state", "", "only texts in this state: unknown, failed, queued or sending")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil))
+	return cmd
+}
 
-	resend := &cobra.Command{
+// outboxChangeOptions holds what `texting outbox resend|fail ID` need.
+type outboxChangeOptions struct {
+	adminDeps
+	ID     int64
+	Reason string // fail --reason
+}
+
+// outboxID reads the ID argument of resend and fail.
+func outboxID(action, arg string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("outbox %s: %q is not a message id", action, arg)
+	}
+	return id, nil
+}
+
+func newCmdOutboxResend(f *Factory, runF func(context.Context, *outboxChangeOptions) error) *cobra.Command {
+	opts := &outboxChangeOptions{adminDeps: newAdminDeps(f)}
+	return &cobra.Command{
 		Use:   "resend ID",
 		Short: "Queue an unknown or failed text again (it goes with the next send or run)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return outboxChange(cmd.Context(), f, args[0], "resend", "")
+			var err error
+			if opts.ID, err = outboxID("resend", args[0]); err != nil {
+				return err
+			}
+			return run(cmd.Context(), opts, runF, outboxResend)
 		},
 	}
-	var reason string
-	fail := &cobra.Command{
+}
+
+func newCmdOutboxFail(f *Factory, runF func(context.Context, *outboxChangeOptions) error) *cobra.Command {
+	opts := &outboxChangeOptions{adminDeps: newAdminDeps(f)}
+	cmd := &cobra.Command{
 		Use:   "fail ID",
 		Short: "Mark an unknown or queued text failed (it will not go)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return outboxChange(cmd.Context(), f, args[0], "fail", reason)
+			var err error
+			if opts.ID, err = outboxID("fail", args[0]); err != nil {
+				return err
+			}
+			return run(cmd.Context(), opts, runF, outboxFail)
 		},
 	}
-	fail.Flags().StringVar(&reason, "reason", "", "why (kept as the text's error)")
-	cmd.AddCommand(resend, fail)
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (kept as the text's error)")
 	return cmd
 }
 
@@ -82,11 +110,16 @@ func outboxStates(state string) ([]string, error) {
 }
 
 // outboxList prints the outbox.
-func outboxList(ctx context.Context, db *store.DB, opts *outboxOptions, out io.Writer) error {
+func outboxList(ctx context.Context, opts *outboxOptions) error {
 	states, err := outboxStates(opts.State)
 	if err != nil {
 		return err
 	}
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	out := opts.Out
 	msgs, err := db.Outbox(ctx, states)
 	if err != nil {
 		return err
@@ -121,34 +154,36 @@ func outboxClip(s string, n int) string {
 	return s
 }
 
-// outboxChange is `outbox resend ID` and `outbox fail ID`.
-func outboxChange(ctx context.Context, f *Factory, arg, action, reason string) error {
-	id, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
-	if err != nil || id <= 0 {
-		return fmt.Errorf("outbox %s: %q is not a message id", action, arg)
-	}
-	d, err := f.Desk(ctx)
+// outboxResend queues an unknown or failed text again.
+func outboxResend(ctx context.Context, opts *outboxChangeOptions) error {
+	d, err := opts.Desk(ctx)
 	if err != nil {
 		return err
 	}
-	db := d.DB
-	switch action {
-	case "resend":
-		err = d.Resend(ctx, id)
-	default:
-		err = db.Fail(ctx, id, reason)
+	if err := d.Resend(ctx, opts.ID); err != nil {
+		return fmt.Errorf("outbox resend: %w", err)
 	}
-	if err != nil {
-		return fmt.Errorf("outbox %s: %w", action, err)
-	}
-	m, err := db.Message(ctx, id)
+	m, err := d.DB.Message(ctx, opts.ID)
 	if err != nil {
 		return err
 	}
-	if action == "resend" {
-		_, err = fmt.Fprintf(f.Out, "%d to %s queued again; it goes with the next send or run\n", id, m.Number)
-	} else {
-		_, err = fmt.Fprintf(f.Out, "%d to %s marked failed\n", id, m.Number)
+	_, err = fmt.Fprintf(opts.Out, "%d to %s queued again; it goes with the next send or run\n", opts.ID, m.Number)
+	return err
+}
+
+// outboxFail marks an unknown or queued text failed.
+func outboxFail(ctx context.Context, opts *outboxChangeOptions) error {
+	d, err := opts.Desk(ctx)
+	if err != nil {
+		return err
 	}
+	if err := d.DB.Fail(ctx, opts.ID, opts.Reason); err != nil {
+		return fmt.Errorf("outbox fail: %w", err)
+	}
+	m, err := d.DB.Message(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(opts.Out, "%d to %s marked failed\n", opts.ID, m.Number)
 	return err
 }

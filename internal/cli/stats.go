@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -13,15 +12,16 @@ import (
 )
 
 type statsOptions struct {
+	readDeps
 	Days int
+	// DaysGiven is whether --days was given (it cannot go with --from).
+	DaysGiven bool
 	// From and To are --from and --to: local dates (YYYY-MM-DD), both
 	// included; "" for Days back from today.
 	From, To string
 	JSON     bool
 	CSV      bool
 	Loc      *time.Location
-	Out      io.Writer
-	DB       *store.DB
 }
 
 type statsSIMJSON struct {
@@ -42,28 +42,19 @@ type statsJSON struct {
 	LeastUsed *string        `json:"least_used"`
 }
 
-func newCmdStats(f *Factory) *cobra.Command {
-	opts := statsOptions{Loc: time.Local}
+// newCmdStats builds `texting stats`; runF replaces statsRun in tests.
+func newCmdStats(f *Factory, runF func(context.Context, *statsOptions) error) *cobra.Command {
+	opts := &statsOptions{readDeps: newReadDeps(f), Loc: time.Local}
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Per-day, per-SIM texts sent and received against each SIM's daily limit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.JSON && opts.CSV {
-				return fmt.Errorf("stats: --json and --csv cannot be used together")
+			opts.DaysGiven = cmd.Flags().Changed("days")
+			if err := opts.check(); err != nil {
+				return fmt.Errorf("stats: %w", err)
 			}
-			if opts.Days < 1 || opts.Days > 3660 {
-				return fmt.Errorf("stats: --days must be from 1 to 3660, not %d", opts.Days)
-			}
-			if opts.From != "" && cmd.Flags().Changed("days") {
-				return fmt.Errorf("stats: --from and --days cannot be used together (--days counts back from --to)")
-			}
-			db, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			opts.DB, opts.Out = db, f.Out
-			return runStats(cmd.Context(), opts)
+			return run(cmd.Context(), opts, runF, statsRun)
 		},
 	}
 	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days back, today (or --to) included")
@@ -72,6 +63,28 @@ func newCmdStats(f *Factory) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print CSV")
 	return cmd
+}
+
+// check refuses flags that do not go together, before anything is opened.
+func (o *statsOptions) check() error {
+	switch {
+	case o.JSON && o.CSV:
+		return fmt.Errorf("--json and --csv cannot be used together")
+	case o.Days < 1 || o.Days > 3660:
+		return fmt.Errorf("--days must be from 1 to 3660, not %d", o.Days)
+	case o.From != "" && o.DaysGiven:
+		return fmt.Errorf("--from and --days cannot be used together (--days counts back from --to)")
+	}
+	return nil
+}
+
+// statsRun prints the report.
+func statsRun(ctx context.Context, o *statsOptions) error {
+	db, err := o.Store(ctx)
+	if err != nil {
+		return err
+	}
+	return runStats(ctx, db, *o)
 }
 
 // span returns the first and the last day of the report (local noon of
@@ -150,8 +163,8 @@ func buildStats(ctx context.Context, db *store.DB, o statsOptions) (statsJSON, e
 	return out, nil
 }
 
-func runStats(ctx context.Context, o statsOptions) error {
-	rep, err := buildStats(ctx, o.DB, o)
+func runStats(ctx context.Context, db *store.DB, o statsOptions) error {
+	rep, err := buildStats(ctx, db, o)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}

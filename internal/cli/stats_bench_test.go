@@ -29,7 +29,7 @@ func BenchmarkStats30Days(b *testing.B) {
 	db := benchDB(b)
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
-		if err := runStats(ctx, statsOptions{Days: 30, JSON: true, Loc: time.Local, Out: io.Discard, DB: db}); err != nil {
+		if err := runStats(ctx, db, statsOptions{readDeps: readDeps{Out: io.Discard}, Days: 30, JSON: true, Loc: time.Local}); err != nil {
 			b.Fatal(err)
 		}
 	}
