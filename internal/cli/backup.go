@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -8,8 +9,22 @@ import (
 	"github.com/texting-centre/texting/store"
 )
 
-// newCmdBackup builds `texting backup FILE`.
-func newCmdBackup(f *Factory) *cobra.Command {
+// backupOptions holds what `texting backup FILE` and `texting restore FILE`
+// need.
+type backupOptions struct {
+	readDeps
+	// DatabasePath is where the database is (restore replaces that file).
+	DatabasePath func() (path string, isDefault bool, err error)
+	File         string
+}
+
+func newBackupOptions(f *Factory) *backupOptions {
+	return &backupOptions{readDeps: newReadDeps(f), DatabasePath: f.DatabasePath}
+}
+
+// newCmdBackup builds `texting backup FILE`; runF replaces backupRun in tests.
+func newCmdBackup(f *Factory, runF func(context.Context, *backupOptions) error) *cobra.Command {
+	opts := newBackupOptions(f)
 	return &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the live database to FILE (safe while others write)",
@@ -20,24 +35,29 @@ func newCmdBackup(f *Factory) *cobra.Command {
 			"weekday (see docs/crontab.example). Put it back with texting restore FILE.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			db, err := f.Store(ctx)
-			if err != nil {
-				return err
-			}
-			info, err := db.Backup(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(f.Out, "backed up %s to %s (%s, schema version %d, integrity ok)\n",
-				db.Path(), info.Path, sizeText(info.Bytes), info.SchemaVersion)
-			return err
+			opts.File = args[0]
+			return run(cmd.Context(), opts, runF, backupRun)
 		},
 	}
 }
 
-// newCmdRestore builds `texting restore FILE`.
-func newCmdRestore(f *Factory) *cobra.Command {
+func backupRun(ctx context.Context, opts *backupOptions) error {
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	info, err := db.Backup(ctx, opts.File)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(opts.Out, "backed up %s to %s (%s, schema version %d, integrity ok)\n",
+		db.Path(), info.Path, sizeText(info.Bytes), info.SchemaVersion)
+	return err
+}
+
+// newCmdRestore builds `texting restore FILE`; runF replaces restoreRun in tests.
+func newCmdRestore(f *Factory, runF func(context.Context, *backupOptions) error) *cobra.Command {
+	opts := newBackupOptions(f)
 	return &cobra.Command{
 		Use:   "restore FILE",
 		Short: "Replace the database with a backup (refused while any texting process uses it)",
@@ -48,31 +68,35 @@ func newCmdRestore(f *Factory) *cobra.Command {
 			"as FILE.before-restore-TIME.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			path, _, err := f.DatabasePath()
-			if err != nil {
-				return err
-			}
-			info, err := store.Restore(ctx, path, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(f.Out, "restored %s from %s (schema version %d)\n", path, args[0], info.SchemaVersion)
-			if info.Saved != "" {
-				fmt.Fprintf(f.Out, "the database it replaced is kept as %s\n", info.Saved)
-			}
-			// Opening it applies any newer migrations now, not in the next command.
-			db, err := f.Store(ctx)
-			if err != nil {
-				return err
-			}
-			v, err := db.SchemaVersion(ctx)
-			if err == nil && v != info.SchemaVersion {
-				fmt.Fprintf(f.Out, "schema migrated from version %d to %d\n", info.SchemaVersion, v)
-			}
-			return err
+			opts.File = args[0]
+			return run(cmd.Context(), opts, runF, restoreRun)
 		},
 	}
+}
+
+func restoreRun(ctx context.Context, opts *backupOptions) error {
+	path, _, err := opts.DatabasePath()
+	if err != nil {
+		return err
+	}
+	info, err := store.Restore(ctx, path, opts.File)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Out, "restored %s from %s (schema version %d)\n", path, opts.File, info.SchemaVersion)
+	if info.Saved != "" {
+		fmt.Fprintf(opts.Out, "the database it replaced is kept as %s\n", info.Saved)
+	}
+	// Opening it applies any newer migrations now, not in the next command.
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err == nil && v != info.SchemaVersion {
+		fmt.Fprintf(opts.Out, "schema migrated from version %d to %d\n", info.SchemaVersion, v)
+	}
+	return err
 }
 
 // sizeText is a byte count for people: "812 KB", "3.4 MB".

@@ -287,3 +287,52 @@ func TestListingCommandsFlagsToOptions(t *testing.T) {
 			want: gatewayBalanceOptions{SIM: "SMSBCAST 1", JSON: true}},
 	})
 }
+
+func TestSettingsAndFileCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	// setting is what config get and set read: the key (by name: a key
+	// holds its check function) and the value.
+	type setting struct{ Key, Value string }
+	list := func(g *any) *cobra.Command {
+		return newCmdConfigList(f, func(_ context.Context, o *configListOptions) error {
+			*g = configListOptions{JSON: o.JSON}
+			return nil
+		})
+	}
+	get := func(g *any) *cobra.Command {
+		return newCmdConfigGet(f, func(_ context.Context, o *configGetOptions) error {
+			*g = setting{Key: o.Key.Name}
+			return nil
+		})
+	}
+	set := func(g *any) *cobra.Command {
+		return newCmdConfigSet(f, func(_ context.Context, o *configSetOptions) error {
+			*g = setting{Key: o.Key.Name, Value: o.Value}
+			return nil
+		})
+	}
+	backup := func(build func(*Factory, func(context.Context, *backupOptions) error) *cobra.Command) func(*any) *cobra.Command {
+		return func(g *any) *cobra.Command {
+			return build(f, func(_ context.Context, o *backupOptions) error {
+				if o.DatabasePath == nil || o.Store == nil {
+					return fmt.Errorf("backup without its database: %+v", o)
+				}
+				*g = backupOptions{File: o.File}
+				return nil
+			})
+		}
+	}
+	runFlagCases(t, []flagCase{
+		{name: "config list: JSON", cmd: list, args: []string{"--json"}, want: configListOptions{JSON: true}},
+		{name: "config get: a key", cmd: get, args: []string{"serve.token"}, want: setting{Key: "serve.token"}},
+		{name: "config get: no such key", cmd: get, args: []string{"serve.tokn"}, wantErr: "serve.tokn"},
+		{name: "config set: a value that starts with a dash", cmd: set, args: []string{"dedupe.days", "-1"},
+			want: setting{Key: "dedupe.days", Value: "-1"}},
+		{name: "config set: an empty value", cmd: set, args: []string{"api.url", ""}, want: setting{Key: "api.url", Value: ""}},
+		{name: "config set: no such key", cmd: set, args: []string{"nope", "1"}, wantErr: "nope"},
+		{name: "config set: no value", cmd: set, args: []string{"api.url"}, wantErr: "accepts 2 arg"},
+		{name: "backup: a file", cmd: backup(newCmdBackup), args: []string{"/tmp/nightly.db"}, want: backupOptions{File: "/tmp/nightly.db"}},
+		{name: "backup: no file", cmd: backup(newCmdBackup), wantErr: "accepts 1 arg"},
+		{name: "restore: a file", cmd: backup(newCmdRestore), args: []string{"monday.db"}, want: backupOptions{File: "monday.db"}},
+	})
+}

@@ -20,11 +20,13 @@ type readDeps struct {
 	Store func(context.Context) (*store.DB, error)
 	// Config resolves the configuration.
 	Config func(context.Context) (config.Config, error)
+	// Getenv reads the environment (settings come from it first).
+	Getenv func(string) string
 	// Logger is the debug log, opened by the root command once the
 	// command line is parsed.
 	Logger func() *slog.Logger
 }
 
 func newReadDeps(f *Factory) readDeps {
-	return readDeps{Out: f.Out, Err: f.Err, Store: f.Store, Config: f.Config, Logger: func() *slog.Logger { return f.Logger }}
+	return readDeps{Out: f.Out, Err: f.Err, Store: f.Store, Config: f.Config, Getenv: f.Getenv, Logger: func() *slog.Logger { return f.Logger }}
 }

@@ -216,14 +216,14 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newCmdPDU(f),
 		newCmdGreeting(f, nil),
 		newCmdConfig(f),
-		newCmdVersion(f),
+		newCmdVersion(f, nil),
 		newCmdNetwork(f),
 		newCmdSIM(f),
 		newCmdCategory(f),
 		newCmdTemplate(f),
 		newCmdOptOut(f),
 	)
-	root.AddCommand(newCmdBackup(f), newCmdRestore(f))
+	root.AddCommand(newCmdBackup(f, nil), newCmdRestore(f, nil))
 	root.AddCommand(newCmdSSH(f))
 	addExamples(root)
 	return root
