@@ -39,6 +39,34 @@ type loadedMsg struct {
 	used      map[int64]int
 	templates []store.TemplateStats
 	err       error
+
+	// Worked out once per load, not on each frame:
+	totals  []int    // parts sent each day, all SIMs
+	most    int      // the largest of totals (at least 1), the chart's scale
+	replies []string // each template's replies by category, "Misc 3 · STOP 1"
+}
+
+// derive works out what the screen draws from the figures read.
+func (d *loadedMsg) derive() {
+	d.totals, d.most = make([]int, len(d.days)), 1
+	for i, day := range d.days {
+		for _, sd := range day.SIMs {
+			d.totals[i] += sd.Sent
+		}
+		d.most = max(d.most, d.totals[i])
+	}
+	d.replies = make([]string, len(d.templates))
+	for i, t := range d.templates {
+		var cats []string
+		for name, n := range t.Replies {
+			if name == "" {
+				name = "to review"
+			}
+			cats = append(cats, fmt.Sprintf("%s %d", name, n))
+		}
+		sort.Strings(cats)
+		d.replies[i] = common.Clean(strings.Join(cats, " · "))
+	}
 }
 
 // focus is the part of the screen the arrow keys move in.
@@ -99,7 +127,9 @@ func (m *Model) Init() tea.Cmd {
 		if d.least, d.used, d.err = db.LeastUsed(ctx, loc); d.err != nil {
 			return d
 		}
-		d.templates, d.err = db.TemplatesStats(ctx, now.Add(-TemplateWindow))
+		if d.templates, d.err = db.TemplatesStats(ctx, now.Add(-TemplateWindow)); d.err == nil {
+			d.derive()
+		}
 		return d
 	}
 	if drill != nil {
@@ -288,14 +318,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(st.Header.Render(head) + "\n")
 
-	totals := make([]int, len(d.days))
-	most := 1
-	for i, day := range d.days {
-		for _, sd := range day.SIMs {
-			totals[i] += sd.Sent
-		}
-		most = max(most, totals[i])
-	}
+	totals, most := d.totals, d.most
 	used := dateW + totW + 1
 	for _, w := range widths {
 		used += w
@@ -356,14 +379,6 @@ func (m *Model) View() string {
 	end := min(n, m.tplTop+room)
 	for i := m.tplTop; i < end; i++ {
 		t := d.templates[i]
-		var cats []string
-		for name, n := range t.Replies {
-			if name == "" {
-				name = "to review"
-			}
-			cats = append(cats, fmt.Sprintf("%s %d", name, n))
-		}
-		sort.Strings(cats)
 		rate := st.Good
 		if t.OptOutRate() >= 0.05 {
 			rate = st.Bad
@@ -374,7 +389,7 @@ func (m *Model) View() string {
 		}
 		b.WriteString(name + common.PadLeft(fmt.Sprint(t.Texts), 7) + common.PadLeft(fmt.Sprint(t.Recipients), 8) +
 			common.PadLeft(fmt.Sprint(t.Replied), 9) + rate.Render(common.PadLeft(common.Percent(t.OptOutRate()), 9)) + "  " +
-			common.Truncate(common.Clean(strings.Join(cats, " · ")), max(10, m.Width-49)) + "\n")
+			common.Truncate(d.replies[i], max(10, m.Width-49)) + "\n")
 	}
 	if end-m.tplTop < n {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("templates %d–%d of %d (t, then ↑/↓)", m.tplTop+1, end, len(d.templates))) + "\n")
