@@ -196,22 +196,10 @@ func (b *Backend) Send(ctx context.Context, numbers []string, text, simRef strin
 // MarkFailed gives up on a queued or unknown-outcome text.
 func (b *Backend) MarkFailed(ctx context.Context, id int64) error { return b.DB.Fail(ctx, id, "") }
 
-// RunCampaign runs (or plans) a campaign over the connected SIMs; the
-// setting run = 0 makes every run a dry run.
+// RunCampaign runs (or plans) a campaign as `texting campaign run` does:
+// the run lock, the dongles, the run; the setting run = 0 makes it a dry run.
 func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (common.CampaignResult, error) {
-	if b.Config.APIURL == "" {
-		return common.CampaignResult{}, errors.New("no data source: set api.url (texting config set api.url URL)")
-	}
-	env, fl, err := b.Env(ctx, desk.EnvOptions{})
-	if err != nil {
-		return common.CampaignResult{}, err
-	}
-	defer fl.Close()
-	for _, p := range fl.Problems {
-		b.Logger.Warn("tui fleet", "problem", p)
-	}
-	sum, err := campaign.RunCampaign(ctx, env, campaign.CampaignOptions{
-		Source: campaign.Source{URL: b.Config.APIURL, Key: b.Config.APIKey}, DryRun: dryRun || !b.Config.Run})
+	sum, err := b.Desk.RunCampaign(ctx, campaign.Source{}, desk.RunRequest{DryRun: dryRun})
 	if sum == nil {
 		return common.CampaignResult{}, err
 	}

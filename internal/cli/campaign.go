@@ -73,39 +73,13 @@ func newCmdCampaignRun(f *Factory, runF func(context.Context, *campaignRunOption
 	return cmd
 }
 
-// sendDeps are what a command that connects the fleet needs: the
-// administration commands' dependencies, and where to register the fleet's
-// release when the command ends.
+// sendDeps are what a command that sends needs: the administration
+// commands' dependencies (the desk connects and releases the fleet itself).
 type sendDeps struct {
 	adminDeps
-	OnClose func(func() error)
 }
 
-func newSendDeps(f *Factory) sendDeps {
-	return sendDeps{adminDeps: newAdminDeps(f), OnClose: f.OnClose}
-}
-
-// sendSetup is what every sending command builds: the domain environment
-// over the connected fleet.
-type sendSetup struct {
-	Env   *outbox.Env
-	Fleet *outbox.Fleet
-}
-
-// connect connects the dongles (ports from the flag, else modem.ports, else
-// discovery) and the gateway accounts into env, held as o says, and reports
-// unusable ports on stderr.
-func (deps sendDeps) connect(ctx context.Context, d *desk.Desk, env *outbox.Env, o desk.EnvOptions) (*sendSetup, error) {
-	fleet, err := d.Connect(ctx, env, o)
-	if err != nil {
-		return nil, err
-	}
-	deps.OnClose(fleet.Close)
-	for _, p := range fleet.Problems {
-		fmt.Fprintln(deps.Err, "texting: warning: "+oneLine(p))
-	}
-	return &sendSetup{Env: env, Fleet: fleet}, nil
-}
+func newSendDeps(f *Factory) sendDeps { return sendDeps{adminDeps: newAdminDeps(f)} }
 
 func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 	d, err := opts.Desk(ctx)
@@ -120,31 +94,9 @@ func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 	if src.URL == "" {
 		return errors.New("campaign run: no data source: set api.url (texting config set api.url URL), TEXTING_API_URL or --source")
 	}
-	env, err := d.BaseEnv()
-	if err != nil {
-		return err
-	}
-	dry := opts.DryRun || !cfg.Run
-	// The run lock comes before any dongle is opened: a second run says
-	// another is in progress and touches nothing.
-	var run store.Run
-	hold := desk.EnvOptions{Ports: opts.Ports, What: "campaign run (dry)", WaitHeld: desk.RunWaitsForShortJobs}
-	if !dry {
-		if run, err = campaign.StartCampaignRun(ctx, env, src); err != nil {
-			return fmt.Errorf("campaign run: %w", err)
-		}
-		hold.What = fmt.Sprintf("campaign run %d", run.ID)
-	}
-	s, err := opts.connect(ctx, d, env, hold)
-	if err != nil {
-		return errors.Join(err, abandonRun(ctx, env, run, err))
-	}
-	if len(s.Env.Senders) == 0 && !dry {
-		err := errors.New("campaign run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
-		return errors.Join(err, abandonRun(ctx, env, run, err))
-	}
 	prog := newRunProgress(opts.Err, !opts.JSON, opts.Out)
-	sum, err := campaign.RunCampaign(ctx, s.Env, campaign.CampaignOptions{Source: src, DryRun: opts.DryRun, Progress: prog, Run: run})
+	sum, err := d.RunCampaign(ctx, src, desk.RunRequest{DryRun: opts.DryRun, Ports: opts.Ports, Progress: prog,
+		OnProblem: func(p string) { fmt.Fprintln(opts.Err, "texting: warning: "+oneLine(p)) }})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0 || sum.DryRun) && (len(sum.Groups) > 0 || err == nil) {
 		if opts.JSON {
@@ -152,7 +104,7 @@ func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 				return werr
 			}
 		} else {
-			printCampaignSummary(opts.Out, sum, s.Env.Config.Quiet, s.Env.DB.Now().In(time.Local))
+			printCampaignSummary(opts.Out, sum, d.Config.Quiet, d.DB.Now().In(time.Local))
 		}
 	}
 	if err == nil && sum != nil && len(sum.Errors) > 0 {

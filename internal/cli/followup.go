@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/desk"
-	"github.com/texting-centre/texting/store"
 )
 
 // newCmdFollowup builds `texting followup`.
@@ -62,30 +60,9 @@ func followupRun(ctx context.Context, opts *followupRunOptions) error {
 	if err != nil {
 		return err
 	}
-	env, err := d.BaseEnv()
-	if err != nil {
-		return err
-	}
-	dry := opts.DryRun || !env.Config.Run
-	// The run lock comes before any dongle is opened.
-	var run store.Run
-	hold := desk.EnvOptions{Ports: opts.Ports, What: "followup run (dry)", WaitHeld: desk.RunWaitsForShortJobs}
-	if !dry {
-		if run, err = campaign.StartFollowupRun(ctx, env); err != nil {
-			return fmt.Errorf("followup run: %w", err)
-		}
-		hold.What = fmt.Sprintf("followup run %d", run.ID)
-	}
-	s, err := opts.connect(ctx, d, env, hold)
-	if err != nil {
-		return errors.Join(err, abandonRun(ctx, env, run, err))
-	}
-	if len(s.Env.Senders) == 0 && !dry {
-		err := errors.New("followup run: no SIM connected (plug in a dongle, give --port, or add a gateway account)")
-		return errors.Join(err, abandonRun(ctx, env, run, err))
-	}
 	prog := newRunProgress(opts.Err, false, nil)
-	sum, err := campaign.RunFollowups(ctx, s.Env, campaign.FollowupOptions{DryRun: opts.DryRun, Progress: prog, Run: run})
+	sum, err := d.RunFollowups(ctx, desk.RunRequest{DryRun: opts.DryRun, Ports: opts.Ports, Progress: prog,
+		OnProblem: func(p string) { fmt.Fprintln(opts.Err, "texting: warning: "+oneLine(p)) }})
 	prog.done()
 	if sum != nil && (err == nil || sum.RunID != 0) {
 		if opts.JSON {
