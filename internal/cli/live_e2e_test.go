@@ -335,8 +335,8 @@ func TestOperatorTagShowsElsewhere(t *testing.T) {
 // TestSystemSSHInTmux: the desk over SSH as staff reach it — `texting serve
 // --ssh` as its own process, the system's ssh client in a tmux terminal
 // with a key ssh-keygen made and `texting ssh add-key` listed. The operator
-// tags a group; the database says who; q ends the session and ssh exits;
-// SIGTERM stops serve cleanly.
+// tags a group; the database says who; SIGTERM to serve with the session
+// still open ends it (ssh exits) and serve stops promptly and cleanly.
 func TestSystemSSHInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -407,24 +407,27 @@ func TestSystemSSHInTmux(t *testing.T) {
 	if err != nil || m.TaggedBy != "kim" || m.Category != "Thanks" {
 		t.Fatalf("the text: %q by %q, %v", m.Category, m.TaggedBy, err)
 	}
-	sc.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := sc.run("has-session", "-t", sc.name); err != nil {
-			break // ssh exited: the session ended
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ssh did not exit after q:\n%s", sc.capture())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	stop := time.Now()
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Wait(); err != nil {
 		t.Fatalf("serve: %v\n%s", err, <-rest)
 	}
-	if out := <-rest; !strings.Contains(out, "stopped") {
+	if took := time.Since(stop); took > 3*time.Second {
+		t.Errorf("serve took %v to stop with a session open", took)
+	}
+	if out := <-rest; !strings.Contains(out, "ssh: kim left") || !strings.Contains(out, "stopped") {
 		t.Fatalf("serve said: %s", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := sc.run("has-session", "-t", sc.name); err != nil {
+			break // ssh exited: the session ended
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ssh did not exit when serve stopped:\n%s", sc.capture())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

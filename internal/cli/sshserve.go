@@ -160,7 +160,9 @@ func (d *sshDesk) program(s ssh.Session) *tea.Program {
 		}
 		d.say("%s %s", k.Name, why)
 	})
-	return tea.NewProgram(m, append(bm.MakeOptions(s), tea.WithAltScreen(), tea.WithContext(ctx))...)
+	// Signals are serve's, not the session's: a program that caught serve's
+	// SIGTERM would wait for ever to tell its ended event loop.
+	return tea.NewProgram(m, append(bm.MakeOptions(s), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())...)
 }
 
 // sessionRenderer styles for the session's terminal, from its TERM and

@@ -343,3 +343,82 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 		t.Fatalf("serve said:\n%s", said.String())
 	}
 }
+
+// TestServeSSHStopsWithSessionOpen: serve stopped (SIGTERM's context) while
+// a session is open ends the session, releases its desk and returns
+// promptly, leaving no goroutine behind.
+func TestServeSSHStopsWithSessionOpen(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "texting.db")
+	ann, annLine := newKey(t)
+	if r := runCLIWithInput(t, dbPath, annLine, "ssh", "add-key", "ann", "-"); r.code != 0 {
+		t.Fatalf("add-key: %s", r.err)
+	}
+	f := NewFactory()
+	f.DBPath = dbPath
+	said := &terminalOutput{}
+	f.Err = said
+	f.Getenv = func(string) string { return "" }
+	defer f.Close()
+	if _, err := f.Store(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.SSH, o.HTTP = "127.0.0.1:0", false
+		o.SSHListening = func(a string) { addrc <- a }
+		return serve(ctx, o)
+	})
+	cmd.SetArgs(nil)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	addr := <-addrc
+	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ann", Auth: []gossh.AuthMethod{gossh.PublicKeys(ann)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen terminalOutput
+	sess.Stdout = &screen
+	if err := sess.RequestPty("xterm", 30, 100, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the desk", func() bool { return strings.Contains(screen.String(), "Review queue") })
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		var b strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&b, 1)
+		t.Fatalf("serve did not stop:\n%s", b.String())
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("serve took %v to stop with a session open", took)
+	}
+	if !strings.Contains(said.String(), "ann left") {
+		t.Fatalf("serve said:\n%s", said.String())
+	}
+	client.Close()
+	for start := time.Now(); runtime.NumGoroutine() > before; time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			var b strings.Builder
+			pprof.Lookup("goroutine").WriteTo(&b, 1)
+			t.Fatalf("%d goroutines left, %d before:\n%s", runtime.NumGoroutine(), before, b.String())
+		}
+	}
+}
