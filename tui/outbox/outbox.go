@@ -5,6 +5,7 @@ package outbox
 import (
 	"fmt"
 	"sort"
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -42,7 +43,8 @@ type (
 type Model struct {
 	common.Frame
 	list    common.Filtered[store.Message]
-	confirm *store.Message         // the text to mark failed, while asking
+	confirm *store.Message         // the text to mark failed or resend, while asking
+	resend  bool                   // the question is "resend?", not "mark failed?"
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
 }
 
@@ -118,6 +120,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Actions.Confirm):
 			m.confirm = nil
 			be, ctx := m.Backend, m.Context()
+			if m.resend {
+				return func() tea.Msg {
+					return doneMsg{fmt.Sprintf("text %d to %s queued again: it goes with the next send or run", t.ID, t.Number), be.Resend(ctx, t.ID)}
+				}
+			}
 			return func() tea.Msg {
 				return doneMsg{fmt.Sprintf("text %d to %s marked failed", t.ID, t.Number), be.MarkFailed(ctx, t.ID)}
 			}
@@ -138,16 +145,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if t.State != store.StateFailed && t.State != store.StateUnknown {
 			return common.Status("only failed and unknown-outcome texts are resent; queued ones go by themselves")
 		}
-		be, ctx := m.Backend, m.Context()
-		return func() tea.Msg {
-			return doneMsg{fmt.Sprintf("text %d to %s queued again", t.ID, t.Number), be.Resend(ctx, t.ID)}
-		}
+		m.confirm, m.resend = &t, true
 	case key.Matches(msg, k.Actions.Fail):
 		if t, ok := m.list.Selected(); ok {
 			if t.State == store.StateFailed {
 				return common.Status("already failed")
 			}
-			m.confirm = &t
+			m.confirm, m.resend = &t, false
 		}
 	case key.Matches(msg, k.Actions.Campaign):
 		be, ctx := m.Backend, m.Context()
@@ -201,9 +205,20 @@ func (m *Model) View() string {
 	}
 
 	foot := ""
-	if m.confirm != nil {
+	switch {
+	case m.confirm != nil && m.resend:
+		q := fmt.Sprintf("Resend the text to %s? It goes with the next send or run. y/n", common.Clean(m.confirm.Number))
+		if m.confirm.State == store.StateUnknown {
+			q = fmt.Sprintf("Resend the text to %s? It may have gone already: they could get it twice. y/n", common.Clean(m.confirm.Number))
+		}
+		if why := hopeless(m.confirm.Error); why != "" {
+			q = fmt.Sprintf("Resend to %s anyway? y/n · resending cannot help: %s", common.Clean(m.confirm.Number), why)
+		}
+		foot = "\n\n" + st.Warn.Render(common.Truncate(q, m.Width))
+	case m.confirm != nil:
 		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", common.Clean(m.confirm.Number)))
-	} else if t, ok := m.list.Selected(); ok && t.State == store.StateUnknown {
+	}
+	if t, ok := m.list.Selected(); ok && m.confirm == nil && t.State == store.StateUnknown {
 		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
 	}
 	return common.Truncate(head, m.Width) + "\n" + sub + "\n" + cols + "\n" + body + foot
@@ -277,4 +292,24 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// hopelessCMS are the send errors about the recipient or the content (3GPP
+// TS 27.005 / 24.011: unassigned number, invalid mandatory information,
+// invalid PDU or text parameter): the same text to the same number fails
+// again.
+var hopelessCMS = regexp.MustCompile(`(?i)CMS ERROR:? *(1|96|304|305)\b`)
+
+// hopeless says why resending a text that failed with error errText cannot
+// help, "" when it may.
+func hopeless(errText string) string {
+	low := strings.ToLower(errText)
+	switch {
+	case hopelessCMS.MatchString(errText), strings.Contains(low, "invalid number"), strings.Contains(low, "unassigned"),
+		strings.HasPrefix(low, "bad:"):
+		return "the number was refused (" + common.OneLine(errText) + ")"
+	case strings.Contains(low, "opted out"), strings.Contains(low, "opt-out"):
+		return "the number is on the opt-out list"
+	}
+	return ""
 }

@@ -1,12 +1,15 @@
 package outbox_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
 	"github.com/texting-centre/texting/tui/outbox"
 	"github.com/texting-centre/texting/tui/tuitest"
@@ -31,8 +34,13 @@ func TestResendAndMarkFailed(t *testing.T) {
 	if len(be.CallList()) != 0 || !strings.Contains(fmt.Sprint(root), "queued ones go by themselves") {
 		t.Fatalf("calls %q, root %v", be.CallList(), root)
 	}
-	// The failed text (second row) is resent.
+	// The failed text (second row) is resent, after a y/n like x's.
 	tuitest.Type(t, m, sink, "down", "r")
+	if !m.Captures(tuitest.Key("q")) || !strings.Contains(tuitest.Plain(m.View()), "Resend the text to +447700900199? It goes with the next send or run. y/n") ||
+		len(be.CallList()) != 0 {
+		t.Fatalf("r did not ask first (calls %q):\n%s", be.CallList(), tuitest.Plain(m.View()))
+	}
+	tuitest.Type(t, m, sink, "y")
 	// x on the unknown-outcome text asks first; n keeps it, y marks it failed.
 	tuitest.Type(t, m, sink, "down", "x")
 	if !m.Captures(tuitest.Key("q")) || !strings.Contains(tuitest.Plain(m.View()), "Mark the text to +447700900106 failed?") {
@@ -95,5 +103,29 @@ func TestDryRunResult(t *testing.T) {
 	tuitest.Type(t, m, nil, "esc")
 	if v := tuitest.Plain(m.View()); strings.Contains(v, "Dry run") || !strings.Contains(v, "queued") {
 		t.Fatalf("esc did not go back to the list:\n%s", v)
+	}
+}
+
+// TestResendCannotHelp: r on a text the network refused for its number says
+// that resending cannot help before asking.
+func TestResendCannotHelp(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	f := tuitest.Seed(t, c.DB)
+	if _, _, err := c.DB.InsertMessage(context.Background(), store.Message{Direction: store.Out, SIMID: f.SIMs[0].ID,
+		Number: "+447700900777", Text: "Hello", At: tuitest.Now.Add(-time.Minute), Kind: store.KindManual, State: store.StateFailed,
+		Error: "+CMS ERROR: 1 unassigned (unallocated) number"}); err != nil {
+		t.Fatal(err)
+	}
+	m := outbox.New(c)
+	m.SetSize(120, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "r") // the newest: the refused one
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "Resend to +447700900777 anyway? y/n · resending cannot help: the number was refused (+CMS ERROR: 1 unassigned") {
+		t.Fatalf("no warning:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "n")
+	if got := be.CallList(); len(got) != 0 {
+		t.Fatalf("calls %q after n", got)
 	}
 }
