@@ -4,8 +4,8 @@ package outbox
 
 import (
 	"fmt"
-	"sort"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
