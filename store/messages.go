@@ -50,6 +50,9 @@ const (
 	// FlagAnyHour marks an auto-reply that may go during quiet hours (its
 	// category says so).
 	FlagAnyHour = "any_hour"
+	// FlagArchived marks a failed text the operator put out of the
+	// outbox's way: hidden there, kept in the database.
+	FlagArchived = "archived"
 	// FlagOddNumber marks a received text whose sender could not be
 	// normalised to a phone number (nor is a sender name or a short code):
 	// it is kept as it came and waits for the operator's review.
@@ -212,6 +215,8 @@ type MessageFilter struct {
 	Limit     int       // 0 for no limit
 	Offset    int
 	Oldest    bool // oldest first (default newest first)
+	// HideArchived leaves out the texts flagged FlagArchived.
+	HideArchived bool
 }
 
 func (f MessageFilter) where() (string, []any) {
@@ -234,6 +239,9 @@ func (f MessageFilter) where() (string, []any) {
 	}
 	if f.Kind != "" {
 		conds, args = append(conds, "m.kind = ?"), append(args, f.Kind)
+	}
+	if f.HideArchived {
+		conds = append(conds, `(',' || m.flags || ',') NOT LIKE '%,`+FlagArchived+`,%'`)
 	}
 	if len(f.States) > 0 {
 		conds = append(conds, "m.state IN (?"+strings.Repeat(", ?", len(f.States)-1)+")")

@@ -29,9 +29,10 @@ func commandExamples() map[string][]string {
 			"texting send --to 07700900123,07700900456 --text 'See you at 10' --sim 'O2 3'",
 			"texting send --to 07700900123 --text 'Your engineer is on the way' --force --note 'booked a visit by phone'",
 		},
-		"outbox":        {"texting outbox", "texting outbox --state unknown", "texting outbox --state failed --json"},
-		"outbox resend": {"texting outbox resend 1234"},
-		"outbox fail":   {"texting outbox fail 1234 --reason 'number no longer in use'"},
+		"outbox":         {"texting outbox", "texting outbox --state unknown", "texting outbox --state failed --json"},
+		"outbox resend":  {"texting outbox resend 1234"},
+		"outbox fail":    {"texting outbox fail 1234 --reason 'number no longer in use'"},
+		"outbox archive": {"texting outbox archive                 # failed texts older than a week", "texting outbox archive --older-than 30"},
 		"stats": {"texting stats", "texting stats --days 30 --csv > stats.csv", "texting stats --from 2026-11-01 --to 2026-11-30",
 			"texting stats --json | jq .least_used"},
 		"messages": {

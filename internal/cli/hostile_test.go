@@ -122,7 +122,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"messages"}, {"messages", "--csv"}, {"messages", "--in"}, {"messages", "--number", "+447700900100"},
 		{"messages", "--since", hostileSMS},
 		{"stats"}, {"stats", "--csv"},
-		{"outbox"}, {"outbox", "--state", "failed"}, {"outbox", "resend", "1"}, {"outbox", "fail", "999"},
+		{"outbox"}, {"outbox", "--state", "failed"}, {"outbox", "resend", "1"}, {"outbox", "fail", "999"}, {"outbox", "archive", "--older-than", hostileSMS},
 		{"network", "list"}, {"network", "add", hostileSMS}, {"network", "set", hostileSMS, "--note", "x"}, {"network", "rm", hostileSMS},
 		{"sim", "list"}, {"sim", "add", "--network", hostileSMS}, {"sim", "set", hostileSMS, "--limit", "3"}, {"sim", "rm", hostileSMS},
 		{"category", "list"}, {"category", "add", hostileSMS}, {"category", "set", hostileSMS}, {"category", "rm", hostileSMS},

@@ -44,7 +44,7 @@ func newCmdOutbox(f *Factory, runF func(context.Context, *outboxOptions) error) 
 	}
 	cmd.Flags().StringVar(&opts.State, "state", "", "only texts in this state: unknown, failed, queued or sending")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil))
+	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil), newCmdOutboxArchive(f))
 	return cmd
 }
 

@@ -1,6 +1,9 @@
 package common
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Setting is one configuration key as the Settings screen shows it.
 type Setting struct {
@@ -22,4 +25,10 @@ type SettingsBackend interface {
 	// SetSetting stores value under key ("" removes it, so the default
 	// applies) and returns the stored value before and after.
 	SetSetting(ctx context.Context, key, value string) (was, now string, err error)
+}
+
+// ArchiveBackend is what the Outbox screen needs to archive old failed
+// texts: flagged, hidden from the outbox, kept in the database.
+type ArchiveBackend interface {
+	ArchiveFailed(ctx context.Context, olderThan time.Duration) (int, error)
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -45,6 +46,7 @@ type Model struct {
 	list    common.Filtered[store.Message]
 	confirm *store.Message         // the text to mark failed or resend, while asking
 	resend  bool                   // the question is "resend?", not "mark failed?"
+	archive bool                   // the question is "archive old failed texts?"
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
 }
 
@@ -68,13 +70,14 @@ func (m *Model) Init() tea.Cmd {
 
 // Captures implements common.Screen.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	return (m.list.Filtering() || m.confirm != nil) && msg.String() != "ctrl+c"
+	return (m.list.Filtering() || m.confirm != nil || m.archive) && msg.String() != "ctrl+c"
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
 	db, ctx := m.DB, m.Context()
 	return func() tea.Msg {
-		rows, err := db.MessagePage(ctx, store.MessageFilter{Direction: store.Out, States: states(), Limit: req.Limit, Offset: req.Offset}, req.Filter)
+		rows, err := db.MessagePage(ctx, store.MessageFilter{Direction: store.Out, States: states(), Limit: req.Limit, Offset: req.Offset,
+			HideArchived: true}, req.Filter)
 		return pageMsg{req, rows, err}
 	}
 }
@@ -114,6 +117,18 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.Keys
+	if m.archive {
+		m.archive = false
+		ab, ok := m.Backend.(common.ArchiveBackend)
+		if !key.Matches(msg, k.Actions.Confirm) || !ok {
+			return nil
+		}
+		ctx := m.Context()
+		return func() tea.Msg {
+			n, err := ab.ArchiveFailed(ctx, ArchiveAfter)
+			return doneMsg{fmt.Sprintf("archived %s older than a week: hidden here, kept in the database", plural(n, "failed text")), err}
+		}
+	}
 	if m.confirm != nil {
 		t := *m.confirm
 		switch {
@@ -153,6 +168,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			}
 			m.confirm, m.resend = &t, false
 		}
+	case key.Matches(msg, keyArchive):
+		if _, ok := m.Backend.(common.ArchiveBackend); !ok {
+			return common.Status("archiving needs texting outbox archive")
+		}
+		m.archive = true
 	case key.Matches(msg, k.Actions.Campaign):
 		be, ctx := m.Backend, m.Context()
 		return tea.Batch(common.Status("planning a dry run of the campaign…"), func() tea.Msg {
@@ -173,13 +193,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.confirm != nil {
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
 	}
-	return []key.Binding{k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign, k.List.Filter}
+	return []key.Binding{k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign, k.List.Filter}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return common.ListHelp(k.List, k.Actions.Resend, k.Actions.Fail, k.Actions.Campaign)
+	return common.ListHelp(k.List, k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign)
 }
 
 // View implements common.Screen.
@@ -206,6 +226,8 @@ func (m *Model) View() string {
 
 	foot := ""
 	switch {
+	case m.archive:
+		foot = "\n\n" + st.Warn.Render("Archive the failed texts older than a week? They leave this list and stay in the database. y/n")
 	case m.confirm != nil && m.resend:
 		q := fmt.Sprintf("Resend the text to %s? It goes with the next send or run. y/n", common.Clean(m.confirm.Number))
 		if m.confirm.State == store.StateUnknown {
@@ -313,3 +335,8 @@ func hopeless(errText string) string {
 	}
 	return ""
 }
+
+// ArchiveAfter is how old a failed text must be for `a` to archive it.
+const ArchiveAfter = 7 * 24 * time.Hour
+
+var keyArchive = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive old failed"))

@@ -129,3 +129,44 @@ func TestResendCannotHelp(t *testing.T) {
 		t.Fatalf("calls %q after n", got)
 	}
 }
+
+// archiving is the fake backend with ArchiveFailed, over the store.
+type archiving struct{ *tuitest.Backend }
+
+func (a archiving) ArchiveFailed(ctx context.Context, olderThan time.Duration) (int, error) {
+	return a.DB.ArchiveFailed(ctx, a.DB.Now().Add(-olderThan))
+}
+
+// TestArchiveOldFailed: a, then y, hides the failed texts older than a week
+// from the outbox; they stay in the database, flagged.
+func TestArchiveOldFailed(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	c.Backend = archiving{be}
+	f := tuitest.Seed(t, c.DB)
+	ctx := context.Background()
+	old, _, err := c.DB.InsertMessage(ctx, store.Message{Direction: store.Out, SIMID: f.SIMs[0].ID, Number: "+447700900888",
+		Text: "Spring offer", At: tuitest.Now.AddDate(0, 0, -10), Kind: store.KindCampaign, State: store.StateFailed, Error: "+CMS ERROR: 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := outbox.New(c)
+	m.SetSize(120, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Spring offer") {
+		t.Fatalf("the old failed text is not listed:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "a")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Archive the failed texts older than a week?") || !m.Captures(tuitest.Key("q")) {
+		t.Fatalf("a did not ask:\n%s", v)
+	}
+	var root []tea.Msg
+	tuitest.Type(t, m, func(msg tea.Msg) { root = append(root, msg) }, "y")
+	v := tuitest.Plain(m.View())
+	if strings.Contains(v, "Spring offer") || !strings.Contains(v, "Winter sale") || !strings.Contains(fmt.Sprint(root), "archived 1 failed text older than a week") {
+		t.Fatalf("after archiving:\n%s\n%v", v, root)
+	}
+	msg, err := c.DB.Message(ctx, old)
+	if err != nil || msg.State != store.StateFailed || !msg.HasFlag(store.FlagArchived) {
+		t.Fatalf("the archived text: %+v %v", msg, err)
+	}
+}
