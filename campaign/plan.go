@@ -87,6 +87,9 @@ type Planner struct {
 	// Remember stores the E.164 forms of numbers met for the first time, so
 	// that the next run need not parse them again (off for dry runs).
 	Remember bool
+	// Managers get the run's summary text: the plan keeps room for it, so
+	// that a run that fills every SIM still tells them.
+	Managers []string
 }
 
 // normalise returns the E.164 form of every number in groups ("" for the
@@ -303,6 +306,17 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 	if p.Greet != nil {
 		greeting = p.Greet(now.In(loc))
 	}
+	// Room for the managers' summary first: at worst every group with a
+	// count in the thousands.
+	// The reservation shows in the SIMs' planned parts.
+	if len(p.Managers) > 0 {
+		parts := managerParts(plan)
+		for range p.Managers {
+			if s := cap.Pick(parts, 0); s != nil {
+				s.Take(parts)
+			}
+		}
+	}
 	rd := renderer{greeting: greeting, done: map[renderKey]rendered{}}
 	taken := make(map[string]bool, len(candidates)) // planned already: a number repeated in the document gets one text
 	for _, r := range recs {
@@ -339,6 +353,16 @@ func (p *Planner) plan(ctx context.Context, groups []Group, sims []store.SIM, fo
 		plan.SIMs = append(plan.SIMs, *s)
 	}
 	return plan, nil
+}
+
+// managerParts is how many parts the managers' summary of plan takes at
+// most.
+func managerParts(plan *Plan) int {
+	sent := map[string]int{}
+	for _, g := range plan.Groups {
+		sent[g.Group] = 9999
+	}
+	return template.Parts(managerText(plan, sent))
 }
 
 // notMobiles returns the numbers that are not mobiles (phone.KindOf), on

@@ -255,7 +255,8 @@ func (r *campaignRun) pull(ctx context.Context) ([]Group, error) {
 func (r *campaignRun) makePlan(ctx context.Context, groups []Group) error {
 	r.prog.Phase("planning")
 	e := r.e
-	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.Location(), Greet: e.Greet, Remember: !r.dry}
+	planner := &Planner{DB: e.DB, Region: e.Config.Region, DedupeDays: e.Config.DedupeDays, Loc: e.Location(), Greet: e.Greet, Remember: !r.dry,
+		Managers: e.Config.Managers}
 	plan, err := planner.Plan(ctx, groups, e.SIMs())
 	if err != nil {
 		return err

@@ -107,6 +107,11 @@ func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 			printCampaignSummary(opts.Out, sum, d.Config.Quiet, d.DB.Now().In(time.Local))
 		}
 	}
+	if err == nil && sum != nil && !sum.DryRun {
+		if ferr := runFailure(sum); ferr != nil {
+			return &exitError{code: 1, err: ferr}
+		}
+	}
 	if err == nil && sum != nil && len(sum.Errors) > 0 {
 		// The texts went, but something the operator must know about did
 		// not (the post-back, the managers' text): cron mails a failure.
@@ -117,6 +122,27 @@ func campaignRun(ctx context.Context, opts *campaignRunOptions) error {
 		return &exitError{code: 1, err: fmt.Errorf("campaign run finished with %d problem(s): %s", len(sum.Errors), sum.Errors[0])}
 	}
 	return err
+}
+
+// runFailure is why a finished run must make cron mail it: it sent none of
+// the texts it planned (quiet hours aside), or texts of its own ended
+// unknown. A run that texted everyone it could is not a failure, even when
+// the SIMs had no room for more; texts an earlier, killed run left unknown
+// are reported, not held against this one.
+func runFailure(s *campaign.Summary) error {
+	planned, sent, unknown := 0, 0, 0
+	for _, g := range s.Groups {
+		planned += g.Queued
+		sent += g.Sent
+		unknown += g.Unknown
+	}
+	switch {
+	case unknown > 0:
+		return fmt.Errorf("campaign run: %d of its texts ended unknown (they may have gone): see texting outbox --state unknown", unknown)
+	case planned > 0 && sent == 0 && !s.Quiet:
+		return fmt.Errorf("campaign run: sent none of the %d texts it planned", planned)
+	}
+	return nil
 }
 
 // printCampaignSummary is the plain report cron mails; quiet and now say

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -207,4 +208,39 @@ func TestFailedPostBackRetried(t *testing.T) {
 		t.Fatalf("next run: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	postedOnce(t, fx)
+}
+
+// TestRunExitStatus: a run that fills its SIM to the limit still texts the
+// managers and exits 0; a run whose own texts ended unknown exits 1.
+func TestRunExitStatus(t *testing.T) {
+	env := map[string]string{"TEXTING_API_KEY": "k3y"}
+	t.Run("SIM full, everyone it could texted", func(t *testing.T) {
+		fx := newCampaignFixture(t, 8, 5*time.Millisecond)
+		ports := []string{"--port", fx.ports[0]}
+		if r := runCLI(t, fx.dbPath, nil, append([]string{"read-in"}, ports...)...); r.code != 0 {
+			t.Fatalf("read-in: %d %s", r.code, r.err)
+		}
+		if r := runCLI(t, fx.dbPath, nil, "sim", "set", "O2 - UK 1", "--limit", "4"); r.code != 0 {
+			t.Fatalf("sim set: %d %s %s", r.code, r.out, r.err)
+		}
+		if r := runCLI(t, fx.dbPath, nil, "config", "set", "managers", "+447700909999"); r.code != 0 {
+			t.Fatalf("config set: %d %s", r.code, r.err)
+		}
+		r := runCLI(t, fx.dbPath, env, append([]string{"campaign", "run", "--json", "--source", fx.src.URL + "/people"}, ports...)...)
+		var sum struct {
+			Sent     int `json:"sent"`
+			Managers int `json:"managers_texted"`
+		}
+		if r.code != 0 || json.Unmarshal([]byte(r.out), &sum) != nil || sum.Sent != 3 || sum.Managers != 1 {
+			t.Fatalf("exit %d, %+v\n%s\n%s", r.code, sum, r.out, r.err)
+		}
+	})
+	t.Run("own texts unknown", func(t *testing.T) {
+		fx := newCampaignFixture(t, 2, 5*time.Millisecond)
+		fx.emus[0].AddFault(modemtest.Fault{Command: "AT+CMGS", Reply: "+CMS ERROR: 500", WentOut: true, Times: -1})
+		r := runCLI(t, fx.dbPath, env, "campaign", "run", "--source", fx.src.URL+"/people", "--port", fx.ports[0])
+		if r.code != 1 || !strings.Contains(r.err, "2 of its texts ended unknown") {
+			t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+		}
+	})
 }
