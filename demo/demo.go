@@ -175,7 +175,7 @@ func waiting(now time.Time) (o2, voda []string, err error) {
 	add(&o2, "+447700900132", "STOP", ts.Add(2*time.Minute))
 	add(&o2, "+447700900133", "Can you ring me after 5", ts.Add(3*time.Minute))
 	add(&voda, "+447700900134", "Yes please 👍 what day can you come?", ts.Add(4*time.Minute))
-	add(&voda, "+447700900135", "WINNER!! You have been selected for a £900 prize reward. Call 09061701461 to claim", ts.Add(5*time.Minute))
+	add(&voda, "+447624900135", "WINNER!! You have been selected for a £900 prize reward. Call 09061701461 to claim", ts.Add(5*time.Minute))
 	add(&voda, "Vodafone", "Your Vodafone bill is ready. Log in to My Vodafone to view it.", ts.Add(6*time.Minute))
 	if err != nil {
 		return nil, nil, err

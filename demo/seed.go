@@ -45,11 +45,32 @@ var replies = map[string][]string{
 	"Call back": {"Call me please", "Can you ring me after 5", "Yes please call me", "Ring me tomorrow morning"},
 }
 
-// novel are replies unlike any the operator categorised: the demo's review
-// queue holds these, so what waits there is what the rules cannot sort.
-var novel = []string{"Is the offer still on next week?", "Do you do gas safety certificates too?",
-	"Sorry, who gave you my number?", "Can I pay in instalments?", "We moved house last month",
-	"Maybe, what does it cost for a flat?", "Is that the same company as last year?"}
+// novel are replies unlike any the operator categorised, by the template
+// they answer: the demo's review queue holds these, so what waits there is
+// what the rules cannot sort, and each fits the text it answers.
+var novel = map[string][]string{
+	"Group A": {"Is the boiler offer still on next week?", "Do you do gas safety certificates too?",
+		"Can I pay for the service in instalments?", "Maybe, what does a service cost for a combi?",
+		"Is that the same company that did our boiler last year?"},
+	"Group B": {"Is the energy check really free?", "We moved house last month, can you check the new one?",
+		"Sorry, who gave you my number?", "How long does the energy check take?", "Do I need to be in for the check?"},
+}
+
+// story is the last day's campaign texts to the people whose replies wait
+// on the demo dongles' SIMs (see waiting in demo.go): each reply answers the
+// text it follows. The spam and the network's own text come from numbers
+// nobody texted.
+var story = []struct {
+	number, name, group string
+	o2                  bool // sent from (and answered to) the O2 SIM, else Vodafone
+}{
+	{"+447700900130", "Priya", "Group A", true},
+	{"+447700900131", "Owen", "Group B", true},
+	{"+447700900132", "Geoff", "Group B", true},
+	{"+447700900133", "Rhiannon", "Group A", true},
+	{"+447700900134", "Angela", "Group A", false},
+	{"+447700900136", "Sam", "Group A", false},
+}
 
 var firstNames = []string{"Michael", "Monica", "Gabriela", "Muhammed", "Sergio", "Dean", "Lee", "Rhiannon", "Kim",
 	"Geoff", "James", "Angela", "Orchid", "Jo", "Maureen", "Tania", "Richard", "Luka", "Kevin", "Priya", "Owen", "Sian"}
@@ -124,7 +145,22 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 
 	var msgs []store.Message
 	var optOuts []string
-	person := 100
+	tplByName := map[string]store.Template{}
+	for _, t := range tpls {
+		tplByName[t.Name] = t
+	}
+	for i, p := range story {
+		tpl, sim := tplByName[p.group], simVoda
+		if p.o2 {
+			sim = simO2
+		}
+		at := now.Add(-time.Duration(26-i) * time.Hour)
+		text := template.RenderGreeting(template.RenderName(tpl.Body, p.name), greeting.At(at))
+		msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: p.number, Text: text, At: at,
+			Kind: store.KindCampaign, TemplateID: tpl.ID, GroupName: tpl.Name, Name: p.name, State: store.StateDelivered,
+			Parts: partsOf(text)})
+	}
+	person := 200 // the history's numbers: clear of the story's
 	for day := 30; day >= 1; day-- {
 		base := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, now.Location()).AddDate(0, 0, -day)
 		if base.Weekday() == time.Sunday {
@@ -162,11 +198,30 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 			msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: text, At: at,
 				Kind: store.KindCampaign, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: state,
 				Parts: partsOf(text), Error: reason})
-			if state == store.StateFailed || rng.Intn(100) >= 35 {
+			if state == store.StateFailed {
 				continue
 			}
-			// A reply, a few minutes to hours later.
+			// A reply, a few minutes to hours later. Spam comes from numbers
+			// nobody texted, not in answer to a campaign text.
 			cat := pickCategory(rng)
+			if cat == "Bot" {
+				bot := replies["Bot"][rng.Intn(len(replies["Bot"]))]
+				rat := at.Add(time.Duration(30+rng.Intn(600)) * time.Minute)
+				msgs = append(msgs, store.Message{Direction: store.In, SIMID: sim.ID, Number: fmt.Sprintf("+447624%06d", person),
+					Text: bot, At: rat, Kind: store.KindInbound, Norm: classify.Normalize(bot),
+					CategoryID: catByName["Bot"].ID, CategoryBy: store.CategoryByOperator})
+				cat = "none"
+			}
+			if cat == "none" {
+				// No answer: the basic follow-up two days later.
+				if fat := at.AddDate(0, 0, 2); !fat.After(now) {
+					ftext := template.RenderGreeting(template.RenderName(tpl.Followup, name), greeting.At(fat))
+					msgs = append(msgs, store.Message{Direction: store.Out, SIMID: sim.ID, Number: number, Text: ftext, At: fat,
+						Kind: store.KindFollowup, TemplateID: tpl.ID, GroupName: tpl.Name, Name: name, State: store.StateDelivered,
+						Parts: partsOf(ftext)})
+				}
+				continue
+			}
 			reply := replies[cat][rng.Intn(len(replies[cat]))]
 			rat := at.Add(time.Duration(3+rng.Intn(300)) * time.Minute)
 			in := store.Message{Direction: store.In, SIMID: sim.ID, Number: number, Text: reply, At: rat,
@@ -174,7 +229,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 			recent := rat.After(now.Add(-36 * time.Hour))
 			if recent && rng.Intn(3) != 0 && cat != "End" {
 				// Left for the operator: texts no rule or memory answers.
-				reply = novel[rng.Intn(len(novel))]
+				reply = novel[tpl.Name][rng.Intn(len(novel[tpl.Name]))]
 				in.Text, in.Norm = reply, classify.Normalize(reply)
 			} else {
 				in.CategoryID, in.CategoryBy = catByName[cat].ID, store.CategoryByOperator
@@ -213,7 +268,11 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 	return nil
 }
 
+// pickCategory picks how a person answers a campaign text: most do not.
 func pickCategory(rng *rand.Rand) string {
+	if rng.Intn(100) >= 35 {
+		return "none"
+	}
 	switch r := rng.Intn(100); {
 	case r < 35:
 		return "Thanks"
