@@ -429,3 +429,137 @@ func TestKillLoops(t *testing.T) {
 		t.Error("the kill loops lost or doubled something")
 	}
 }
+
+// TestLongRunWithCronReadIns: a campaign run of 30 texts at 1 s of radio
+// time each while a reply arrives every 3 s and cron starts a read-in
+// every 10 s: every reply stored once within 60 s of arriving, the SIM
+// never full, every delivery report applied, every read-in exits 0.
+func TestLongRunWithCronReadIns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 40 s soak")
+	}
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 30, time.Second)
+	m := fx.emus[0]
+	camp := startTexting(t, bin, fx.args()[:len(fx.args())-4]...)
+	type reply struct {
+		text    string
+		arrived time.Time
+		seen    time.Time
+	}
+	var mu sync.Mutex
+	var replies []*reply
+	stop := make(chan struct{})
+	var bg sync.WaitGroup
+	bg.Add(3)
+	go func() { // the network: a reply every 3 s
+		defer bg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(3 * time.Second):
+			}
+			text := fmt.Sprintf("reply %d in the long run", i)
+			if err := m.Receive(fmt.Sprintf("+4477009030%02d", i), text); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			replies = append(replies, &reply{text: text, arrived: time.Now()})
+			mu.Unlock()
+		}
+	}()
+	maxOnSIM := 0
+	go func() { // how full the SIM gets
+		defer bg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+			if n := len(m.Inbox()); n > maxOnSIM {
+				maxOnSIM = n
+			}
+		}
+	}()
+	readIns, failedReadIns := 0, 0
+	look := func() {
+		seen := map[string]bool{}
+		for _, text := range inboundTexts(t, fx.dbPath) {
+			seen[text] = true
+		}
+		mu.Lock()
+		for _, r := range replies {
+			if seen[r.text] && r.seen.IsZero() {
+				r.seen = time.Now()
+			}
+		}
+		mu.Unlock()
+	}
+	go func() { // cron: read-in every 10 s
+		defer bg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Second):
+			}
+			p := startTexting(t, bin, "--db", fx.dbPath, "read-in", "--json", "--port", fx.ports[0])
+			readIns++
+			if code := p.wait(t); code != 0 {
+				failedReadIns++
+				t.Errorf("cron read-in exit %d: %s %s", code, p.stdout.String(), p.stderr.String())
+			}
+			look()
+		}
+	}()
+	for camp.cmd.ProcessState == nil {
+		look()
+		time.Sleep(time.Second)
+		if camp.cmd.Process != nil {
+			if err := camp.cmd.Process.Signal(syscall.Signal(0)); err != nil {
+				break
+			}
+		}
+		if countStates(t, fx.dbPath)[store.StateQueued] == 0 && countStates(t, fx.dbPath)[store.StateSending] == 0 && len(fx.texted()) >= 30 {
+			break
+		}
+	}
+	if code := camp.wait(t); code != 0 {
+		t.Errorf("campaign exit %d: %s", code, camp.stderr.String())
+	}
+	close(stop)
+	bg.Wait()
+	final := startTexting(t, bin, "--db", fx.dbPath, "read-in", "--port", fx.ports[0])
+	if code := final.wait(t); code != 0 {
+		t.Errorf("final read-in exit %d", code)
+	}
+	look()
+	got := map[string]int{}
+	for _, text := range inboundTexts(t, fx.dbPath) {
+		got[text]++
+	}
+	slowest := time.Duration(0)
+	for _, r := range replies {
+		if got[r.text] != 1 {
+			t.Errorf("%q stored %d times", r.text, got[r.text])
+		}
+		if d := r.seen.Sub(r.arrived); d > slowest {
+			slowest = d
+		}
+	}
+	c := countStates(t, fx.dbPath)
+	t.Logf("%d replies, slowest stored after %v; SIM held at most %d; %d cron read-ins (%d failed); states %v",
+		len(replies), slowest.Round(100*time.Millisecond), maxOnSIM, readIns, failedReadIns, c)
+	if slowest > 60*time.Second {
+		t.Errorf("a reply took %v to be stored", slowest)
+	}
+	if maxOnSIM >= 30 {
+		t.Errorf("the SIM filled up (%d)", maxOnSIM)
+	}
+	if c[store.StateDelivered] != 30 {
+		t.Errorf("%d of 30 delivery reports applied: %v", c[store.StateDelivered], c)
+	}
+}
