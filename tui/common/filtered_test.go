@@ -59,3 +59,30 @@ func TestFilteredKeys(t *testing.T) {
 		t.Fatalf("SetFilter: request %+v, field %q", req, l.Field.Value())
 	}
 }
+
+// TestFilteredMoveKey: a move within the page runs moved; one past its
+// edge asks for the next page instead; a key that is no move does neither.
+func TestFilteredMoveKey(t *testing.T) {
+	km := keys.Default()
+	l := common.NewFiltered[int](styles.New(nil))
+	l.SetPageSize(2)
+	l.Loaded(l.Request(0, 0), []int{1, 2, 3}) // a third row: more follow
+	var loads, moves int
+	load := func(common.PageRequest) tea.Cmd { loads++; return nil }
+	moved := func() tea.Cmd { moves++; return nil }
+	tests := []struct {
+		key          string
+		loads, moves int
+	}{
+		{"down", 0, 1}, // to the page's second row
+		{"down", 1, 0}, // past the edge: the next page
+		{"x", 0, 0},
+	}
+	for _, tt := range tests {
+		loads, moves = 0, 0
+		l.MoveKey(km.List, tuitest.Key(tt.key), load, moved)
+		if loads != tt.loads || moves != tt.moves {
+			t.Fatalf("%q: %d loads %d moves, want %d %d", tt.key, loads, moves, tt.loads, tt.moves)
+		}
+	}
+}

@@ -266,6 +266,19 @@ func (l *Filtered[T]) FilterKey(k keys.List, msg tea.KeyMsg, load func(PageReque
 	return nil, false
 }
 
+// MoveKey applies the list's moves: a page to read goes through load, a
+// move within the page runs moved (nil: nothing more to do).
+func (l *Filtered[T]) MoveKey(k keys.List, msg tea.KeyMsg, load func(PageRequest) tea.Cmd, moved func() tea.Cmd) tea.Cmd {
+	req, mustLoad, handled := l.HandleKey(k, msg)
+	switch {
+	case mustLoad:
+		return load(req)
+	case handled && moved != nil:
+		return moved()
+	}
+	return nil
+}
+
 // SetFilter applies text as the filter (the field shows it) and returns the
 // request for the first page.
 func (l *Filtered[T]) SetFilter(text string) PageRequest {

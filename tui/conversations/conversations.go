@@ -192,13 +192,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return m.reply.Init()
 		}
 	default:
-		req, load, handled := m.list.HandleKey(k.List, msg)
-		if load {
-			return m.load(req)
-		}
-		if handled {
-			return m.loadThread()
-		}
+		return m.list.MoveKey(k.List, msg, m.load, m.loadThread)
 	}
 	return nil
 }

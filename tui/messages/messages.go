@@ -140,9 +140,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: t.Number} }
 		}
 	default:
-		if req, load, _ := m.list.HandleKey(k.List, msg); load {
-			return m.load(req)
-		}
+		return m.list.MoveKey(k.List, msg, m.load, nil)
 	}
 	return nil
 }

@@ -180,9 +180,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return campaignMsg{res, err}
 		})
 	default:
-		if req, load, _ := m.list.HandleKey(k.List, msg); load {
-			return m.load(req)
-		}
+		return m.list.MoveKey(k.List, msg, m.load, nil)
 	}
 	return nil
 }

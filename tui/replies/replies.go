@@ -277,13 +277,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return func() tea.Msg { return common.SwitchMsg{Title: "Conversations", Arg: g.Latest.Number} }
 		}
 	default:
-		req, load, handled := m.list.HandleKey(k.List, msg)
-		if load {
-			return m.load(req)
-		}
-		if handled {
-			return m.selectionChanged()
-		}
+		return m.list.MoveKey(k.List, msg, m.load, m.selectionChanged)
 	}
 	return nil
 }
