@@ -54,13 +54,7 @@ func New(c *common.Common) *crud.Model[store.Category] {
 					AutoReply: crud.Changed(autoReply.Trimmed(), cat.AutoReply),
 					AnyHour:   crud.Changed(anyHour.On(), cat.AutoReplyAnyHour),
 				}
-				var err error
-				if isNew {
-					_, err = c.Backend.AddCategory(ctx, u)
-				} else {
-					_, err = c.Backend.UpdateCategory(ctx, cat.ID, u)
-				}
-				return err
+				return crud.Put(ctx, isNew, cat.ID, u, c.Backend.AddCategory, c.Backend.UpdateCategory)
 			}
 			return crud.Editor{Form: f, Save: save, Name: name}
 		},

@@ -414,3 +414,17 @@ func Changed[V comparable](v, was V) *V {
 	}
 	return &v
 }
+
+// Put adds u through add when the row is new, else updates row id with it
+// through update: the save of a form whose add and update take the same
+// partial update.
+func Put[U, R any](ctx context.Context, isNew bool, id int64, u U,
+	add func(context.Context, U) (R, error), update func(context.Context, int64, U) (R, error)) error {
+	var err error
+	if isNew {
+		_, err = add(ctx, u)
+	} else {
+		_, err = update(ctx, id, u)
+	}
+	return err
+}

@@ -40,13 +40,7 @@ func New(c *common.Common) *crud.Model[store.Network] {
 					Gateway: crud.Changed(gateway.On(), n.Gateway),
 					Notes:   crud.Changed(notes.Trimmed(), n.Notes),
 				}
-				var err error
-				if isNew {
-					_, err = c.Backend.AddNetwork(ctx, u)
-				} else {
-					_, err = c.Backend.UpdateNetwork(ctx, n.ID, u)
-				}
-				return err
+				return crud.Put(ctx, isNew, n.ID, u, c.Backend.AddNetwork, c.Backend.UpdateNetwork)
 			}
 			return crud.Editor{Form: f, Save: save, Name: name}
 		},

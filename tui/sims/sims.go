@@ -101,11 +101,8 @@ func New(c *common.Common) *crud.Model[store.SIM] {
 				if isNew {
 					on := active.On()
 					u.Limit, u.Active = &limit, &on
-					_, err = c.Backend.AddSIM(ctx, u)
-				} else {
-					_, err = c.Backend.UpdateSIM(ctx, s.ID, u)
 				}
-				return err
+				return crud.Put(ctx, isNew, s.ID, u, c.Backend.AddSIM, c.Backend.UpdateSIM)
 			}
 			return crud.Editor{Form: f, Save: save}
 		},

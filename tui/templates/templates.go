@@ -107,15 +107,11 @@ func (p *preview) editor(c *common.Common, r Row, isNew bool) crud.Editor {
 			Followup:    crud.Changed(followup.Trimmed(), r.Followup),
 			AltFollowup: crud.Changed(alt.Trimmed(), r.AltFollowup),
 		}
-		var err error
 		if isNew {
 			b := body.Trimmed()
 			u.Body = &b // required on a new template, even empty (the backend says so)
-			_, err = c.Backend.AddTemplate(ctx, u)
-		} else {
-			_, err = c.Backend.UpdateTemplate(ctx, r.ID, u)
 		}
-		return err
+		return crud.Put(ctx, isNew, r.ID, u, c.Backend.AddTemplate, c.Backend.UpdateTemplate)
 	}
 	ed.Changed = func() []string {
 		p.prepare(r.Name, body.Value())
