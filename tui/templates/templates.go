@@ -159,7 +159,11 @@ func (p *preview) receive(msg tea.Msg) bool {
 		p.names[nm.template] = nm.names
 		delete(p.namesErr, nm.template)
 	}
-	p.worst = worstCase{} // the names changed
+	was := p.worst
+	p.worst = worstCase{} // the names changed: work the text on show out again
+	if was.template == nm.template {
+		p.prepare(was.template, was.body)
+	}
 	return true
 }
 
