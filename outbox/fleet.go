@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,15 +123,27 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 		var wg sync.WaitGroup
 		self := ThisProcess()
 		alive := Liveness{DB: db, Self: self, Now: db.Now}.Alive(ctx)
-		for i, p := range ports {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := openWaiting(ctx, db, p, o, alive, f.hold(ctx, db, self, o, log), log)
+		if o.Short && o.WaitHeld > 0 {
+			// A short job that waits for ports held by other short jobs
+			// takes its ports one at a time in one order (by path), as every
+			// short job does: two of them never wait for each other while
+			// each holds what the other waits for. (A run waits too, but
+			// only for short jobs, and a short job never waits for a run.)
+			for _, i := range byPath(ports) {
+				d, err := openWaiting(ctx, db, ports[i], o, alive, f.hold(ctx, db, self, o, log), log)
 				res[i] = opened{d, err}
-			}()
+			}
+		} else {
+			for i, p := range ports {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d, err := openWaiting(ctx, db, p, o, alive, f.hold(ctx, db, self, o, log), log)
+					res[i] = opened{d, err}
+				}()
+			}
+			wg.Wait()
 		}
-		wg.Wait()
 		f.db, f.self = db, self.String()
 		for i, r := range res {
 			if r.err != nil {
@@ -226,6 +239,16 @@ func (f *Fleet) hold(ctx context.Context, db *store.DB, self Owner, o FleetOptio
 		f.held = append(f.held, port)
 		f.mu.Unlock()
 	})
+}
+
+// byPath returns the indexes of ports in the order of their paths.
+func byPath(ports []string) []int {
+	idx := make([]int, len(ports))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(ports[a], ports[b]) })
+	return idx
 }
 
 // openWaiting opens port; when another texting process holds it for a short
