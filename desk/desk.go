@@ -137,7 +137,7 @@ func (d *Desk) Connect(ctx context.Context, env *outbox.Env, o EnvOptions) (*out
 	if err != nil {
 		return nil, err
 	}
-	env.Senders = fl.Senders
+	env.Senders, env.Held = fl.Senders, fl.Held
 	return fl, nil
 }
 

@@ -16,6 +16,10 @@ type Env struct {
 	DB      *store.DB
 	Config  config.Config
 	Senders []Sender
+	// Held are SIMs whose dongles another process holds for a run
+	// (Fleet.Held): a manual text may be queued for one, and that holder
+	// sends it.
+	Held []Held
 	// SendWait bounds how long a manual send waits for the outcome of a
 	// text of its own that another sender took (default SendWaitDefault).
 	SendWait time.Duration

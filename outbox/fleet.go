@@ -78,6 +78,9 @@ type Fleet struct {
 	// Problems are the ports that could not be used, in words for the
 	// operator (busy, no SIM, CD-ROM mode …).
 	Problems []string
+	// Held are the SIMs of busy ports that another live process holds for
+	// a run: that holder sends what is queued for them meanwhile.
+	Held []Held
 
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
@@ -148,6 +151,11 @@ func ConnectFleet(ctx context.Context, db *store.DB, o FleetOptions) (*Fleet, er
 		for i, r := range res {
 			if r.err != nil {
 				f.Problems = append(f.Problems, fmt.Sprintf("%s: %v", ports[i], r.err))
+				if errors.Is(r.err, modem.ErrPortBusy) {
+					if h, ok := heldSIM(ctx, db, ports[i], alive); ok {
+						f.Held = append(f.Held, h)
+					}
+				}
 				continue
 			}
 			f.Dongles = append(f.Dongles, r.d)
@@ -239,6 +247,37 @@ func (f *Fleet) hold(ctx context.Context, db *store.DB, self Owner, o FleetOptio
 		f.held = append(f.held, port)
 		f.mu.Unlock()
 	})
+}
+
+// Held is a SIM whose dongle another texting process holds for a run.
+type Held struct {
+	SIM    store.SIM
+	Holder store.PortHolder
+}
+
+// heldSIM finds the SIM last seen on port when a live process holds the
+// port for a run (not a short job, which does not stay to send what is
+// queued meanwhile).
+func heldSIM(ctx context.Context, db *store.DB, port string, alive func(string) bool) (Held, bool) {
+	h, found, err := db.PortHolderOf(ctx, port)
+	if err != nil || !found || h.Short || !alive(h.Owner) {
+		return Held{}, false
+	}
+	sims, err := db.SIMs(ctx)
+	if err != nil {
+		return Held{}, false
+	}
+	var best store.SIM
+	for _, s := range sims {
+		if !s.IsGateway() && s.Active && s.LastPort == port && s.LastSeen.After(best.LastSeen) {
+			best = s
+		}
+	}
+	if best.ID == 0 {
+		return Held{}, false
+	}
+	h.Port = port
+	return Held{SIM: best, Holder: h}, true
 }
 
 // byPath returns the indexes of ports in the order of their paths.

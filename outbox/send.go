@@ -38,21 +38,37 @@ func (e *Env) Route(ctx context.Context, number, simRef string, parts int) (Rout
 				return Route{n, s.ID}, nil
 			}
 		}
+		for _, h := range e.Held {
+			if h.SIM.ID == s.ID {
+				return Route{n, s.ID}, nil
+			}
+		}
 		return Route{}, fmt.Errorf("SIM %s is not connected (connected: %s)", s.Label(), e.labels())
 	}
-	if len(e.Senders) == 0 {
+	if len(e.Senders) == 0 && len(e.Held) == 0 {
 		return Route{}, errors.New("no SIM connected")
 	}
 	last, err := e.DB.LastSIMs(ctx, []string{n})
 	if err != nil {
 		return Route{}, err
 	}
-	c, err := MeasureCapacity(ctx, e.DB, e.SIMs(), e.DB.Now(), e.Location())
-	if err != nil {
-		return Route{}, err
+	// A connected SIM first; else one whose dongle a run holds (that run
+	// sends it, within its limits).
+	var held []store.SIM
+	for _, h := range e.Held {
+		held = append(held, h.SIM)
 	}
-	if s := c.Pick(parts, last[n]); s != nil {
-		return Route{n, s.SIM.ID}, nil
+	for _, sims := range [][]store.SIM{e.SIMs(), held} {
+		if len(sims) == 0 {
+			continue
+		}
+		c, err := MeasureCapacity(ctx, e.DB, sims, e.DB.Now(), e.Location())
+		if err != nil {
+			return Route{}, err
+		}
+		if s := c.Pick(parts, last[n]); s != nil {
+			return Route{n, s.SIM.ID}, nil
+		}
 	}
 	return Route{}, fmt.Errorf("no connected SIM has %d part(s) left today (%s)", parts, e.labels())
 }
@@ -157,7 +173,7 @@ func SendManual(ctx context.Context, e *Env, mt ManualText) ([]SendResult, error
 			// Another sender may have taken it (the dongle's holder does
 			// the texts queued for its SIM): its outcome is still ours to
 			// report, so wait for it.
-			m, err := e.finalState(ctx, id)
+			m, err := e.finalState(ctx, id, e.heldBy(msgs[j].SIMID))
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -167,7 +183,9 @@ func SendManual(ctx context.Context, e *Env, mt ManualText) ([]SendResult, error
 				// later run finds it queued: one that could not go now is
 				// failed, and `texting outbox resend` sends it on purpose.
 				why := m.Error
-				if why == "" {
+				if h := e.heldBy(m.SIMID); why == "" && h != nil {
+					why = fmt.Sprintf("%s is held by pid %d (%s), which ended or timed out before sending it", h.SIM.Label(), h.Holder.PID, h.Holder.What)
+				} else if why == "" {
 					why = "its SIM is over today's limit, parked or not connected"
 				}
 				if err := e.DB.Fail(context.WithoutCancel(ctx), id, "not sent now: "+why); err == nil {
@@ -197,9 +215,31 @@ func SendWaiting(ctx context.Context, e *Env, kinds ...string) (Dispatched, erro
 // that another sender took (Env.SendWait unset).
 const SendWaitDefault = 2 * time.Minute
 
+// heldBy is the holder of SIM id's dongle when another process holds it
+// for a run (nil otherwise).
+func (e *Env) heldBy(id int64) *Held {
+	for i := range e.Held {
+		if e.Held[i].SIM.ID == id {
+			return &e.Held[i]
+		}
+	}
+	return nil
+}
+
+// stillHeld says whether h's holder still holds its port (a run that ended
+// before it sent the text will not send it).
+func (e *Env) stillHeld(ctx context.Context, h *Held) bool {
+	now, found, err := e.DB.PortHolderOf(ctx, h.Holder.Port)
+	if err != nil {
+		return true
+	}
+	return found && now.Owner == h.Holder.Owner && Liveness{DB: e.DB, Self: e.Owner, Now: e.DB.Now}.Alive(ctx)(now.Owner)
+}
+
 // finalState reads message id, waiting while it is being sent (by this
-// process or another one) up to the send wait.
-func (e *Env) finalState(ctx context.Context, id int64) (store.Message, error) {
+// process or another one) or, for a SIM a run holds, while it is
+// queued, up to the send wait.
+func (e *Env) finalState(ctx context.Context, id int64, held *Held) (store.Message, error) {
 	wait := e.SendWait
 	if wait <= 0 {
 		wait = SendWaitDefault
@@ -208,7 +248,10 @@ func (e *Env) finalState(ctx context.Context, id int64) (store.Message, error) {
 	bg := context.WithoutCancel(ctx)
 	for {
 		m, err := e.DB.Message(bg, id)
-		if err != nil || m.State != store.StateSending || time.Now().After(deadline) {
+		// A text queued for a SIM a run holds waits for that run to send
+		// it (it does what is queued meanwhile every few seconds).
+		waiting := m.State == store.StateSending || (held != nil && m.State == store.StateQueued && e.stillHeld(bg, held))
+		if err != nil || !waiting || time.Now().After(deadline) {
 			return m, err
 		}
 		select {

@@ -563,3 +563,39 @@ func TestLongRunWithCronReadIns(t *testing.T) {
 		t.Errorf("%d of 30 delivery reports applied: %v", c[store.StateDelivered], c)
 	}
 }
+
+// TestSendDuringRunGoesThroughTheHolder: `texting send` while a campaign
+// run holds the only dongle queues the text for that dongle's SIM and waits
+// for the run (the holder) to send it, then reports it sent and exits 0 —
+// it used to say `no SIM connected` and exit 1.
+func TestSendDuringRunGoesThroughTheHolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 20 s campaign run")
+	}
+	bin := textingBinary(t)
+	fx := newCampaignFixture(t, 40, 500*time.Millisecond)
+	camp := startTexting(t, bin, fx.args()[:len(fx.args())-4]...) // the first dongle only
+	deadline := time.Now().Add(30 * time.Second)
+	for countStates(t, fx.dbPath)[store.StateSending] == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the campaign never started sending: %s", camp.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	send := startTexting(t, bin, "--db", fx.dbPath, "send", "--port", fx.ports[0], "--to", "07700901998", "--text", "typed during the run")
+	if code := send.wait(t); code != 0 || !strings.Contains(send.stdout.String(), "to +447700901998 from O2") {
+		t.Errorf("send during the run: exit %d\nstdout %s\nstderr %s", code, send.stdout.String(), send.stderr.String())
+	}
+	if code := camp.wait(t); code != 0 {
+		t.Fatalf("campaign exit %d: %s", code, camp.stderr.String())
+	}
+	n := 0
+	for _, s := range fx.emus[0].Sent() {
+		if s.Msg.Text == "typed during the run" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the text went %d times", n)
+	}
+}
