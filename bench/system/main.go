@@ -282,7 +282,7 @@ func (b *bench) start(ctx context.Context, kill time.Duration, args ...string) <
 			code = -1
 		}
 		if !killed {
-			b.noteWarnings(errb.String())
+			b.noteWarnings(args[2], errb.String())
 		}
 		ch <- result{code: code, stdout: out.String(), stderr: errb.String(), killed: killed && code == -1}
 	}()
@@ -461,7 +461,7 @@ func (b *bench) check(ctx context.Context, final bool) []string {
 
 // noteWarnings counts what a process that was not killed printed on
 // stderr besides its summary.
-func (b *bench) noteWarnings(stderr string) {
+func (b *bench) noteWarnings(cmd, stderr string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, l := range strings.Split(stderr, "\n") {
@@ -469,7 +469,7 @@ func (b *bench) noteWarnings(stderr string) {
 			if len(l) > 110 {
 				l = l[:110]
 			}
-			b.warned[l]++
+			b.warned[cmd+": "+l]++
 		}
 	}
 }
