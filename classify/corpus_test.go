@@ -52,7 +52,7 @@ func loadCorpus(tb testing.TB) []Example {
 // -race measures all of it.
 const raceSampleEvery = 2
 
-// accuracyCorpus is the corpus the accuracy tests measure: all of it, or
+// accuracyCorpus is the corpus the accuracy tests train on: all of it, or
 // under the race detector the deterministic sample above.
 func accuracyCorpus(tb testing.TB) []Example {
 	tb.Helper()
@@ -143,7 +143,7 @@ func checkTargets(t *testing.T, acc, left, autoPrec float64) {
 // test, not taken from the corpus: campaign replies must not be taken for
 // bots, and typical spam must be.
 func TestCorpusUnseenTexts(t *testing.T) {
-	m := Train(loadCorpus(t))
+	m := Train(accuracyCorpus(t))
 	tests := []struct{ text, want string }{
 		{"Thanks, who is this?", "Other"},
 		{"Yes please, can you call me tomorrow after 5", "Other"},
