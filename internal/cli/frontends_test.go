@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -62,6 +64,34 @@ func frontDesk(t *testing.T) string {
 		}
 	})
 	return path
+}
+
+// frontDesks seeds one frontDesk for the test and returns a function that
+// gives each caller its own copy of it: a table test's cases each start
+// from the same database without seeding it again (every seeding runs a
+// dozen commands), and may run in parallel.
+func frontDesks(t *testing.T) func(t *testing.T) string {
+	t.Helper()
+	seed := frontDesk(t)
+	return func(t *testing.T) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "t.db")
+		// Every connection to the seed is closed, so the file is whole; a
+		// write-ahead log left beside it goes along.
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(seed + suffix)
+			if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path+suffix, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return path
+	}
 }
 
 // withDB opens the database at path for fn and closes it.
@@ -194,9 +224,11 @@ func TestRuleSIMValidation(t *testing.T) {
 		{"good IMSI and limit", "O2 1", []string{"--imsi", "234101234567890", "--limit", "120"},
 			store.SIMUpdate{IMSI: ptr("234101234567890"), Limit: ptr(120)}, ""},
 	}
+	fresh := frontDesks(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cliDB, tuiDB := frontDesk(t), frontDesk(t)
+			t.Parallel()
+			cliDB, tuiDB := fresh(t), fresh(t)
 			cliBefore, tuiBefore := digest(t, cliDB), digest(t, tuiDB)
 			cli := runCLI(t, cliDB, nil, append([]string{"sim", "set", tt.sim}, tt.args...)...)
 			tuiErr := tuiSide(t, tuiDB, nil, func(ctx context.Context, b *tuibackend.Backend) error {
@@ -235,7 +267,7 @@ func TestRuleUnparkOnNewCredentials(t *testing.T) {
 		{"limit only", []string{"--limit", "500"}, store.SIMUpdate{Limit: ptr(500)}, true},
 		{"same password", []string{"--password", "hunter2secret"}, store.SIMUpdate{Password: ptr("hunter2secret")}, true},
 	}
-	park := func(path string) {
+	park := func(t *testing.T, path string) {
 		withDB(t, path, func(ctx context.Context, db *store.DB) {
 			s := simByLabel(t, ctx, db, "SMSBCAST")
 			if err := db.ParkSIM(ctx, s.ID, time.Now().Add(24*time.Hour), "refused by the provider: bad password"); err != nil {
@@ -243,22 +275,24 @@ func TestRuleUnparkOnNewCredentials(t *testing.T) {
 			}
 		})
 	}
-	parked := func(path string) (p bool) {
+	parked := func(t *testing.T, path string) (p bool) {
 		withDB(t, path, func(ctx context.Context, db *store.DB) { p = simByLabel(t, ctx, db, "SMSBCAST").Parked(time.Now()) })
 		return p
 	}
+	fresh := frontDesks(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cliDB, tuiDB := frontDesk(t), frontDesk(t)
-			park(cliDB)
-			park(tuiDB)
+			t.Parallel()
+			cliDB, tuiDB := fresh(t), fresh(t)
+			park(t, cliDB)
+			park(t, tuiDB)
 			cli := runCLI(t, cliDB, nil, append([]string{"sim", "set", "SMSBCAST"}, tt.args...)...)
 			tuiErr := tuiSide(t, tuiDB, nil, func(ctx context.Context, b *tuibackend.Backend) error {
 				_, err := b.UpdateSIM(ctx, simByLabel(t, ctx, b.DB, "SMSBCAST").ID, tt.u)
 				return err
 			})
 			sameAnswer(t, cli, tuiErr, "")
-			if c, u := parked(cliDB), parked(tuiDB); c != tt.wantParked || u != tt.wantParked {
+			if c, u := parked(t, cliDB), parked(t, tuiDB); c != tt.wantParked || u != tt.wantParked {
 				t.Fatalf("parked after: CLI %v, TUI %v; want %v", c, u, tt.wantParked)
 			}
 		})
@@ -284,9 +318,11 @@ func TestRulePlaceholderCheck(t *testing.T) {
 		{"known ones", []string{"template", "add", "Spring", "--body", "Hi {name}, {greeting}"}, true,
 			store.TemplateUpdate{Name: ptr("Spring"), Body: ptr("Hi {name}, {greeting}")}, ""},
 	}
+	fresh := frontDesks(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cliDB, tuiDB := frontDesk(t), frontDesk(t)
+			t.Parallel()
+			cliDB, tuiDB := fresh(t), fresh(t)
 			cli := runCLI(t, cliDB, nil, tt.args...)
 			tuiErr := tuiSide(t, tuiDB, nil, func(ctx context.Context, b *tuibackend.Backend) error {
 				if tt.add {
@@ -353,9 +389,10 @@ func TestRuleRemovalKeepsHistory(t *testing.T) {
 			return b.RemoveTemplate(ctx, tp.ID)
 		}, "removed template Group B", true},
 	}
+	fresh := frontDesks(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cliDB, tuiDB := frontDesk(t), frontDesk(t)
+			cliDB, tuiDB := fresh(t), fresh(t)
 			cliBefore, tuiBefore := digest(t, cliDB), digest(t, tuiDB)
 			cli := runCLI(t, cliDB, nil, tt.args...)
 			var said string
@@ -406,8 +443,9 @@ func TestSimRmWithHistoryChangesNothing(t *testing.T) {
 // goes from a real (emulated) dongle and is recorded.
 func TestRuleOptOutOnManualSend(t *testing.T) {
 	const number = "+447700900777"
+	fresh := frontDesks(t)
 	setup := func(t *testing.T) (path string, env map[string]string, port string) {
-		path = frontDesk(t)
+		path = fresh(t)
 		withDB(t, path, func(ctx context.Context, db *store.DB) {
 			db.Now = func() time.Time { return time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) }
 			id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Number: number, Text: "STOP please",
@@ -423,6 +461,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 		return path, map[string]string{}, dongle.Path()
 	}
 	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
 		cliDB, _, cliPort := setup(t)
 		tuiDB, _, tuiPort := setup(t)
 		cliBefore := digest(t, cliDB)
@@ -450,6 +489,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 		}
 	})
 	t.Run("resend refused", func(t *testing.T) {
+		t.Parallel()
 		failed := func(path string) (id int64) {
 			withDB(t, path, func(ctx context.Context, db *store.DB) {
 				var err error
@@ -473,6 +513,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 		}
 	})
 	t.Run("forced", func(t *testing.T) {
+		t.Parallel()
 		cliDB, _, cliPort := setup(t)
 		tuiDB, _, tuiPort := setup(t)
 		cli := runCLI(t, cliDB, nil, "send", "--to", number, "--text", "Your engineer is on the way", "--force",
@@ -511,6 +552,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 // TestRuleRunZeroStopsEverySend: with the setting run = 0 neither `texting
 // send` nor the TUI's Send sends or queues anything, and both say why.
 func TestRuleRunZeroStopsEverySend(t *testing.T) {
+	fresh := frontDesks(t)
 	for _, how := range []struct {
 		name string
 		set  func(t *testing.T, path string) map[string]string
@@ -524,7 +566,8 @@ func TestRuleRunZeroStopsEverySend(t *testing.T) {
 		{"environment", func(t *testing.T, path string) map[string]string { return map[string]string{"TEXTING_RUN": "0"} }},
 	} {
 		t.Run(how.name, func(t *testing.T) {
-			cliDB, tuiDB := frontDesk(t), frontDesk(t)
+			t.Parallel()
+			cliDB, tuiDB := fresh(t), fresh(t)
 			cliEnv, tuiEnv := how.set(t, cliDB), how.set(t, tuiDB)
 			port := newEmulator(t, "234109999999998").Path()
 			cliBefore, tuiBefore := digest(t, cliDB), digest(t, tuiDB)
