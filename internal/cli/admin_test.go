@@ -60,6 +60,7 @@ func seedAdmin(t *testing.T) string {
 }
 
 func TestAdminCommands(t *testing.T) {
+	t.Parallel()
 	path := seedAdmin(t)
 	r := runCLI(t, path, nil, "sim", "list", "--json")
 	var sims []simJSON
@@ -107,6 +108,7 @@ func TestAdminCommands(t *testing.T) {
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, []byte(strings.Repeat("not a database\n", 500)), 0o600)
@@ -210,6 +212,7 @@ func TestTwoBinariesAtOnce(t *testing.T) {
 }
 
 func TestSIMSetUnparks(t *testing.T) {
+	t.Parallel()
 	path := seedAdmin(t)
 	ctx := context.Background()
 	park := func(label string) {

@@ -27,6 +27,7 @@ func quietAroundNow() (setting, ends string) {
 }
 
 func TestCampaignDryRunInQuietHoursSaysWhenTextsGo(t *testing.T) {
+	t.Parallel()
 	fx := newCampaignFixture(t, 4, 0)
 	quiet, ends := quietAroundNow()
 	if r := runCLI(t, fx.dbPath, nil, "config", "set", "quiet.hours", quiet); r.code != 0 {
@@ -54,6 +55,7 @@ func TestCampaignDryRunInQuietHoursSaysWhenTextsGo(t *testing.T) {
 }
 
 func TestCampaignRunEmptySourceSaysNothingToSend(t *testing.T) {
+	t.Parallel()
 	fx := newCampaignFixture(t, 0, 0)
 	fx.src.mu.Lock()
 	fx.src.doc = "{}"

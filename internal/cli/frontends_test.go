@@ -207,6 +207,7 @@ func simByLabel(t *testing.T, ctx context.Context, db *store.DB, label string) s
 // (it saved IMSI abc and a 22-character sender before), with the same words,
 // and neither changes anything.
 func TestRuleSIMValidation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		sim  string
@@ -254,6 +255,7 @@ func TestRuleSIMValidation(t *testing.T) {
 // both front ends; an unrelated change, or the same password typed again,
 // does not.
 func TestRuleUnparkOnNewCredentials(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -302,6 +304,7 @@ func TestRuleUnparkOnNewCredentials(t *testing.T) {
 // TestRulePlaceholderCheck: one placeholder check for `template add|set` and
 // the TUI's template editor.
 func TestRulePlaceholderCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -354,6 +357,7 @@ func TestRulePlaceholderCheck(t *testing.T) {
 // both front ends with what refers to it and the alternative, changing
 // nothing; removing what nothing refers to works and says so.
 func TestRuleRemovalKeepsHistory(t *testing.T) {
+	t.Parallel()
 	type rm func(ctx context.Context, b *tuibackend.Backend) (string, error)
 	tests := []struct {
 		name string
@@ -422,6 +426,7 @@ func TestRuleRemovalKeepsHistory(t *testing.T) {
 // rm` on a SIM with history exits 1 and the database digest is the same
 // before and after, with the binary as a user runs it.
 func TestSimRmWithHistoryChangesNothing(t *testing.T) {
+	t.Parallel()
 	path := frontDesk(t)
 	before := digest(t, path)
 	cmd := exec.Command(textingBinary(t), "--db", path, "sim", "rm", "O2 1")
@@ -442,6 +447,7 @@ func TestSimRmWithHistoryChangesNothing(t *testing.T) {
 // refused by both front ends naming the opt-out and its date; forced, it
 // goes from a real (emulated) dongle and is recorded.
 func TestRuleOptOutOnManualSend(t *testing.T) {
+	t.Parallel()
 	const number = "+447700900777"
 	fresh := frontDesks(t)
 	setup := func(t *testing.T) (path string, env map[string]string, port string) {
@@ -552,6 +558,7 @@ func TestRuleOptOutOnManualSend(t *testing.T) {
 // TestRuleRunZeroStopsEverySend: with the setting run = 0 neither `texting
 // send` nor the TUI's Send sends or queues anything, and both say why.
 func TestRuleRunZeroStopsEverySend(t *testing.T) {
+	t.Parallel()
 	fresh := frontDesks(t)
 	for _, how := range []struct {
 		name string
@@ -591,6 +598,7 @@ func TestRuleRunZeroStopsEverySend(t *testing.T) {
 // TestOptOutCommands: optout add, list (plain and JSON), rm, each saying
 // what it did; a number not on the list cannot be removed.
 func TestOptOutCommands(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.db")
 	steps := []struct {
 		args     []string
@@ -624,6 +632,7 @@ func TestOptOutCommands(t *testing.T) {
 // TestRetagStopSaysOptOutStays: re-tagging a STOP as Misc leaves the number
 // opted out, and `replies tag` says so and how to take it off.
 func TestRetagStopSaysOptOutStays(t *testing.T) {
+	t.Parallel()
 	path := frontDesk(t)
 	var id int64
 	withDB(t, path, func(ctx context.Context, db *store.DB) {

@@ -730,6 +730,7 @@ func TestInvariantEverythingAtOnce(t *testing.T) {
 // "not queued", never a lock error. Several rounds, each on a fresh SIM,
 // give a check-then-act race many chances to show.
 func TestInvariantDailyLimitAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "t.db")
 	const rounds, limit, texts, workers = 6, 7, 20, 6

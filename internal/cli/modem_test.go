@@ -30,6 +30,7 @@ func startEmulator(t *testing.T, opts ...modemtest.Option) *modemtest.Modem {
 }
 
 func TestModemStatusJSON(t *testing.T) {
+	t.Parallel()
 	m1 := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000001", Operator: "O2 - UK", Number: "+447700900001"}),
 		modemtest.WithIMEI("353456789012340"), modemtest.WithSignal(17),
 		modemtest.WithStored("ME", statusTestDeliver(t)), modemtest.WithStored("SR", statusTestReport(t, 1), statusTestReport(t, 2)))
@@ -112,6 +113,7 @@ func statusTestReport(t *testing.T, mr int) string {
 }
 
 func TestModemStatusPlain(t *testing.T) {
+	t.Parallel()
 	m := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000009"}), modemtest.WithStored("ME", statusTestDeliver(t)))
 	r := runCLI(t, filepath.Join(t.TempDir(), "t.db"), map[string]string{"TEXTING_MODEM_PORTS": m.Path()}, "modem", "status")
 	if r.code != 0 {
@@ -126,6 +128,7 @@ func TestModemStatusPlain(t *testing.T) {
 }
 
 func TestModemListPorts(t *testing.T) {
+	t.Parallel()
 	good := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000002"}), modemtest.WithIMEI("353456789012341"))
 	busy := startEmulator(t)
 	pin := startEmulator(t, modemtest.WithPIN("0000"))
@@ -165,6 +168,7 @@ func TestModemListPorts(t *testing.T) {
 }
 
 func TestPortsFromConfig(t *testing.T) {
+	t.Parallel()
 	f := NewFactory()
 	dir := t.TempDir()
 	f.DBPath = filepath.Join(dir, "none.db")
@@ -205,6 +209,7 @@ func TestPortsFromConfig(t *testing.T) {
 // port path from stdout, drains it through the real serial code, then
 // interrupts it.
 func TestModemSimulate(t *testing.T) {
+	t.Parallel()
 	p, err := pdu.EncodeDeliver("+447700900123", "from the inbox file", pdu.DeliverOptions{Class: -1, Timestamp: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -257,6 +262,7 @@ func TestModemSimulate(t *testing.T) {
 }
 
 func TestModemSimulateBadInbox(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.txt")
 	os.WriteFile(bad, []byte("not hex\n"), 0o600)
 	r := runCLI(t, filepath.Join(t.TempDir(), "t.db"), nil, "modem", "simulate", "--inbox", bad)
@@ -269,6 +275,7 @@ func TestModemSimulateBadInbox(t *testing.T) {
 // not answering within 5 s, with the default timeouts, and the exit status
 // is 1; the good port beside it is still listed.
 func TestModemListSilentPort(t *testing.T) {
+	t.Parallel()
 	good := startEmulator(t, modemtest.WithSIM(modemtest.SIM{IMSI: "234100000000003"}))
 	master, slave, err := pty.Open()
 	if err != nil {

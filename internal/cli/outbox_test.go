@@ -16,6 +16,7 @@ import (
 // emulated dongles and checks the summary's stable field names, then a dry
 // run's plain plan.
 func TestCampaignRunJSONContract(t *testing.T) {
+	t.Parallel()
 	fx := newCampaignFixture(t, 6, 10*time.Millisecond)
 	env := map[string]string{"TEXTING_API_URL": fx.src.URL, "TEXTING_API_KEY": "k3y"}
 	ports := []string{}
@@ -79,6 +80,7 @@ func TestCampaignRunJSONContract(t *testing.T) {
 }
 
 func TestOutboxCommands(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbPath := t.TempDir() + "/t.db"
 	db, err := store.Open(ctx, dbPath)
@@ -162,6 +164,7 @@ func TestOutboxCommands(t *testing.T) {
 }
 
 func TestSendAndFollowupCommands(t *testing.T) {
+	t.Parallel()
 	fx := newCampaignFixture(t, 0, 10*time.Millisecond)
 	ports := []string{"--port", fx.ports[0], "--port", fx.ports[1]}
 	r := runCLI(t, fx.dbPath, nil, append([]string{"send", "--to", "07700 900111,+447700900112", "--text", "Call us {greeting}", "--json"}, ports...)...)
@@ -200,6 +203,7 @@ func TestSendAndFollowupCommands(t *testing.T) {
 // (its SIM is parked) is failed and said so, and a later run does
 // not send it behind the operator's back; `outbox resend` does, on purpose.
 func TestManualTextThatCannotGoIsFailed(t *testing.T) {
+	t.Parallel()
 	fx := newCampaignFixture(t, 0, 5*time.Millisecond)
 	port := []string{"--port", fx.ports[0]}
 	if r := runCLI(t, fx.dbPath, nil, append([]string{"send", "--to", "07700900111", "--text", "first"}, port...)...); r.code != 0 {

@@ -36,6 +36,7 @@ func seedReplies(t *testing.T, texts ...string) (string, []int64) {
 }
 
 func TestRepliesTagCommand(t *testing.T) {
+	t.Parallel()
 	dbPath, ids := seedReplies(t, "Yes please", "yes, please!", "no thanks", "YES PLEASE")
 	r := runCLI(t, dbPath, nil, "replies", "tag", fmt.Sprint(ids[1]), "misc", "--json")
 	if r.code != 0 {
@@ -62,6 +63,7 @@ func TestRepliesTagCommand(t *testing.T) {
 }
 
 func TestRepliesRecategoriseCommand(t *testing.T) {
+	t.Parallel()
 	dbPath, _ := seedReplies(t, "cheers", "Cheers!", "what?")
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbPath)
@@ -93,6 +95,7 @@ func TestRepliesRecategoriseCommand(t *testing.T) {
 }
 
 func TestClassifyEvalCommand(t *testing.T) {
+	t.Parallel()
 	var texts []string
 	for i := 0; i < 20; i++ {
 		texts = append(texts, fmt.Sprintf("thanks a lot number %d", i), fmt.Sprintf("who is this %d wrong number", i))
