@@ -336,3 +336,36 @@ func TestSettingsAndFileCommandsFlagsToOptions(t *testing.T) {
 		{name: "restore: a file", cmd: backup(newCmdRestore), args: []string{"monday.db"}, want: backupOptions{File: "monday.db"}},
 	})
 }
+
+func TestRepliesCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	list := func(g *any) *cobra.Command {
+		return newCmdRepliesList(f, func(_ context.Context, o *repliesListOptions) error {
+			*g = repliesListOptions{JSON: o.JSON}
+			return nil
+		})
+	}
+	tag := func(g *any) *cobra.Command {
+		return newCmdRepliesTag(f, func(_ context.Context, o *repliesTagOptions) error {
+			if o.Operator == nil || o.Desk == nil {
+				return fmt.Errorf("replies tag without its dependencies: %+v", o)
+			}
+			*g = repliesTagOptions{ID: o.ID, Category: o.Category, JSON: o.JSON}
+			return nil
+		})
+	}
+	recat := func(g *any) *cobra.Command {
+		return newCmdRepliesRecategorise(f, func(_ context.Context, o *repliesRecategoriseOptions) error {
+			*g = repliesRecategoriseOptions{JSON: o.JSON}
+			return nil
+		})
+	}
+	runFlagCases(t, []flagCase{
+		{name: "replies list: JSON", cmd: list, args: []string{"--json"}, want: repliesListOptions{JSON: true}},
+		{name: "replies tag: id and category as typed", cmd: tag, args: []string{"12", "Call back", "--json"},
+			want: repliesTagOptions{ID: 12, Category: "Call back", JSON: true}},
+		{name: "replies tag: no id", cmd: tag, args: []string{"twelve", "Misc"}, wantErr: `replies tag: "twelve" is not a message id`},
+		{name: "replies tag: no category", cmd: tag, args: []string{"12"}, wantErr: "accepts 2 arg"},
+		{name: "replies recategorise", cmd: recat, want: repliesRecategoriseOptions{}},
+	})
+}

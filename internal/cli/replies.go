@@ -9,17 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 )
-
-// repliesOptions holds what the `texting replies` subcommands need.
-type repliesOptions struct {
-	cmdEnv
-	JSON     bool
-	Operator string // who tags: --as, the operator setting or the login name
-}
 
 func newCmdReplies(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
@@ -28,16 +22,48 @@ func newCmdReplies(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	opts := &repliesOptions{}
-	prepare := func(ctx context.Context) error {
-		if err := opts.load(ctx, f); err != nil {
-			return err
-		}
-		var err error
-		opts.Operator, err = operatorName(f, opts.Config)
-		return err
+	cmd.AddCommand(newCmdRepliesList(f, nil), newCmdRepliesTag(f, nil), newCmdRepliesRecategorise(f, nil))
+	return cmd
+}
+
+// repliesListOptions holds what `texting replies list` needs.
+type repliesListOptions struct {
+	readDeps
+	JSON bool
+}
+
+func newCmdRepliesList(f *Factory, runF func(context.Context, *repliesListOptions) error) *cobra.Command {
+	opts := &repliesListOptions{readDeps: newReadDeps(f)}
+	cmd := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List the review queue: received texts waiting for a category",
+		Long: "List the received texts that wait for the operator's category, newest first, one\n" +
+			"line per text as written (identical texts after normalisation share one line; SAME\n" +
+			"says how many). Tag a line with `texting replies tag ID CATEGORY`: every identical\n" +
+			"text gets the category too.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd.Context(), opts, runF, repliesList)
+		},
 	}
-	tag := &cobra.Command{
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+// repliesTagOptions holds what `texting replies tag ID CATEGORY` needs.
+type repliesTagOptions struct {
+	adminDeps
+	// Operator is who tags: --as, the operator setting or the login name.
+	Operator func(config.Config) (string, error)
+	ID       int64
+	Category string
+	JSON     bool
+}
+
+func newCmdRepliesTag(f *Factory, runF func(context.Context, *repliesTagOptions) error) *cobra.Command {
+	opts := &repliesTagOptions{adminDeps: newAdminDeps(f),
+		Operator: func(cfg config.Config) (string, error) { return operatorName(f, cfg) }}
+	cmd := &cobra.Command{
 		Use:   "tag ID CATEGORY",
 		Short: "Categorise a received text, and every uncategorised text that is the same",
 		Long: "Give the received text ID the category CATEGORY, as the operator's choice, and give it\n" +
@@ -49,43 +75,32 @@ func newCmdReplies(f *Factory) *cobra.Command {
 			if err != nil || id <= 0 {
 				return fmt.Errorf("replies tag: %q is not a message id", args[0])
 			}
-			if err := prepare(cmd.Context()); err != nil {
-				return err
-			}
-			return repliesTag(cmd.Context(), opts, id, args[1])
+			opts.ID, opts.Category = id, args[1]
+			return run(cmd.Context(), opts, runF, repliesTag)
 		},
 	}
-	tag.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	recat := &cobra.Command{
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+// repliesRecategoriseOptions holds what `texting replies recategorise` needs.
+type repliesRecategoriseOptions struct {
+	adminDeps
+	JSON bool
+}
+
+func newCmdRepliesRecategorise(f *Factory, runF func(context.Context, *repliesRecategoriseOptions) error) *cobra.Command {
+	opts := &repliesRecategoriseOptions{adminDeps: newAdminDeps(f)}
+	cmd := &cobra.Command{
 		Use:     "recategorise",
 		Aliases: []string{"recategorize"},
 		Short:   "Run the automatic rules again over the texts waiting for review",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := prepare(cmd.Context()); err != nil {
-				return err
-			}
-			return repliesRecategorise(cmd.Context(), opts)
+			return run(cmd.Context(), opts, runF, repliesRecategorise)
 		},
 	}
-	recat.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	list := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List the review queue: received texts waiting for a category",
-		Long: "List the received texts that wait for the operator's category, newest first, one\n" +
-			"line per text as written (identical texts after normalisation share one line; SAME\n" +
-			"says how many). Tag a line with `texting replies tag ID CATEGORY`: every identical\n" +
-			"text gets the category too.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := prepare(cmd.Context()); err != nil {
-				return err
-			}
-			return repliesList(cmd.Context(), opts)
-		},
-	}
-	list.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(list, tag, recat)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return cmd
 }
 
@@ -98,11 +113,15 @@ type reviewJSON struct {
 }
 
 // repliesList prints the review queue, a page at a time from the store.
-func repliesList(ctx context.Context, opts *repliesOptions) error {
+func repliesList(ctx context.Context, opts *repliesListOptions) error {
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
 	const page = 500
 	var groups []store.ReviewGroup
 	for off := 0; ; off += page {
-		g, err := opts.DB.ReviewQueue(ctx, store.PageFilter{Limit: page, Offset: off})
+		g, err := db.ReviewQueue(ctx, store.PageFilter{Limit: page, Offset: off})
 		if err != nil {
 			return fmt.Errorf("replies list: %w", err)
 		}
@@ -133,7 +152,7 @@ func repliesList(ctx context.Context, opts *repliesOptions) error {
 	if err := printTable(opts.Out, []string{"ID", "TIME", "SIM", "NUMBER", "SAME", "TEXT"}, rows); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(opts.Out, "%d %s waiting for review (texting replies tag ID CATEGORY)\n", texts, plural(texts, "text", "texts"))
+	_, err = fmt.Fprintf(opts.Out, "%d %s waiting for review (texting replies tag ID CATEGORY)\n", texts, plural(texts, "text", "texts"))
 	return err
 }
 
@@ -147,9 +166,17 @@ type tagJSON struct {
 }
 
 // repliesTag categorises message id and its like.
-func repliesTag(ctx context.Context, opts *repliesOptions, id int64, category string) error {
-	d := desk.New(opts.DB, opts.Config, opts.Logger)
-	u, err := d.TagWith(ctx, id, category, store.TagOptions{Operator: opts.Operator})
+func repliesTag(ctx context.Context, opts *repliesTagOptions) error {
+	d, err := opts.Desk(ctx)
+	if err != nil {
+		return err
+	}
+	operator, err := opts.Operator(d.Config)
+	if err != nil {
+		return err
+	}
+	id := opts.ID
+	u, err := d.TagWith(ctx, id, opts.Category, store.TagOptions{Operator: operator})
 	if err != nil {
 		return fmt.Errorf("replies tag: %w", err)
 	}
@@ -187,8 +214,12 @@ type recategoriseJSON struct {
 }
 
 // repliesRecategorise re-runs the automatic rules over the review queue.
-func repliesRecategorise(ctx context.Context, opts *repliesOptions) error {
-	p := replies.New(opts.DB, replies.OptionsFrom(opts.Config, opts.Logger))
+func repliesRecategorise(ctx context.Context, opts *repliesRecategoriseOptions) error {
+	d, err := opts.Desk(ctx)
+	if err != nil {
+		return err
+	}
+	p := replies.New(d.DB, replies.OptionsFrom(d.Config, d.Logger))
 	res, err := p.Recategorise(ctx)
 	if err != nil {
 		return err

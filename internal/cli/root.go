@@ -263,27 +263,3 @@ func plainFlagError(err error) string {
 	}
 	return msg
 }
-
-// cmdEnv is what most commands work with: where their data goes, the
-// database, the resolved configuration and the debug log.
-type cmdEnv struct {
-	Out    io.Writer
-	Err    io.Writer // status and warnings
-	DB     *store.DB
-	Config config.Config
-	Logger *slog.Logger
-}
-
-// load opens the database and resolves the configuration into e.
-func (e *cmdEnv) load(ctx context.Context, f *Factory) error {
-	db, err := f.Store(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := f.Config(ctx)
-	if err != nil {
-		return err
-	}
-	e.Out, e.Err, e.DB, e.Config, e.Logger = f.Out, f.Err, db, cfg, f.Logger
-	return nil
-}
