@@ -369,3 +369,27 @@ func TestRepliesCommandsFlagsToOptions(t *testing.T) {
 		{name: "replies recategorise", cmd: recat, want: repliesRecategoriseOptions{}},
 	})
 }
+
+func TestSSHKeyCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	keys := func(build func(*Factory, func(context.Context, *sshKeysOptions) error) *cobra.Command) func(*any) *cobra.Command {
+		return func(g *any) *cobra.Command {
+			return build(f, func(_ context.Context, o *sshKeysOptions) error {
+				if o.KeysPath == nil {
+					return fmt.Errorf("ssh keys without the keys file: %+v", o)
+				}
+				*g = sshKeysOptions{Name: o.Name, File: o.File, JSON: o.JSON}
+				return nil
+			})
+		}
+	}
+	runFlagCases(t, []flagCase{
+		{name: "ssh add-key: name and file", cmd: keys(newCmdSSHAddKey), args: []string{"Ann Lee", "ann.pub"},
+			want: sshKeysOptions{Name: "Ann Lee", File: "ann.pub"}},
+		{name: "ssh add-key: from standard input", cmd: keys(newCmdSSHAddKey), args: []string{"kim", "-"},
+			want: sshKeysOptions{Name: "kim", File: "-"}},
+		{name: "ssh add-key: no file", cmd: keys(newCmdSSHAddKey), args: []string{"kim"}, wantErr: "accepts 2 arg"},
+		{name: "ssh keys: JSON", cmd: keys(newCmdSSHKeys), args: []string{"--json"}, want: sshKeysOptions{JSON: true}},
+		{name: "ssh rm-key: a name", cmd: keys(newCmdSSHRmKey), args: []string{"kim"}, want: sshKeysOptions{Name: "kim"}},
+	})
+}

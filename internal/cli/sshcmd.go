@@ -22,56 +22,63 @@ func newCmdSSH(f *Factory) *cobra.Command {
 	cmd.Long = "Manage the staff keys 'texting serve --ssh' lets in: an OpenSSH authorized-keys file\n" +
 		"(setting ssh.authorized_keys, default texting_authorized_keys beside the database) in which\n" +
 		"each key's comment is the name its operator's tags carry."
-	cmd.AddCommand(newCmdSSHAddKey(f), newCmdSSHKeys(f), newCmdSSHRmKey(f))
+	cmd.AddCommand(newCmdSSHAddKey(f, nil), newCmdSSHKeys(f, nil), newCmdSSHRmKey(f, nil))
 	return cmd
 }
 
 // sshKeysOptions is what the ssh commands need.
 type sshKeysOptions struct {
-	In   io.Reader
-	Out  io.Writer
-	Err  io.Writer
-	Path string // the authorized-keys file
-	JSON bool
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// KeysPath resolves the authorized-keys file (setting
+	// ssh.authorized_keys, else beside the database).
+	KeysPath func(context.Context) (string, error)
+	Name     string // add-key and rm-key: the operator
+	File     string // add-key: the public key's file, "-" for standard input
+	JSON     bool
 }
 
-func (o *sshKeysOptions) load(ctx context.Context, f *Factory) error {
-	db, err := f.Store(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := f.Config(ctx)
-	if err != nil {
-		return err
-	}
-	o.In, o.Out, o.Err, o.Path = f.In, f.Out, f.Err, authorizedKeysPath(cfg, db.Path())
-	return nil
+func newSSHKeysOptions(f *Factory) *sshKeysOptions {
+	return &sshKeysOptions{In: f.In, Out: f.Out, Err: f.Err, KeysPath: func(ctx context.Context) (string, error) {
+		db, err := f.Store(ctx)
+		if err != nil {
+			return "", err
+		}
+		cfg, err := f.Config(ctx)
+		if err != nil {
+			return "", err
+		}
+		return authorizedKeysPath(cfg, db.Path()), nil
+	}}
 }
 
-func newCmdSSHAddKey(f *Factory) *cobra.Command {
-	opts := &sshKeysOptions{}
+func newCmdSSHAddKey(f *Factory, runF func(context.Context, *sshKeysOptions) error) *cobra.Command {
+	opts := newSSHKeysOptions(f)
 	return &cobra.Command{
 		Use:   "add-key NAME FILE|-",
 		Short: "Let an operator in over SSH with the public key in FILE (- reads it from standard input)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.load(cmd.Context(), f); err != nil {
-				return err
-			}
-			return sshAddKey(opts, args[0], args[1])
+			opts.Name, opts.File = args[0], args[1]
+			return run(cmd.Context(), opts, runF, sshAddKey)
 		},
 	}
 }
 
 // sshAddKey adds the key read from file (or standard input) under name. A
 // key already on the list is refused, whoever's it is: one key, one name.
-func sshAddKey(opts *sshKeysOptions, name, file string) error {
+func sshAddKey(ctx context.Context, opts *sshKeysOptions) error {
+	name, file := opts.Name, opts.File
 	if err := config.CheckOperator(name); err != nil {
 		return fmt.Errorf("ssh add-key: %w", err)
 	}
+	path, err := opts.KeysPath(ctx)
+	if err != nil {
+		return err
+	}
 	name = strings.TrimSpace(name)
 	var b []byte
-	var err error
 	if file == "-" {
 		b, err = io.ReadAll(io.LimitReader(opts.In, 64*1024))
 	} else {
@@ -90,17 +97,17 @@ func sshAddKey(opts *sshKeysOptions, name, file string) error {
 		return fmt.Errorf("ssh add-key: not an OpenSSH public key (%s): %w", file, err)
 	}
 	k := staffKey{Name: name, Key: key}
-	keys, err := readStaffKeys(opts.Path)
+	keys, err := readStaffKeys(path)
 	if err != nil {
 		return fmt.Errorf("ssh add-key: %w", err)
 	}
 	if had, ok := staffFor(keys, k.Key); ok {
 		return fmt.Errorf("ssh add-key: that key is already on the list, as %s", had.Name)
 	}
-	if err := writeStaffKeys(opts.Path, append(keys, k)); err != nil {
+	if err := writeStaffKeys(path, append(keys, k)); err != nil {
 		return fmt.Errorf("ssh add-key: %w", err)
 	}
-	fmt.Fprintf(opts.Err, "added %s key %s for %s (%s)\n", k.Key.Type(), k.Fingerprint(), k.Name, opts.Path)
+	fmt.Fprintf(opts.Err, "added %s key %s for %s (%s)\n", k.Key.Type(), k.Fingerprint(), k.Name, path)
 	return nil
 }
 
@@ -110,25 +117,26 @@ type sshKeyJSON struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
-func newCmdSSHKeys(f *Factory) *cobra.Command {
-	opts := &sshKeysOptions{}
+func newCmdSSHKeys(f *Factory, runF func(context.Context, *sshKeysOptions) error) *cobra.Command {
+	opts := newSSHKeysOptions(f)
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "List the operators who may use the desk over SSH, with their keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.load(cmd.Context(), f); err != nil {
-				return err
-			}
-			return sshKeys(opts)
+			return run(cmd.Context(), opts, runF, sshKeys)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return cmd
 }
 
-func sshKeys(opts *sshKeysOptions) error {
-	keys, err := readStaffKeys(opts.Path)
+func sshKeys(ctx context.Context, opts *sshKeysOptions) error {
+	path, err := opts.KeysPath(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := readStaffKeys(path)
 	if err != nil {
 		return fmt.Errorf("ssh keys: %w", err)
 	}
@@ -140,7 +148,7 @@ func sshKeys(opts *sshKeysOptions) error {
 		return writeJSON(opts.Out, out)
 	}
 	if len(keys) == 0 {
-		fmt.Fprintf(opts.Err, "no staff keys yet (%s); add one with 'texting ssh add-key NAME FILE'\n", opts.Path)
+		fmt.Fprintf(opts.Err, "no staff keys yet (%s); add one with 'texting ssh add-key NAME FILE'\n", path)
 		return nil
 	}
 	rows := make([][]string, len(keys))
@@ -150,25 +158,28 @@ func sshKeys(opts *sshKeysOptions) error {
 	return printTable(opts.Out, []string{"NAME", "TYPE", "FINGERPRINT"}, rows)
 }
 
-func newCmdSSHRmKey(f *Factory) *cobra.Command {
-	opts := &sshKeysOptions{}
+func newCmdSSHRmKey(f *Factory, runF func(context.Context, *sshKeysOptions) error) *cobra.Command {
+	opts := newSSHKeysOptions(f)
 	return &cobra.Command{
 		Use:   "rm-key NAME",
 		Short: "Stop letting an operator in over SSH (every key of that name)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.load(cmd.Context(), f); err != nil {
-				return err
-			}
-			return sshRmKey(opts, args[0])
+			opts.Name = args[0]
+			return run(cmd.Context(), opts, runF, sshRmKey)
 		},
 	}
 }
 
 // sshRmKey removes every key of name. Sessions open with one stay open
 // until they end; new connections with it are refused.
-func sshRmKey(opts *sshKeysOptions, name string) error {
-	keys, err := readStaffKeys(opts.Path)
+func sshRmKey(ctx context.Context, opts *sshKeysOptions) error {
+	name := opts.Name
+	path, err := opts.KeysPath(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := readStaffKeys(path)
 	if err != nil {
 		return fmt.Errorf("ssh rm-key: %w", err)
 	}
@@ -181,7 +192,7 @@ func sshRmKey(opts *sshKeysOptions, name string) error {
 	if len(kept) == len(keys) {
 		return fmt.Errorf("ssh rm-key: no key for %q (texting ssh keys lists them)", name)
 	}
-	if err := writeStaffKeys(opts.Path, kept); err != nil {
+	if err := writeStaffKeys(path, kept); err != nil {
 		return fmt.Errorf("ssh rm-key: %w", err)
 	}
 	fmt.Fprintf(opts.Err, "removed %d key%s of %s\n", len(keys)-len(kept), map[bool]string{true: "", false: "s"}[len(keys)-len(kept) == 1], name)
