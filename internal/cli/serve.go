@@ -45,7 +45,10 @@ type serveOptions struct {
 	AutoReplyEvery time.Duration
 }
 
-// newCmdServe builds `texting serve`; runF replaces serve in tests.
+// newCmdServe builds `texting serve`; runF replaces serve in tests. Unlike
+// the other commands, serve's options carry the opened database and the
+// resolved configuration: the tests' runF adjust them (a listener on port
+// 0, a shorter idle timeout) before serving.
 func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
 	opts := &serveOptions{}
 	cmd := &cobra.Command{
@@ -80,10 +83,7 @@ func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *c
 				// formatted only to be thrown away.
 				opts.Logger = slog.New(slog.DiscardHandler)
 			}
-			if runF != nil {
-				return runF(ctx, opts)
-			}
-			return serve(ctx, opts)
+			return run(ctx, opts, runF, serve)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on for the gateway's callbacks")
