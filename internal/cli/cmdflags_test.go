@@ -393,3 +393,62 @@ func TestSSHKeyCommandsFlagsToOptions(t *testing.T) {
 		{name: "ssh rm-key: a name", cmd: keys(newCmdSSHRmKey), args: []string{"kim"}, want: sshKeysOptions{Name: "kim"}},
 	})
 }
+
+// TestListAndRemoveCommandsFlagsToOptions covers the administration lists
+// and removals (their flags are --json and one argument) and version.
+func TestListAndRemoveCommandsFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	// rec records what o holds besides adminDeps.
+	type rec struct {
+		JSON bool
+		Arg  string
+	}
+	list := func(name string) func(*any) *cobra.Command {
+		return func(g *any) *cobra.Command {
+			switch name {
+			case "sim":
+				return newCmdSIMList(f, func(_ context.Context, o *simListOptions) error { *g = rec{JSON: o.JSON}; return nil })
+			case "network":
+				return newCmdNetworkList(f, func(_ context.Context, o *networkListOptions) error { *g = rec{JSON: o.JSON}; return nil })
+			case "category":
+				return newCmdCategoryList(f, func(_ context.Context, o *categoryListOptions) error { *g = rec{JSON: o.JSON}; return nil })
+			case "template":
+				return newCmdTemplateList(f, func(_ context.Context, o *templateListOptions) error { *g = rec{JSON: o.JSON}; return nil })
+			default:
+				return newCmdOptOutList(f, func(_ context.Context, o *optOutListOptions) error { *g = rec{JSON: o.JSON}; return nil })
+			}
+		}
+	}
+	rm := func(name string) func(*any) *cobra.Command {
+		return func(g *any) *cobra.Command {
+			switch name {
+			case "sim":
+				return newCmdSIMRm(f, func(_ context.Context, o *simRmOptions) error { *g = rec{Arg: o.SIM}; return nil })
+			case "network":
+				return newCmdNetworkRm(f, func(_ context.Context, o *networkRmOptions) error { *g = rec{Arg: o.Network}; return nil })
+			case "category":
+				return newCmdCategoryRm(f, func(_ context.Context, o *categoryRmOptions) error { *g = rec{Arg: o.Category}; return nil })
+			default:
+				return newCmdTemplateRm(f, func(_ context.Context, o *templateRmOptions) error { *g = rec{Arg: o.Template}; return nil })
+			}
+		}
+	}
+	version := func(g *any) *cobra.Command {
+		return newCmdVersion(f, func(_ context.Context, o *versionOptions) error { *g = rec{}; return nil })
+	}
+	var tests []flagCase
+	for _, n := range []string{"sim", "network", "category", "template", "optout"} {
+		tests = append(tests,
+			flagCase{name: n + " list", cmd: list(n), want: rec{}},
+			flagCase{name: n + " list: JSON", cmd: list(n), args: []string{"--json"}, want: rec{JSON: true}},
+			flagCase{name: n + " list: an argument", cmd: list(n), args: []string{"x"}, wantErr: "unknown command"})
+	}
+	for _, n := range []string{"sim", "network", "category", "template"} {
+		tests = append(tests,
+			flagCase{name: n + " rm: as typed", cmd: rm(n), args: []string{"O2 3"}, want: rec{Arg: "O2 3"}},
+			flagCase{name: n + " rm: nothing named", cmd: rm(n), wantErr: "accepts 1 arg"})
+	}
+	tests = append(tests, flagCase{name: "version", cmd: version, want: rec{}},
+		flagCase{name: "version: a flag", cmd: version, args: []string{"--json"}, wantErr: "unknown flag: --json"})
+	runFlagCases(t, tests)
+}
