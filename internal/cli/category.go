@@ -15,7 +15,7 @@ import (
 func newCmdCategory(f *Factory) *cobra.Command {
 	cmd := adminGroup("category", "List, add, change, merge and remove reply categories")
 	cmd.AddCommand(newCmdCategoryList(f, nil), newCmdCategoryAdd(f, nil), newCmdCategorySet(f, nil),
-		newCmdCategoryRm(f, nil), newCmdCategoryMerge(f, nil))
+		newCmdCategoryRm(f, nil), newCmdCategoryMerge(f, nil), newCmdCategoryMove(f))
 	return cmd
 }
 

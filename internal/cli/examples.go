@@ -100,6 +100,7 @@ func commandExamples() map[string][]string {
 		"category add":   {"texting category add 'Call back' --followup alt", "texting category add Moved --autoreply 'Thanks, we have noted it'"},
 		"category set":   {"texting category set Misc --followup none", "texting category set 'Call back' --name 'Ring back'"},
 		"category rm":    {"texting category rm 'Call back'"},
+		"category move":  {"texting category move 'Call back' up", "texting category move 'Call back' 2   # key 2 on Replies"},
 		"category merge": {"texting category merge 'Call back' Misc"},
 		"optout":         {"texting optout list", "texting optout add 07700900123 --note 'asked by phone'"},
 		"optout list":    {"texting optout list", "texting optout list --json"},

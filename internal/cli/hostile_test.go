@@ -125,7 +125,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"outbox"}, {"outbox", "--state", "failed"}, {"outbox", "resend", "1"}, {"outbox", "fail", "999"}, {"outbox", "archive", "--older-than", hostileSMS},
 		{"network", "list"}, {"network", "add", hostileSMS}, {"network", "set", hostileSMS, "--note", "x"}, {"network", "rm", hostileSMS},
 		{"sim", "list"}, {"sim", "add", "--network", hostileSMS}, {"sim", "set", hostileSMS, "--limit", "3"}, {"sim", "rm", hostileSMS},
-		{"category", "list"}, {"category", "add", hostileSMS}, {"category", "set", hostileSMS}, {"category", "rm", hostileSMS},
+		{"category", "list"}, {"category", "add", hostileSMS}, {"category", "set", hostileSMS}, {"category", "rm", hostileSMS}, {"category", "move", hostileSMS, "up"}, {"category", "move", "Thanks", hostileSMS},
 		{"category", "merge", hostileSMS, "Weird"}, {"category", "merge", "Weird", hostileSMS},
 		{"optout", "add", "+447700900123", "--note", hostileSMS}, {"optout", "add", hostileSMS}, {"optout", "list"},
 		{"optout", "rm", hostileSMS}, {"optout", "rm", "+447700900123", "--note", hostileSMS}, {"optout"},

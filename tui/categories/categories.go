@@ -61,6 +61,13 @@ func New(c *common.Common) *crud.Model[store.Category] {
 		Delete: func(ctx context.Context, cat store.Category) (string, error) {
 			return c.Backend.RemoveCategory(ctx, cat.ID)
 		},
+		Move: func(ctx context.Context, cat store.Category, delta int) (string, error) {
+			rb, ok := c.Backend.(common.ReorderBackend)
+			if !ok {
+				return "", fmt.Errorf("reordering needs texting category move")
+			}
+			return rb.MoveCategory(ctx, cat.ID, delta)
+		},
 		Detail: func(c *common.Common, cat store.Category) string {
 			if cat.Role != "" {
 				return c.Styles.Subtle.Render("The automatic rules use this category (" + cat.Role + "): it can be renamed, not deleted.")

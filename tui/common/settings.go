@@ -32,3 +32,10 @@ type SettingsBackend interface {
 type ArchiveBackend interface {
 	ArchiveFailed(ctx context.Context, olderThan time.Duration) (int, error)
 }
+
+// ReorderBackend is what the reply types screen needs to reorder the
+// categories (the order of the review queue's keys).
+type ReorderBackend interface {
+	// MoveCategory moves category id delta places and says what it did.
+	MoveCategory(ctx context.Context, id int64, delta int) (string, error)
+}

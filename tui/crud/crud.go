@@ -57,7 +57,16 @@ type Spec[T any] struct {
 	// Receive takes the answers to the commands the screen's editors start
 	// (Editor.Cmd); it reports whether msg was one.
 	Receive func(msg tea.Msg) bool
+	// Move, when set, moves a row delta places in the table's order (K up,
+	// J down) through the backend and says what it did.
+	Move func(ctx context.Context, row T, delta int) (string, error)
 }
+
+// Keys that move a row when Spec.Move is set.
+var (
+	keyMoveUp   = key.NewBinding(key.WithKeys("K"), key.WithHelp("K/J", "move up/down"))
+	keyMoveDown = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "move down"))
+)
 
 // Editor is a form open on a row. Its fields are held by handle in the
 // closures that read them.
@@ -261,6 +270,22 @@ func (m *Model[T]) key(msg tea.KeyMsg) tea.Cmd {
 		if row, ok := m.list.Selected(); ok {
 			m.row, m.mode = row, confirming
 		}
+	case m.spec.Move != nil && (key.Matches(msg, keyMoveUp) || key.Matches(msg, keyMoveDown)):
+		row, ok := m.list.Selected()
+		if !ok {
+			return nil
+		}
+		delta := 1
+		if key.Matches(msg, keyMoveUp) {
+			delta = -1
+		}
+		// The cursor follows the row to its new place.
+		m.list.Cursor = max(0, min(len(m.list.Rows)-1, m.list.Cursor+delta))
+		ctx, move := m.Context(), m.spec.Move
+		return func() tea.Msg {
+			what, err := move(ctx, row, delta)
+			return doneMsg{what, err}
+		}
 	default:
 		if _, _, handled := m.list.HandleKey(k.List, msg); handled {
 			if key.Matches(msg, k.List.Refresh) {
@@ -306,16 +331,20 @@ func (m *Model[T]) ShortHelp() []key.Binding {
 		// a screen with a preview keeps its help line to the actions
 		return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete}
 	}
+	if m.spec.Move != nil {
+		return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, keyMoveUp, k.List.Up, k.List.Down}
+	}
 	return []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, k.List.Up, k.List.Down}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model[T]) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return [][]key.Binding{
-		{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, k.Actions.Save, k.Actions.NextField},
-		{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Refresh},
+	actions := []key.Binding{k.Actions.Add, k.Actions.Edit, k.Actions.Delete, k.Actions.Save, k.Actions.NextField}
+	if m.spec.Move != nil {
+		actions = append(actions, keyMoveUp, keyMoveDown)
 	}
+	return [][]key.Binding{actions, {k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown, k.List.Refresh}}
 }
 
 // View implements common.Screen.
