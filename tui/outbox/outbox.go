@@ -47,6 +47,7 @@ type Model struct {
 	confirm *store.Message         // the text to mark failed or resend, while asking
 	resend  bool                   // the question is "resend?", not "mark failed?"
 	archive bool                   // the question is "archive old failed texts?"
+	detail  bool                   // the selected text is shown whole (enter)
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
 }
 
@@ -168,6 +169,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			}
 			m.confirm, m.resend = &t, false
 		}
+	case msg.String() == "enter":
+		// The text and its reason whole, however the columns cut them.
+		m.detail = !m.detail
+		return nil
 	case key.Matches(msg, keyArchive):
 		if _, ok := m.Backend.(common.ArchiveBackend); !ok {
 			return common.Status("archiving needs texting outbox archive")
@@ -238,8 +243,19 @@ func (m *Model) View() string {
 	case m.confirm != nil:
 		foot = "\n\n" + st.Warn.Render(fmt.Sprintf("Mark the text to %s failed? It will not be sent. y/n", common.Clean(m.confirm.Number)))
 	}
-	if t, ok := m.list.Selected(); ok && m.confirm == nil && t.State == store.StateUnknown {
-		foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed.")
+	if t, ok := m.list.Selected(); ok && m.confirm == nil && !m.archive {
+		switch {
+		case m.detail:
+			d := st.Label.Render("Text   ") + common.Wrap(common.Text(t.Text), max(20, m.Width-8))
+			if t.Error != "" {
+				d += "\n" + st.Label.Render("Reason ") + common.Wrap(common.Text(t.Error), max(20, m.Width-8))
+			}
+			foot = "\n\n" + d + "\n" + st.Subtle.Render("enter closes")
+		case t.State == store.StateUnknown:
+			foot = "\n\n" + st.Subtle.Render("Unknown outcome: it may have gone. r resends, x marks it failed. enter shows it whole.")
+		default:
+			foot = "\n\n" + st.Subtle.Render("enter shows the text and its reason whole")
+		}
 	}
 	return common.Truncate(head, m.Width) + "\n" + sub + "\n" + cols + "\n" + body + foot
 }

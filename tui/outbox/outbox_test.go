@@ -170,3 +170,26 @@ func TestArchiveOldFailed(t *testing.T) {
 		t.Fatalf("the archived text: %+v %v", msg, err)
 	}
 }
+
+// TestDetailOnEnter: enter shows the selected text and its reason whole,
+// however narrow the columns; enter again closes it.
+func TestDetailOnEnter(t *testing.T) {
+	c, _ := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	m := outbox.New(c)
+	m.SetSize(80, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	tuitest.Type(t, m, nil, "down") // the failed one: its reason is cut in the column
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "+CMS ERROR: 28 unidentified subscriber") {
+		t.Fatalf("the reason is whole already; the test proves nothing:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "enter")
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "Reason +CMS ERROR: 28 unidentified subscriber") || !strings.Contains(v, "Text   Winter sale") {
+		t.Fatalf("no detail:\n%s", v)
+	}
+	tuitest.Type(t, m, nil, "enter")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "Reason +CMS") {
+		t.Fatalf("enter did not close the detail:\n%s", v)
+	}
+}
