@@ -16,6 +16,7 @@ import (
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/replies"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/tui/common"
@@ -87,13 +88,21 @@ func (b *Backend) Suggest(ctx context.Context, text string) (common.Suggestion, 
 // ReadIn drains the dongles, then sends the auto-replies it queued, as
 // `texting read-in` does.
 func (b *Backend) ReadIn(ctx context.Context) (string, error) {
-	res, err := b.Replies().ReadIn(ctx, replies.ReadInOptions{Ports: b.Config.ModemPorts, Modem: b.ModemOptions()})
-	if err != nil {
+	// A dongle another texting process holds (a campaign run) is read in
+	// by that process: said so, not a failure, as `texting read-in` says.
+	self := outbox.ThisProcess()
+	res, err := b.Replies().ReadIn(ctx, replies.ReadInOptions{Ports: b.Config.ModemPorts, Modem: b.ModemOptions(),
+		Alive: outbox.Liveness{DB: b.DB, Self: self, Now: b.DB.Now}.Alive(ctx), Self: self.String(), PID: self.PID})
+	if err != nil && len(res.Ports) == 0 {
 		return "", err
 	}
 	var parts []string
 	failed := 0
 	for _, p := range res.Ports {
+		if p.HeldBy != nil {
+			parts = append(parts, fmt.Sprintf("%s: held by pid %d (%s), which reads this SIM in itself", p.Port, p.HeldBy.PID, p.HeldBy.What))
+			continue
+		}
 		if len(p.Errors) > 0 {
 			failed++
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"github.com/texting-centre/texting/config"
 	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/desk/tuibackend"
+	"github.com/texting-centre/texting/modem"
+	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/store"
 	"github.com/texting-centre/texting/store/storetest"
 )
@@ -198,5 +201,30 @@ func TestTUIColours(t *testing.T) {
 				t.Fatalf("styled %q with profile %v", styled, tt.want)
 			}
 		})
+	}
+}
+
+// TestTUIBackendReadInOnHeldDongle: the Modems screen's read-in on a dongle
+// a campaign run holds says who holds it and that it reads that SIM in, and
+// is no failure — as `texting read-in` says (it showed ✗ port busy).
+func TestTUIBackendReadInOnHeldDongle(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	em := newEmulator(t, "234101234567890")
+	b, db := tuiTestBackend(t, em.Path())
+	// The run: the port open and recorded as held for campaign run 9.
+	d, err := modem.Open(ctx, em.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	self := outbox.ThisProcess()
+	if err := db.HoldPort(ctx, em.Path(), self.String(), self.PID, "campaign run 9", false); err != nil {
+		t.Fatal(err)
+	}
+	summary, err := b.ReadIn(ctx)
+	want := fmt.Sprintf("%s: held by pid %d (campaign run 9), which reads this SIM in itself", em.Path(), self.PID)
+	if err != nil || !strings.Contains(summary, want) {
+		t.Fatalf("read-in on a held dongle: %q, %v; want %q and no error", summary, err, want)
 	}
 }
