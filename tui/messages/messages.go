@@ -24,6 +24,7 @@ type (
 	pageMsg struct {
 		req  common.PageRequest
 		rows []store.Message
+		held int // parts of long texts waiting for their other parts
 		err  error
 	}
 )
@@ -35,6 +36,7 @@ type Model struct {
 	sim  int // index into sims; -1 for every SIM
 	out  bool
 	list common.Filtered[store.Message]
+	held int // parts of long texts stored, waiting for their other parts
 }
 
 // New returns the inbox/sent screen, on every SIM's inbox.
@@ -87,7 +89,11 @@ func (m *Model) load(req common.PageRequest) tea.Cmd {
 	f.Limit, f.Offset = req.Limit, req.Offset
 	return func() tea.Msg {
 		rows, err := db.MessagePage(ctx, f, req.Filter)
-		return pageMsg{req, rows, err}
+		if err != nil {
+			return pageMsg{req: req, err: err}
+		}
+		held, err := db.CountFragments(ctx)
+		return pageMsg{req: req, rows: rows, held: held, err: err}
 	}
 }
 
@@ -107,7 +113,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.list.Loading = false
 			return m, common.Err(msg.err)
 		}
-		m.list.Loaded(msg.req, msg.rows)
+		if m.list.Loaded(msg.req, msg.rows) {
+			m.held = msg.held
+		}
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	}
@@ -181,6 +189,14 @@ func (m *Model) View() string {
 		}
 	}
 	head := st.Title.Render(box+" · "+sim) + "  " + st.Subtle.Render(m.list.Position())
+	if m.held > 0 && !m.out {
+		// Half a long text is stored but is no text yet: say so.
+		parts := "parts"
+		if m.held == 1 {
+			parts = "part"
+		}
+		head += "  " + st.Warn.Render(fmt.Sprintf("%d %s of long texts waiting for the rest (texting messages --held)", m.held, parts))
+	}
 	sub := strings.Join(tabs, "")
 	if f := m.list.FilterView(st); f != "" {
 		sub = f
