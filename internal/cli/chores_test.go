@@ -92,6 +92,7 @@ func campaignRuns(t *testing.T, dbPath string) []store.Run {
 // times: every campaign completes and is recorded, both commands exit 0,
 // every reply is stored exactly once, every recipient is texted once.
 func TestCrontabCollision(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	trials := 20
 	if testing.Short() {
 		trials = 2
@@ -186,6 +187,7 @@ func TestCrontabCollision(t *testing.T) {
 // 0, says who holds it and that the holder reads that SIM in; the run reads
 // the text that waited on its SIM.
 func TestReadInOnHeldDongle(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	bin := textingBinary(t)
 	fx := newCampaignFixture(t, 20, 150*time.Millisecond)
 	if err := fx.emus[0].Store(deliverPDU(t, "+447700901777", "waiting on the SIM", time.Now().Add(-time.Minute).Truncate(time.Second))); err != nil {
@@ -227,6 +229,7 @@ func TestReadInOnHeldDongle(t *testing.T) {
 // TestSecondRunTouchesNothing: a campaign run started while another one
 // runs says another run is in progress and opens no dongle.
 func TestSecondRunTouchesNothing(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	bin := textingBinary(t)
 	fx := newCampaignFixture(t, 4, 30*time.Millisecond)
 	fx.src.setStall(2 * time.Second)
@@ -258,6 +261,7 @@ func TestSecondRunTouchesNothing(t *testing.T) {
 // TestSixConcurrentSends: six `texting send`s on one SIM at once each
 // report their own text's real outcome, and each text goes once.
 func TestSixConcurrentSends(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	bin := textingBinary(t)
 	fx := newCampaignFixture(t, 1, 100*time.Millisecond)
 	var wg sync.WaitGroup
@@ -303,6 +307,7 @@ func TestSixConcurrentSends(t *testing.T) {
 // campaign run holds the only dongle goes out during that run, from the
 // holder.
 func TestManualTextDuringRun(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	if testing.Short() {
 		t.Skip("a 20 s campaign run")
 	}
@@ -358,6 +363,7 @@ func TestManualTextDuringRun(t *testing.T) {
 // exactly once, nobody texted twice, every recipient texted or listed as
 // unknown.
 func TestKillLoops(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	if testing.Short() {
 		t.Skip("kills the real binary 50 times")
 	}
@@ -435,6 +441,7 @@ func TestKillLoops(t *testing.T) {
 // every 10 s: every reply stored once within 60 s of arriving, the SIM
 // never full, every delivery report applied, every read-in exits 0.
 func TestLongRunWithCronReadIns(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	if testing.Short() {
 		t.Skip("a 40 s soak")
 	}
@@ -569,6 +576,7 @@ func TestLongRunWithCronReadIns(t *testing.T) {
 // for the run (the holder) to send it, then reports it sent and exits 0 —
 // it used to say `no SIM connected` and exit 1.
 func TestSendDuringRunGoesThroughTheHolder(t *testing.T) {
+	t.Parallel() // its own database, dongles and processes; mostly waiting on them
 	if testing.Short() {
 		t.Skip("a 20 s campaign run")
 	}
