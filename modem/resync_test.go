@@ -20,6 +20,7 @@ import (
 // answer dropped, and nothing after that is one answer behind (the field
 // failure was `SIM check: unexpected answer ""`).
 func TestOpenAfterKilledPredecessor(t *testing.T) {
+	t.Parallel()
 	texts := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
 	tests := []struct {
 		name     string
@@ -37,6 +38,7 @@ func TestOpenAfterKilledPredecessor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case has its own emulated stick
 			var inbox []string
 			for i, text := range texts {
 				inbox = append(inbox, deliver(t, fmt.Sprintf("+4477009001%02d", i), text))
