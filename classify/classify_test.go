@@ -94,72 +94,6 @@ func toyExamples() []Example {
 	return ex
 }
 
-func TestDecide(t *testing.T) {
-	m := Train(toyExamples())
-	cats := Categories{OptOut: "End", FollowupReply: "Followup reply"}
-	memory := func(norm string) (string, bool) {
-		if norm == "who is this" {
-			return "Misc", true
-		}
-		return "", false
-	}
-	tests := []struct {
-		name string
-		c    Classifier
-		in   Input
-		want Decision
-	}{
-		{"1. opt-out beats everything", Classifier{Model: m, Categories: cats},
-			Input{Text: "Stop!", LastOutWasFollowup: true, Memory: func(string) (string, bool) { return "Misc", true }},
-			Decision{Category: "End", By: ByRule, Confidence: 1, OptOut: true}},
-		{"1. opt-out without an opt-out category still opts out", Classifier{},
-			Input{Text: "unsubscribe"},
-			Decision{Category: "", By: ByRule, Confidence: 1, OptOut: true}},
-		{"2. follow-up reply beats memory and model", Classifier{Model: m, Categories: cats},
-			Input{Text: "Who is this?", LastOutWasFollowup: true, Memory: memory},
-			Decision{Category: "Followup reply", By: ByRule, Confidence: 1}},
-		{"2. off without a follow-up category", Classifier{Categories: Categories{OptOut: "End"}},
-			Input{Text: "Who is this?", LastOutWasFollowup: true, Memory: memory},
-			Decision{Category: "Misc", By: ByMemory, Confidence: 1}},
-		{"3. memory on the normalised text beats the model", Classifier{Model: m, Categories: cats},
-			Input{Text: "WHO is this???", Memory: memory},
-			Decision{Category: "Misc", By: ByMemory, Confidence: 1}},
-		{"3. a memory miss falls through", Classifier{Categories: cats},
-			Input{Text: "hello there", Memory: memory},
-			Decision{}},
-		{"4. model at or over the threshold", Classifier{Model: m, Threshold: 0, Categories: cats},
-			Input{Text: "thanks so much, have a lovely day", Memory: memory},
-			Decision{Category: "Thanks", By: ByModel}},
-		{"5. model under the threshold waits", Classifier{Model: m, Threshold: 1.01, Categories: cats},
-			Input{Text: "thanks so much, have a lovely day", Memory: memory},
-			Decision{}},
-		{"5. no model, no memory: waits", Classifier{Threshold: 0.9, Categories: cats},
-			Input{Text: "thanks so much"},
-			Decision{}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := tt.c.Decide(tt.in)
-			if tt.want.By == ByModel {
-				if got.By != ByModel || got.Category != tt.want.Category || got.Confidence <= 0 || got.Confidence > 1 {
-					t.Errorf("Decide = %+v, want a model decision for %q with a confidence in (0, 1]", got, tt.want.Category)
-				}
-				return
-			}
-			if got != tt.want {
-				t.Errorf("Decide = %+v, want %+v", got, tt.want)
-			}
-		})
-	}
-
-	// The model's own confidence decides against the threshold.
-	_, conf := m.Predict("thanks so much, have a lovely day")
-	at := Classifier{Model: m, Threshold: conf}
-	if d := at.Decide(Input{Text: "thanks so much, have a lovely day"}); d.By != ByModel {
-		t.Errorf("confidence equal to the threshold: %+v, want a model decision", d)
-	}
-}
-
 func TestTrainWithoutEnoughData(t *testing.T) {
 	for name, ex := range map[string][]Example{
 		"nil":                  nil,
@@ -171,9 +105,6 @@ func TestTrainWithoutEnoughData(t *testing.T) {
 		m := Train(ex)
 		if cat, conf := m.Predict("thanks"); cat != "" || conf != 0 {
 			t.Errorf("%s: Predict = (%q, %v), want (\"\", 0)", name, cat, conf)
-		}
-		if d := (&Classifier{Model: m}).Decide(Input{Text: "thanks"}); d != (Decision{}) {
-			t.Errorf("%s: Decide = %+v, want to wait", name, d)
 		}
 	}
 	var nilModel *Model

@@ -1,6 +1,8 @@
-// Package classify sorts inbound replies into the operator's categories:
-// opt-out words, an exact memory of normalised texts, and a learned model with
-// a calibrated confidence, in the order of docs/ARCHITECTURE.md (see Classifier.Decide).
+// Package classify holds what sorting inbound replies into the operator's
+// categories is made of: the normalised form of a text (the key of the exact
+// memory), opt-out words, and a learned model with a calibrated confidence.
+// The order the rules apply in is decided in one place, replies' decide (see
+// docs/ARCHITECTURE.md, Receiving).
 //
 // It is a leaf: it imports nothing of ours and does no I/O.
 package classify

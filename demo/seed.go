@@ -209,7 +209,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 				rat := at.Add(time.Duration(30+rng.Intn(600)) * time.Minute)
 				msgs = append(msgs, store.Message{Direction: store.In, SIMID: sim.ID, Number: fmt.Sprintf("+447624%06d", person),
 					Text: bot, At: rat, Kind: store.KindInbound, Norm: classify.Normalize(bot),
-					CategoryID: catByName["Bot"].ID, CategoryBy: store.CategoryByOperator})
+					CategoryID: catByName["Bot"].ID, CategoryBy: store.ByOperator})
 				cat = "none"
 			}
 			if cat == "none" {
@@ -232,12 +232,12 @@ func Seed(ctx context.Context, db *store.DB, now time.Time, gatewayURL string) e
 				reply = novel[tpl.Name][rng.Intn(len(novel[tpl.Name]))]
 				in.Text, in.Norm = reply, classify.Normalize(reply)
 			} else {
-				in.CategoryID, in.CategoryBy = catByName[cat].ID, store.CategoryByOperator
+				in.CategoryID, in.CategoryBy = catByName[cat].ID, store.ByOperator
 				if rng.Intn(4) == 0 && cat != "End" {
-					in.CategoryBy, in.Confidence, in.HasConf = store.CategoryByModel, 0.9+rng.Float64()/10, true
+					in.CategoryBy, in.Confidence, in.HasConf = store.ByModel, 0.9+rng.Float64()/10, true
 				}
 				if cat == "End" {
-					in.CategoryBy = store.CategoryByRule
+					in.CategoryBy = store.ByRule
 					optOuts = append(optOuts, number)
 				}
 			}

@@ -106,7 +106,7 @@ func TestServeInbound(t *testing.T) {
 	}
 	thanks, stop := ms[1], ms[2]
 	if thanks.SIMID != s.gw.ID || thanks.Number != "+61412345678" || thanks.Text != "Cheers, mate!" ||
-		thanks.Category != "Thanks" || thanks.CategoryBy != ByMemory {
+		thanks.Category != "Thanks" || thanks.CategoryBy != store.ByMemory {
 		t.Fatalf("stored %+v", thanks)
 	}
 	if stop.Category != "End" || !s.optedOut("+61412345679") {

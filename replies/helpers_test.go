@@ -140,7 +140,7 @@ func (f *fixture) teach(examples map[string][]string) {
 		}
 	}
 	for _, it := range items {
-		if m := f.message(it.id); m.CategoryBy == ByOperator {
+		if m := f.message(it.id); m.CategoryBy == store.ByOperator {
 			continue
 		}
 		if _, err := f.p.Tag(f.ctx, it.id, it.cat); err != nil {

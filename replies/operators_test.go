@@ -24,7 +24,7 @@ func TestTagWithOperators(t *testing.T) {
 		t.Fatalf("ann's tag: %+v %v", u, err)
 	}
 	for _, id := range []int64{a, b} {
-		if m := f.message(id); m.TaggedBy != "ann" || m.Category != "Thanks" || m.CategoryBy != ByOperator {
+		if m := f.message(id); m.TaggedBy != "ann" || m.Category != "Thanks" || m.CategoryBy != store.ByOperator {
 			t.Fatalf("%d: %q by %q (%q)", id, m.Category, m.TaggedBy, m.CategoryBy)
 		}
 	}

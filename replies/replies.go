@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,14 +23,6 @@ import (
 	"github.com/texting-centre/texting/modem/pdu"
 	"github.com/texting-centre/texting/phone"
 	"github.com/texting-centre/texting/store"
-)
-
-// Ways a category is set (messages.category_by).
-const (
-	ByOperator = "operator"
-	ByRule     = "rule"
-	ByMemory   = "memory"
-	ByModel    = "model"
 )
 
 // clockSkew is how far the time of a received text may be behind our clock
@@ -69,7 +60,7 @@ func OptionsFrom(cfg config.Config, logger *slog.Logger) Options {
 
 func (o Options) withDefaults() Options {
 	if o.Threshold <= 0 {
-		o.Threshold = 0.9
+		o.Threshold = classify.DefaultThreshold
 	}
 	if o.AutoreplyWindow <= 0 {
 		o.AutoreplyWindow = 30 * 24 * time.Hour
@@ -156,9 +147,9 @@ func (p *Pipeline) prepare(t *Text) {
 // Outcome is what the pipeline did with a received text.
 type Outcome struct {
 	ID         int64
-	Duplicate  bool   // stored before: nothing was done this time
-	Category   string // "" when it waits for review
-	By         string // ByRule, ByMemory, ByModel; "" when uncategorised
+	Duplicate  bool     // stored before: nothing was done this time
+	Category   string   // "" when it waits for review
+	By         store.By // store.ByRule, ByMemory, ByModel; "" when uncategorised
 	Confidence float64
 	OptedOut   bool  // this text put the number on the opt-out list
 	Autoreply  int64 // the id of the queued auto-reply, 0 for none
@@ -215,8 +206,7 @@ func (p *Pipeline) logOutcome(t Text, out Outcome) {
 // the transaction) and the model (read before it).
 type env struct {
 	model *classify.Model
-	byID  map[int64]store.Category
-	role  map[string]store.Category
+	categories
 }
 
 func (p *Pipeline) environment(ctx context.Context, stale bool) (*env, error) {
@@ -313,79 +303,43 @@ func hasFlag(flags []string, f string) bool {
 	return false
 }
 
-// decision is the automatic category of one text.
-type decision struct {
-	cat  store.Category
-	by   string
-	conf float64
-}
-
-// decide applies the automatic rules, in the order of docs/ARCHITECTURE.md
-// (Receiving), to a stored
-// inbound text; ok is false when the text waits for the operator.
-func (p *Pipeline) decide(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (decision, bool, error) {
-	// 1. Opt-out words.
-	if optOut {
-		if c, ok := e.role[store.RoleEnd]; ok {
-			return decision{cat: c, by: ByRule}, true, nil
-		}
-	}
-	// 2. Our last text to the person was a follow-up.
-	if m.Number != "" {
-		kind, err := tx.LastOutKind(ctx, m.Number, m.At.Add(clockSkew))
-		if err != nil {
-			return decision{}, false, err
-		}
-		if c, ok := e.role[store.RoleFollowupReply]; ok && kind == store.KindFollowup {
-			return decision{cat: c, by: ByRule}, true, nil
-		}
-	}
-	// 3. The operator categorised the same text before.
-	if id, ok, err := tx.Memory(ctx, m.Norm); err != nil {
-		return decision{}, false, err
-	} else if c, known := e.byID[id]; ok && known {
-		return decision{cat: c, by: ByMemory}, true, nil
-	}
-	// 4. The learned model, when it is sure enough.
-	if e.model != nil {
-		name, conf := e.model.Predict(m.Text)
-		if id, err := strconv.ParseInt(name, 10, 64); err == nil && conf >= p.opts.Threshold {
-			if c, known := e.byID[id]; known {
-				return decision{cat: c, by: ByModel, conf: conf}, true, nil
-			}
-		}
-	}
-	// 5. The review queue.
-	return decision{}, false, nil
-}
-
 // sort categorises a stored text automatically and does what its category
 // asks (opt-out, auto-reply).
 func (p *Pipeline) sort(ctx context.Context, tx *store.Intake, e *env, m store.Message) (Outcome, error) {
 	return p.sortOptOut(ctx, tx, e, m, classify.IsOptOut(m.Text))
 }
 
-// sortOptOut is sort with the opt-out words already looked for.
+// sortOptOut is sort with the opt-out words already looked for: it gathers
+// the facts, lets decide pick the category, and records what it decided.
+// With no category (the review queue) an opt-out is still recorded.
 func (p *Pipeline) sortOptOut(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (Outcome, error) {
 	out := Outcome{ID: m.ID}
-	d, ok, err := p.decide(ctx, tx, e, m, optOut)
-	if err != nil || !ok {
+	f, err := p.gather(ctx, tx, e, m, optOut)
+	if err != nil {
+		return out, err
+	}
+	d := decide(f, e.categories, p.opts.Threshold)
+	if d.by == "" {
+		if d.optOut && m.Number != "" {
+			out.OptedOut, err = tx.AddOptOut(ctx, m.Number, m.ID)
+		}
 		return out, err
 	}
 	if err := tx.SetCategory(ctx, m.ID, d.cat.ID, d.by, d.conf); err != nil {
 		return out, err
 	}
 	out.Category, out.By, out.Confidence = d.cat.Name, d.by, d.conf
-	out.OptedOut, out.Autoreply, err = p.follow(ctx, tx, m, d.cat)
+	out.OptedOut, out.Autoreply, err = p.follow(ctx, tx, m, d.cat, d.optOut)
 	return out, err
 }
 
 // follow does what a category asks of a text just put in it: an opt-out
-// category puts the number on the opt-out list, and an auto-reply goes out
+// category (or optOut, opt-out words) puts the number on the opt-out list,
+// and an auto-reply goes out
 // once per number per window, never to an opted-out number except the one
 // confirmation of the opt-out itself.
-func (p *Pipeline) follow(ctx context.Context, tx *store.Intake, m store.Message, c store.Category) (optedOut bool, reply int64, err error) {
-	if c.OptOut && m.Number != "" {
+func (p *Pipeline) follow(ctx context.Context, tx *store.Intake, m store.Message, c store.Category, optOut bool) (optedOut bool, reply int64, err error) {
+	if (c.OptOut || optOut) && m.Number != "" {
 		if optedOut, err = tx.AddOptOut(ctx, m.Number, m.ID); err != nil {
 			return false, 0, err
 		}

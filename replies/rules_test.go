@@ -69,15 +69,16 @@ func TestRuleOrder(t *testing.T) {
 
 	tests := []struct {
 		name, from, text string
-		wantCat, wantBy  string
+		wantCat          string
+		wantBy           store.By
 		wantOptOut       bool
 	}{
-		{"1 opt-out beats follow-up, memory and model", followedUp, "STOP", "End", ByRule, true},
-		{"2 follow-up reply beats memory and model", followedUp, "Thanks", "Followup reply", ByRule, false},
-		{"3 memory beats the model", campaigned, "Thanks, but how much!!", "Interested", ByMemory, false},
-		{"3 memory of an exact text", campaigned, "THANK YOU SO MUCH", "Thanks", ByMemory, false},
-		{"4 model on a text never seen", campaigned, "thanks very much indeed", "Thanks", ByModel, false},
-		{"4 model on another category", campaigned, "who is this? wrong number i think", "Wrong number", ByModel, false},
+		{"1 opt-out beats follow-up, memory and model", followedUp, "STOP", "End", store.ByRule, true},
+		{"2 follow-up reply beats memory and model", followedUp, "Thanks", "Followup reply", store.ByRule, false},
+		{"3 memory beats the model", campaigned, "Thanks, but how much!!", "Interested", store.ByMemory, false},
+		{"3 memory of an exact text", campaigned, "THANK YOU SO MUCH", "Thanks", store.ByMemory, false},
+		{"4 model on a text never seen", campaigned, "thanks very much indeed", "Thanks", store.ByModel, false},
+		{"4 model on another category", campaigned, "who is this? wrong number i think", "Wrong number", store.ByModel, false},
 		{"5 review queue when nothing knows", campaigned, "zebra xylophone quantum", "", "", false},
 	}
 	for _, tt := range tests {
@@ -91,7 +92,7 @@ func TestRuleOrder(t *testing.T) {
 			if m.Category != tt.wantCat || m.CategoryBy != tt.wantBy {
 				t.Fatalf("stored %q by %q, want %q by %q", m.Category, m.CategoryBy, tt.wantCat, tt.wantBy)
 			}
-			if tt.wantBy == ByModel {
+			if tt.wantBy == store.ByModel {
 				if !m.HasConf || m.Confidence < 0.9 || m.Confidence > 1 {
 					t.Fatalf("model confidence %v (set %v), want ≥ 0.9", m.Confidence, m.HasConf)
 				}
@@ -138,7 +139,7 @@ func TestModelThreshold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Category != "Thanks" || out.By != ByModel {
+	if out.Category != "Thanks" || out.By != store.ByModel {
 		t.Fatalf("confidence %.2f at the threshold: %q by %q", conf, out.Category, out.By)
 	}
 }
@@ -183,7 +184,7 @@ func TestOptOutVariants(t *testing.T) {
 		t.Run("opt-out "+text, func(t *testing.T) {
 			number := fmt.Sprintf("+4477009001%02d", i)
 			out := f.receive(number, text)
-			if out.Category != "End" || out.By != ByRule || !out.OptedOut {
+			if out.Category != "End" || out.By != store.ByRule || !out.OptedOut {
 				t.Fatalf("%q → %q by %q, opted out %v", text, out.Category, out.By, out.OptedOut)
 			}
 			if !f.optedOut(number) {
@@ -219,7 +220,7 @@ func TestOperatorOptOutCategory(t *testing.T) {
 	}
 	// Memory now files the same words under End, and opts out that number.
 	out = f.receive("+447700900011", "Leave me alone!")
-	if out.Category != "End" || out.By != ByMemory || !f.optedOut("+447700900011") {
+	if out.Category != "End" || out.By != store.ByMemory || !f.optedOut("+447700900011") {
 		t.Fatalf("memory of an opt-out text: %q by %q, opted out %v", out.Category, out.By, f.optedOut("+447700900011"))
 	}
 }

@@ -60,7 +60,7 @@ func Untag(ctx context.Context, db *store.DB, ids []int64) error {
 			if m.Direction != store.In {
 				return fmt.Errorf("message %d is not a received text", id)
 			}
-			if m.CategoryBy == ByOperator {
+			if m.CategoryBy == store.ByOperator {
 				byOperator = append(byOperator, id)
 			}
 			states[i] = store.CategoryState{ID: id}
@@ -120,7 +120,7 @@ func (p *Pipeline) TagWith(ctx context.Context, msgID int64, category string, op
 			if err != nil {
 				return err
 			}
-			optedOut, reply, err := p.follow(ctx, tx, m, cat)
+			optedOut, reply, err := p.follow(ctx, tx, m, cat, false)
 			if err != nil {
 				return err
 			}

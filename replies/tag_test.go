@@ -39,21 +39,21 @@ func TestTagSimilar(t *testing.T) {
 		t.Fatalf("tagged %d (%v) as %q, want %d starting with %d as Thanks", u.Tagged, u.IDs, u.Category, len(same), ids[2])
 	}
 	for _, id := range ids {
-		if m := f.message(id); m.Category != "Thanks" || m.CategoryBy != ByOperator {
+		if m := f.message(id); m.Category != "Thanks" || m.CategoryBy != store.ByOperator {
 			t.Fatalf("%q: %q by %q", m.Text, m.Category, m.CategoryBy)
 		}
 	}
 	if m := f.message(other); m.Category != "" {
 		t.Fatalf("a different text was tagged %q", m.Category)
 	}
-	if m := f.message(followupReply.ID); m.Category != "Followup reply" || m.CategoryBy != ByRule {
+	if m := f.message(followupReply.ID); m.Category != "Followup reply" || m.CategoryBy != store.ByRule {
 		t.Fatalf("an already sorted text became %q by %q", m.Category, m.CategoryBy)
 	}
 	if e, _ := f.db.ClassifierEpoch(f.ctx); e == epoch0 {
 		t.Fatal("tagging did not mark the model stale")
 	}
 	// The next text like them is sorted by memory.
-	if out := f.receive("+447700900320", "yes please"); out.Category != "Thanks" || out.By != ByMemory {
+	if out := f.receive("+447700900320", "yes please"); out.Category != "Thanks" || out.By != store.ByMemory {
 		t.Fatalf("after tagging: %q by %q", out.Category, out.By)
 	}
 
@@ -96,21 +96,21 @@ func TestTagReplacesModelGuess(t *testing.T) {
 	addCategory(f, "Wrong number", store.FollowupNone)
 	f.teach(corpus())
 	out := f.receive("+447700900400", "thanks very much indeed")
-	if out.By != ByModel {
+	if out.By != store.ByModel {
 		t.Fatalf("setup: %q by %q", out.Category, out.By)
 	}
 	u, err := f.p.Tag(f.ctx, out.ID, "Interested")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := f.message(out.ID); m.Category != "Interested" || m.CategoryBy != ByOperator || m.HasConf {
+	if m := f.message(out.ID); m.Category != "Interested" || m.CategoryBy != store.ByOperator || m.HasConf {
 		t.Fatalf("after tag: %q by %q (confidence %v)", m.Category, m.CategoryBy, m.HasConf)
 	}
 	if err := f.p.Undo(f.ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	m := f.message(out.ID)
-	if m.Category != out.Category || m.CategoryBy != ByModel || !m.HasConf || m.Confidence != out.Confidence {
+	if m.Category != out.Category || m.CategoryBy != store.ByModel || !m.HasConf || m.Confidence != out.Confidence {
 		t.Fatalf("after undo: %q by %q (%v)", m.Category, m.CategoryBy, m.Confidence)
 	}
 }
@@ -165,7 +165,7 @@ func TestRecategorise(t *testing.T) {
 	// import): the waiting texts were not part of that tag.
 	if _, _, err := f.db.InsertMessage(f.ctx, store.Message{Direction: store.In, SIMID: f.sim1.ID, Number: "+447700900423",
 		Text: "LOVELY cheers", Norm: "lovely cheers", Kind: store.KindInbound, CategoryID: f.category("Thanks").ID,
-		CategoryBy: ByOperator}); err != nil {
+		CategoryBy: store.ByOperator}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := f.p.Recategorise(f.ctx)
@@ -176,7 +176,7 @@ func TestRecategorise(t *testing.T) {
 		t.Fatalf("recategorise: %+v", res)
 	}
 	for _, id := range []int64{a.ID, b.ID} {
-		if m := f.message(id); m.Category != "Thanks" || m.CategoryBy != ByMemory {
+		if m := f.message(id); m.Category != "Thanks" || m.CategoryBy != store.ByMemory {
 			t.Fatalf("%q: %q by %q", m.Text, m.Category, m.CategoryBy)
 		}
 	}
@@ -253,7 +253,7 @@ func TestEvaluate(t *testing.T) {
 	f.teach(corpus())
 	// Duplicates after normalisation count once.
 	out := f.receive("+447700900440", "THANKS!!!")
-	if out.By != ByMemory {
+	if out.By != store.ByMemory {
 		t.Fatalf("setup: %q by %q", out.Category, out.By)
 	}
 	if _, err := f.p.Tag(f.ctx, out.ID, "Thanks"); err != nil {

@@ -249,13 +249,13 @@ func (t *Intake) LastOutKind(ctx context.Context, number string, before time.Tim
 
 // SetCategory categorises message id; by is operator, rule, memory or model,
 // and conf the model's confidence (stored only when by is model).
-func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by string, conf float64) error {
+func (t *Intake) SetCategory(ctx context.Context, id, categoryID int64, by By, conf float64) error {
 	var c any
-	if by == "model" {
+	if by == ByModel {
 		c = conf
 	}
 	res, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ? WHERE id = ?`,
-		nullID(categoryID), nullStr(by), c, id)
+		nullID(categoryID), nullStr(string(by)), c, id)
 	if err != nil {
 		return fmt.Errorf("categorise message %d: %w", id, mapErr(err))
 	}
@@ -316,8 +316,8 @@ func (t *Intake) LastAutoreply(ctx context.Context, number string) (time.Time, e
 // CategoryState is one message's category as it stood, for putting it back.
 type CategoryState struct {
 	ID         int64
-	CategoryID int64  // 0: uncategorised
-	By         string // "" when uncategorised
+	CategoryID int64 // 0: uncategorised
+	By         By    // "" when uncategorised
 	Confidence float64
 	HasConf    bool
 	TaggedBy   string // the operator's name, "" when none
@@ -343,7 +343,7 @@ var ErrAlreadyTagged = errors.New("already tagged")
 type AlreadyTaggedError struct {
 	ID       int64
 	Category string
-	By       string    // operator, rule, memory, model
+	By       By        // operator, rule, memory, model
 	TaggedBy string    // the operator's name, "" when none was recorded
 	At       time.Time // when the operator tagged it; zero when unknown
 }
@@ -351,7 +351,7 @@ type AlreadyTaggedError struct {
 func (e *AlreadyTaggedError) Error() string {
 	who := e.TaggedBy
 	if who == "" {
-		who = "the " + e.By
+		who = "the " + string(e.By)
 	}
 	return fmt.Sprintf("message %d is already in %s, by %s", e.ID, e.Category, who)
 }
@@ -444,7 +444,7 @@ func (t *Intake) RestoreCategories(ctx context.Context, states []CategoryState) 
 			at = s.TaggedAt
 		}
 		if _, err := t.exec(ctx, `UPDATE messages SET category_id = ?, category_by = ?, confidence = ?, tagged_by = ?, tagged_at = ?
-			WHERE id = ?`, nullID(s.CategoryID), nullStr(s.By), conf, nullStr(s.TaggedBy), at, s.ID); err != nil {
+			WHERE id = ?`, nullID(s.CategoryID), nullStr(string(s.By)), conf, nullStr(s.TaggedBy), at, s.ID); err != nil {
 			return fmt.Errorf("restore category of message %d: %w", s.ID, err)
 		}
 	}

@@ -35,12 +35,17 @@ const (
 	StateUnknown   = "unknown"
 )
 
+// By says how a message's category was set (messages.category_by, the
+// "category_by" of the JSON output). It is the one spelling of it: the
+// automatic rules (replies) and the operator's tags use these values.
+type By string
+
 // How a message's category was set.
 const (
-	CategoryByOperator = "operator"
-	CategoryByRule     = "rule"
-	CategoryByMemory   = "memory"
-	CategoryByModel    = "model"
+	ByOperator By = "operator" // the operator tagged it
+	ByRule     By = "rule"     // an automatic rule: opt-out words, reply to a follow-up
+	ByMemory   By = "memory"   // the operator tagged an identical normalised text before
+	ByModel    By = "model"    // the learned model, sure enough
 )
 
 // Flags on a message.
@@ -81,7 +86,7 @@ type Message struct {
 	ParentID   int64
 	CategoryID int64
 	Category   string    // "" when uncategorised
-	CategoryBy string    // operator, rule, memory, model; "" when uncategorised
+	CategoryBy By        // operator, rule, memory, model; "" when uncategorised
 	TaggedBy   string    // the operator's name, for an operator's tag; "" otherwise
 	TaggedAt   time.Time // when the operator tagged it; zero otherwise
 	Confidence float64   // model confidence; meaningful when CategoryBy is "model"
@@ -192,7 +197,7 @@ func messageArgs(m Message, now time.Time) []any {
 		conf = m.Confidence
 	}
 	return []any{m.Direction, nullID(m.SIMID), m.Number, m.Text, m.At.Unix(), m.Kind, nullID(m.TemplateID), m.GroupName,
-		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(m.CategoryBy), conf, m.Norm,
+		m.Name, nullID(m.RunID), nullID(m.ParentID), nullID(m.CategoryID), nullStr(string(m.CategoryBy)), conf, m.Norm,
 		m.State, m.Owner, m.Ref, m.Parts, m.Error, strings.Join(m.Flags, ","), m.Raw, nullStr(m.DedupeKey), m.SMSC}
 }
 

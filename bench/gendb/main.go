@@ -104,7 +104,7 @@ func generate(ctx context.Context, path string, total, nsims, days, people int, 
 			m.Norm = m.Text
 			if rng.Intn(10) > 0 { // most replies were categorised long ago
 				c := cats[rng.Intn(len(cats))]
-				m.CategoryID, m.CategoryBy = c.ID, store.CategoryByOperator
+				m.CategoryID, m.CategoryBy = c.ID, store.ByOperator
 			}
 		}
 		buf = append(buf, m)

@@ -46,7 +46,7 @@ func strOrNil(s string) *string {
 func toMessageJSON(m store.Message) messageJSON {
 	j := messageJSON{ID: m.ID, Direction: m.Direction, SIM: strOrNil(m.SIM), Number: m.Number, Text: m.Text,
 		At: m.At.Local().Format(time.RFC3339), Kind: m.Kind, State: strOrNil(m.State), Category: strOrNil(m.Category),
-		CategoryBy: strOrNil(m.CategoryBy), TaggedBy: strOrNil(m.TaggedBy), Parts: m.Parts, Flags: m.Flags}
+		CategoryBy: strOrNil(string(m.CategoryBy)), TaggedBy: strOrNil(m.TaggedBy), Parts: m.Parts, Flags: m.Flags}
 	if m.HasConf {
 		c := m.Confidence
 		j.Confidence = &c
@@ -215,7 +215,7 @@ func listMessages(ctx context.Context, db *store.DB, flt store.MessageFilter, o 
 				conf = strconv.FormatFloat(m.Confidence, 'f', 3, 64)
 			}
 			return cw.Write([]string{strconv.FormatInt(m.ID, 10), m.Direction, m.SIM, m.Number, m.Text,
-				m.At.Local().Format(time.RFC3339), m.Kind, m.State, m.Category, m.CategoryBy, conf,
+				m.At.Local().Format(time.RFC3339), m.Kind, m.State, m.Category, string(m.CategoryBy), conf,
 				strconv.Itoa(m.Parts), strings.Join(m.Flags, ","), m.TaggedBy})
 		})
 		cw.Flush()

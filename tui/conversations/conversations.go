@@ -326,7 +326,7 @@ func (m *Model) threadView(w, h int) string {
 			if t.Category != "" {
 				meta += " · " + common.Clean(t.Category)
 				if t.CategoryBy != "" && t.CategoryBy != "operator" {
-					meta += " (" + t.CategoryBy + ")"
+					meta += " (" + string(t.CategoryBy) + ")"
 				}
 				if t.TaggedBy != "" {
 					meta += " by " + common.Clean(t.TaggedBy)

@@ -37,7 +37,7 @@ func (m *Model) tagFailed(err error) tea.Cmd {
 	}
 	who := at.TaggedBy
 	if who == "" {
-		who = "the " + at.By
+		who = "the " + string(at.By)
 	}
 	line := fmt.Sprintf("already tagged: %s by %s", at.Category, who)
 	if !at.At.IsZero() {
