@@ -294,8 +294,8 @@ func byPath(ports []string) []int {
 // job (a read-in, a test text) it waits for it up to o.WaitHeld, and a busy
 // port says who holds it.
 func openWaiting(ctx context.Context, db *store.DB, port string, o FleetOptions, alive func(string) bool, locked modem.Option, log *slog.Logger) (*modem.Dongle, error) {
-	start := time.Now()
-	deadline := start.Add(o.WaitHeld)
+	deadline := time.Now().Add(o.WaitHeld)
+	var unrecorded time.Time // since when the port is busy with no live holder recorded
 	opts := append(slices.Clip(o.ModemOptions), locked)
 	for {
 		d, err := modem.Open(ctx, port, opts...)
@@ -308,11 +308,19 @@ func openWaiting(ctx context.Context, db *store.DB, port string, o FleetOptions,
 		}
 		if !found || !alive(h.Owner) {
 			// A texting process records itself right after it takes the
-			// port; give one that is just starting a moment to.
-			if time.Since(start) > 2*time.Second {
+			// port; give one that is just starting a moment to — counted
+			// from when the record was first missing, not from the start of
+			// a long wait (the port may just have passed to another short
+			// job that is writing its record now).
+			if unrecorded.IsZero() {
+				unrecorded = time.Now()
+			}
+			if time.Since(unrecorded) > 2*time.Second {
 				return nil, err
 			}
 			h.Short = true
+		} else {
+			unrecorded = time.Time{}
 		}
 		if !h.Short || time.Now().After(deadline) {
 			return nil, fmt.Errorf("%w (held by pid %d: %s)", err, h.PID, h.What)

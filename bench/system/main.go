@@ -80,6 +80,7 @@ type bench struct {
 	fails   []string         // what went wrong
 	counts  map[string][]int // per scenario: trials, failures
 	texted  map[string]bool  // people a campaign text reached
+	sent    map[string]bool  // people whose campaign text is recorded sent or delivered
 	warned  map[string]int   // warnings printed by processes not killed, by first words
 }
 
@@ -90,7 +91,7 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(dir)
 	b := &bench{o: o, dir: dir, db: filepath.Join(dir, "texting.db"), posted: map[string]int{},
-		people: map[string]bool{}, replies: map[string]bool{}, counts: map[string][]int{}, texted: map[string]bool{}, warned: map[string]int{}}
+		people: map[string]bool{}, replies: map[string]bool{}, counts: map[string][]int{}, texted: map[string]bool{}, sent: map[string]bool{}, warned: map[string]int{}}
 	if b.o.bin == "" {
 		b.o.bin = filepath.Join(dir, "texting")
 		if out, err := exec.Command("go", "build", "-o", b.o.bin, "./cmd/texting").CombinedOutput(); err != nil {
@@ -122,7 +123,7 @@ func run(ctx context.Context, o options) error {
 	}
 	b.mu.Lock()
 	var twice, never int
-	for n := range b.texted {
+	for n := range b.sent {
 		switch c := b.posted["0"+strings.TrimPrefix(n, "+44")] + b.posted[n]; {
 		case c == 0:
 			never++
@@ -130,7 +131,8 @@ func run(ctx context.Context, o options) error {
 			twice++
 		}
 	}
-	fmt.Printf("post-back: %d numbers texted, %d never posted back, %d posted more than once\n", len(b.texted), never, twice)
+	fmt.Printf("post-back: %d numbers texted (the network took %d), %d recorded sent or delivered: %d of those never posted back, %d posted more than once\n",
+		len(b.texted), len(b.texted), len(b.sent), never, twice)
 	b.mu.Unlock()
 	fmt.Printf("%d people texted by campaigns, %d replies put on the SIMs, %s\n", len(b.people), len(b.replies), time.Since(start).Round(time.Second))
 	if len(b.fails) > 0 {
@@ -445,6 +447,15 @@ func (b *bench) check(ctx context.Context, final bool) []string {
 		}
 	}
 	if final {
+		out, err := db.Messages(ctx, store.MessageFilter{Direction: store.Out, Kind: store.KindCampaign, States: []string{store.StateSent, store.StateDelivered}})
+		if err != nil {
+			return append(probs, err.Error())
+		}
+		b.mu.Lock()
+		for _, m := range out {
+			b.sent[m.Number] = true
+		}
+		b.mu.Unlock()
 		sort.Strings(outcomes)
 		fmt.Printf("campaign runs: %d, not ok: %q\n", len(runs), outcomes)
 		q, err := db.Outbox(ctx, []string{store.StateQueued, store.StateSending, store.StateUnknown})
