@@ -17,7 +17,9 @@ import (
 // partial-update types, and its dependencies) and one run function that
 // tests call directly.
 
-// adminDeps are what every administration command needs.
+// adminDeps are what every command that acts through the desk needs (the
+// administration commands, send, read-in, tagging, outbox changes, config
+// set); the commands that only read the database take readDeps.
 type adminDeps struct {
 	Out io.Writer // data
 	Err io.Writer // status lines ("removed SIM O2 3")
