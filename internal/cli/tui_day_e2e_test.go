@@ -138,7 +138,10 @@ func TestTUIStatsColumnsInTmux(t *testing.T) {
 			}
 			// The cursor starts on today's O2 1: enter lists its texts.
 			x.keys("Enter")
-			s = x.waitFor("O2 1's texts of today", func(s string) bool { return strings.Contains(s, "O2 1 on ") })
+			// The title shows at once; the list follows its load ("loading…").
+			s = x.waitFor("O2 1's texts of today", func(s string) bool {
+				return strings.Contains(s, "O2 1 on ") && !strings.Contains(s, "loading…")
+			})
 			for _, want := range []string{"texts sent and received", "manual delivered", "Boiler check on Tuesday?", "to review", "Tuesday suits me"} {
 				if !strings.Contains(s, want) {
 					t.Errorf("the cell's texts lack %q:\n%s", want, s)
