@@ -146,8 +146,14 @@ func (b *Backend) Modems(ctx context.Context) ([]common.ModemStatus, error) {
 		}
 	}
 	out := make([]common.ModemStatus, 0, len(cands))
+	alive := outbox.Liveness{DB: b.DB, Self: outbox.ThisProcess(), Now: b.DB.Now}.Alive(ctx)
 	for _, c := range cands {
 		s := common.ModemStatus{Port: c.Port, IMEI: c.IMEI, IMSI: c.IMSI, SignalDBM: c.SignalDBM, Bars: c.Bars, Err: c.Note}
+		if !c.Usable && c.Port != "" {
+			if h, found, err := b.DB.PortHolderOf(ctx, c.Port); err == nil && found && alive(h.Owner) {
+				s.HeldBy = fmt.Sprintf("pid %d (%s)", h.PID, h.What)
+			}
+		}
 		if c.Usable {
 			if info, err := b.info(ctx, c.Port); err != nil {
 				s.Err = err.Error()

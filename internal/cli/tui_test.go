@@ -227,4 +227,8 @@ func TestTUIBackendReadInOnHeldDongle(t *testing.T) {
 	if err != nil || !strings.Contains(summary, want) {
 		t.Fatalf("read-in on a held dongle: %q, %v; want %q and no error", summary, err, want)
 	}
+	board, err := b.Modems(ctx)
+	if err != nil || len(board) != 1 || board[0].HeldBy != fmt.Sprintf("pid %d (campaign run 9)", self.PID) {
+		t.Fatalf("the board of a held dongle: %+v, %v", board, err)
+	}
 }

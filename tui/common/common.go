@@ -118,6 +118,10 @@ type ModemStatus struct {
 	StorageTotal int
 	Recovering   bool   // being re-initialised after it stopped answering
 	Err          string // why it could not be read, "" when fine
+	// HeldBy names the texting process that holds the port ("pid 812
+	// (campaign run 14)"), which reads its SIM in and sends through it;
+	// "" when none does.
+	HeldBy string
 }
 
 // Common is the shared context handed to every screen.

@@ -35,3 +35,20 @@ func TestHeldDongleAndFailedReadIn(t *testing.T) {
 		t.Fatalf("a failed read-in:\n%s", v)
 	}
 }
+
+// TestDongleHeldByARun: a dongle a campaign run holds shows as held, by
+// whom, and that the run reads its SIM in — not as an error.
+func TestDongleHeldByARun(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.ModemList = []common.ModemStatus{
+		{Port: "/dev/ttyUSB2", Err: "port busy: another process holds it", HeldBy: "pid 812 (campaign run 14)"},
+	}
+	m := modems.New(c)
+	m.SetSize(120, 26)
+	tuitest.Run(t, m, m.Init(), nil)
+	v := tuitest.Plain(m.View())
+	if strings.Contains(v, "error") || !strings.Contains(v, "held") || !strings.Contains(v, "held by pid 812 (campaign run 14), which reads this SIM in") {
+		t.Fatalf("a dongle held by a run:\n%s", v)
+	}
+}

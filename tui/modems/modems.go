@@ -305,6 +305,8 @@ func (m *Model) View() string {
 			}
 		}
 		switch {
+		case md.HeldBy != "":
+			state, why, stateStyle = "held", "held by "+common.OneLine(md.HeldBy)+", which reads this SIM in and sends what is queued for it", st.Warn
 		case md.Err != "":
 			state, why, stateStyle = "error", common.OneLine(md.Err), st.Bad
 		case md.Recovering:
