@@ -1,4 +1,4 @@
--- 0001: the whole data model of DESIGN.md.
+-- 0001: the whole data model (docs/ARCHITECTURE.md describes it).
 -- Times are INTEGER Unix seconds (UTC). Text columns default to '' rather than
 -- NULL where "absent" and "empty" mean the same thing.
 
