@@ -131,8 +131,8 @@ func run(ctx context.Context, o options) error {
 			twice++
 		}
 	}
-	fmt.Printf("post-back: %d numbers texted (the network took %d), %d recorded sent or delivered: %d of those never posted back, %d posted more than once\n",
-		len(b.texted), len(b.texted), len(b.sent), never, twice)
+	fmt.Printf("post-back: the network took campaign texts to %d numbers, %d recorded sent or delivered (the rest unknown: killed mid-send); %d of those never posted back, %d posted more than once\n",
+		len(b.texted), len(b.sent), never, twice)
 	b.mu.Unlock()
 	fmt.Printf("%d people texted by campaigns, %d replies put on the SIMs, %s\n", len(b.people), len(b.replies), time.Since(start).Round(time.Second))
 	if len(b.fails) > 0 {
