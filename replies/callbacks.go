@@ -355,5 +355,5 @@ func (p *Pipeline) applyStatus(ctx context.Context, tx *store.Intake, cb gateway
 	if err != nil || id <= 0 {
 		return false, nil
 	}
-	return tx.ApplyGatewayStatus(ctx, id, number, cb.State, cb.SMSRef)
+	return tx.ApplyGatewayStatus(ctx, id, number, cb.State, cb.Status, cb.SMSRef)
 }

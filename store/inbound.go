@@ -518,7 +518,7 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 	if err != nil {
 		return 0, false, fmt.Errorf("delivery report %d: %w", mr, err)
 	}
-	if err := t.setDeliveryState(ctx, id, state, ""); err != nil {
+	if err := t.setDeliveryState(ctx, id, state, "", "the network's delivery report says "+state+" (no reason given)"); err != nil {
 		return 0, false, err
 	}
 	return id, true, nil
@@ -527,8 +527,10 @@ func (t *Intake) ApplyModemReport(ctx context.Context, simID int64, mr int, reci
 // ApplyGatewayStatus applies a gateway status callback to outgoing message
 // id sent to number ("" for any number): the state (delivered, expired or
 // failed; "" keeps it) and the provider's reference, kept when the message
-// has none yet. found is false when there is no such outgoing message.
-func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state, smsref string) (found bool, err error) {
+// has none yet. status is the provider's word for the state, named in the
+// reason a failed or expired text keeps (the provider gives no other). found
+// is false when there is no such outgoing message.
+func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state, status, smsref string) (found bool, err error) {
 	var n int
 	// Only texts that left through a gateway account: the provider knows
 	// nothing of what the dongles sent, so a callback naming one of those
@@ -542,10 +544,18 @@ func (t *Intake) ApplyGatewayStatus(ctx context.Context, id int64, number, state
 	if n == 0 {
 		return false, nil
 	}
-	return true, t.setDeliveryState(ctx, id, state, smsref)
+	word := strings.TrimSpace(status)
+	if word == "" {
+		word = state
+	}
+	return true, t.setDeliveryState(ctx, id, state, smsref, "the provider reported "+word+" (no reason given)")
 }
 
-func (t *Intake) setDeliveryState(ctx context.Context, id int64, state, ref string) error {
+// setDeliveryState applies a delivery report's state to outgoing message id
+// (and its reference ref, when it has none yet). A text that fails or
+// expires keeps reason as its error when it has none; a failed one is
+// flagged FlagDeliveryFailed: it went out and used its SIM's allowance.
+func (t *Intake) setDeliveryState(ctx context.Context, id int64, state, ref, reason string) error {
 	var from string
 	switch state {
 	case "":
@@ -565,7 +575,18 @@ func (t *Intake) setDeliveryState(ctx context.Context, id int64, state, ref stri
 	if state == "" {
 		return nil
 	}
-	_, err := t.exec(ctx, `UPDATE messages SET state = ?, owner = '' WHERE id = ? AND state IN (`+from+`)`, state, id)
+	flag := ""
+	if state == StateFailed {
+		flag = FlagDeliveryFailed
+	}
+	if state == StateDelivered {
+		reason = ""
+	}
+	_, err := t.exec(ctx, `UPDATE messages SET state = ?1, owner = '',
+		error = CASE WHEN error = '' THEN ?3 ELSE error END,
+		flags = CASE WHEN ?4 = '' OR instr(',' || flags || ',', ',' || ?4 || ',') > 0 THEN flags
+			WHEN flags = '' THEN ?4 ELSE flags || ',' || ?4 END
+		WHERE id = ?2 AND state IN (`+from+`)`, state, id, reason, flag)
 	if err != nil {
 		return fmt.Errorf("delivery of message %d: %w", id, err)
 	}

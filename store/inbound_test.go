@@ -281,7 +281,7 @@ func TestApplyGatewayStatus(t *testing.T) {
 	apply := func(id int64, number, state, ref string) bool {
 		var found bool
 		if err := db.Intake(ctx, func(tx *store.Intake) (err error) {
-			found, err = tx.ApplyGatewayStatus(ctx, id, number, state, ref)
+			found, err = tx.ApplyGatewayStatus(ctx, id, number, state, state, ref)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -300,7 +300,7 @@ func TestApplyGatewayStatus(t *testing.T) {
 		t.Fatalf("state %q ref %q", m.State, m.Ref)
 	}
 	if err := db.Intake(ctx, func(tx *store.Intake) error {
-		_, err := tx.ApplyGatewayStatus(ctx, id, "", "bounced", "")
+		_, err := tx.ApplyGatewayStatus(ctx, id, "", "bounced", "Bounced", "")
 		return err
 	}); err == nil {
 		t.Fatal("an unknown state was accepted")

@@ -62,11 +62,19 @@ const (
 	// normalised to a phone number (nor is a sender name or a short code):
 	// it is kept as it came and waits for the operator's review.
 	FlagOddNumber = "odd_number"
+	// FlagDeliveryFailed marks a failed text that went out (to the
+	// network or the gateway provider) and was then reported failed: it
+	// used its SIM's allowance, so the day's traffic and limits count it.
+	FlagDeliveryFailed = "delivery_failed"
 )
 
 // countedStates are the outgoing states that used a SIM's allowance (or may
 // have: unknown and sending count, so a crash can never lead to a limit overrun).
 const countedStates = `('sending', 'sent', 'delivered', 'expired', 'unknown')`
+
+// usedAllowance is the condition, on a messages row, that it used its
+// SIM's allowance: a counted state, or failed after it went out.
+const usedAllowance = `(state IN ` + countedStates + ` OR (state = 'failed' AND instr(',' || flags || ',', ',` + FlagDeliveryFailed + `,') > 0))`
 
 // Message is one text in or out.
 type Message struct {

@@ -268,7 +268,7 @@ func (db *DB) MarkSending(ctx context.Context, c Claim) error {
 		if c.Limit >= 0 {
 			var used int
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(parts), 0) FROM messages INDEXED BY messages_sim
-				WHERE sim_id = ? AND direction = 'out' AND at >= ? AND state IN `+countedStates,
+				WHERE sim_id = ? AND direction = 'out' AND at >= ? AND `+usedAllowance,
 				c.SIMID, c.DayStart.Unix()).Scan(&used); err != nil {
 				return err
 			}
@@ -440,7 +440,7 @@ func (db *DB) Outbox(ctx context.Context, states []string) ([]Queued, error) {
 func (db *DB) Resend(ctx context.Context, id int64) error {
 	return db.operatorChange(ctx, id, []string{StateUnknown, StateFailed}, `UPDATE messages SET state = 'queued',
 		owner = '', text = CASE WHEN draft <> '' THEN draft ELSE text END, draft = '', not_before = 0, tries = 0,
-		error = '', at = ? WHERE id = ?`, db.now(), id)
+		error = '', flags = TRIM(REPLACE(',' || flags || ',', ',`+FlagDeliveryFailed+`,', ','), ','), at = ? WHERE id = ?`, db.now(), id)
 }
 
 // Fail marks an unknown or queued text failed: the operator's decision that

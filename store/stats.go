@@ -51,7 +51,7 @@ func (db *DB) DailyTraffic(ctx context.Context, days int, loc *time.Location) ([
 func (db *DB) trafficBetween(ctx context.Context, start, end time.Time, into map[int64]SIMDay) error {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT sim_id, SUM(parts), 0 FROM messages INDEXED BY messages_day
-		WHERE direction = 'out' AND at >= ? AND at < ? AND sim_id IS NOT NULL AND state IN `+countedStates+`
+		WHERE direction = 'out' AND at >= ? AND at < ? AND sim_id IS NOT NULL AND `+usedAllowance+`
 		GROUP BY sim_id
 		UNION ALL
 		SELECT sim_id, 0, COUNT(*) FROM messages INDEXED BY messages_day
