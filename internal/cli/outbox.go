@@ -15,7 +15,10 @@ import (
 type outboxOptions struct {
 	readDeps
 	State string // --state: unknown, failed, queued (also sending); "" for all four
-	JSON  bool
+	// Archived lists the failed texts archived out of the way too (the
+	// Outbox screen hides them, as the list does without it).
+	Archived bool
+	JSON     bool
 }
 
 // outboxJSON is one outbox entry: the `texting messages --json` shape plus
@@ -30,19 +33,21 @@ type outboxJSON struct {
 func newCmdOutbox(f *Factory, runF func(context.Context, *outboxOptions) error) *cobra.Command {
 	opts := &outboxOptions{readDeps: newReadDeps(f)}
 	cmd := &cobra.Command{
-		Use:   "outbox [--state unknown|failed|queued] [--json]",
+		Use:   "outbox [--state unknown|failed|queued] [--archived] [--json]",
 		Short: "List texts that are queued, sending, failed or of unknown outcome",
 		Long: "List the outgoing texts that are not settled: queued (waiting to go), sending\n" +
 			"(a process is sending them now), failed, and unknown (interrupted mid-send: they\n" +
 			"may have gone out; nothing resends them on its own). Resolve an unknown text with\n" +
 			"`texting outbox resend ID` (it did not go: queue it again) or `texting outbox fail\n" +
-			"ID` (leave it unsent).",
+			"ID` (leave it unsent). Failed texts archived with `texting outbox archive` are\n" +
+			"left out, as on the TUI's Outbox screen; --archived lists them too.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd.Context(), opts, runF, outboxList)
 		},
 	}
 	cmd.Flags().StringVar(&opts.State, "state", "", "only texts in this state: unknown, failed, queued or sending")
+	cmd.Flags().BoolVar(&opts.Archived, "archived", false, "list archived failed texts too")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil), newCmdOutboxArchive(f))
 	return cmd
@@ -120,9 +125,20 @@ func outboxList(ctx context.Context, opts *outboxOptions) error {
 		return err
 	}
 	out := opts.Out
-	msgs, err := db.Outbox(ctx, states)
+	all, err := db.Outbox(ctx, states)
 	if err != nil {
 		return err
+	}
+	msgs, hidden := all, 0
+	if !opts.Archived {
+		msgs = make([]store.Queued, 0, len(all))
+		for _, m := range all {
+			if m.HasFlag(store.FlagArchived) {
+				hidden++
+				continue
+			}
+			msgs = append(msgs, m)
+		}
 	}
 	if opts.JSON {
 		list := make([]outboxJSON, len(msgs))
@@ -131,7 +147,15 @@ func outboxList(ctx context.Context, opts *outboxOptions) error {
 		}
 		return writeJSON(out, list)
 	}
+	note := ""
+	if hidden > 0 {
+		note = fmt.Sprintf("%d archived failed %s not listed: --archived lists them", hidden, plural(hidden, "text", "texts"))
+	}
 	if len(msgs) == 0 {
+		if note != "" {
+			_, err := fmt.Fprintf(out, "The outbox is empty; %s.\n", note)
+			return err
+		}
 		_, err := fmt.Fprintln(out, "The outbox is empty.")
 		return err
 	}
@@ -143,7 +167,13 @@ func outboxList(ctx context.Context, opts *outboxOptions) error {
 		}
 		rows[i] = []string{strconv.FormatInt(m.ID, 10), m.State, sim, m.Number, m.Kind, shortTime(m.At), outboxClip(m.Text, 40), outboxClip(m.Error, 60)}
 	}
-	return printTable(out, []string{"ID", "STATE", "SIM", "NUMBER", "KIND", "AT", "TEXT", "ERROR"}, rows)
+	if err := printTable(out, []string{"ID", "STATE", "SIM", "NUMBER", "KIND", "AT", "TEXT", "ERROR"}, rows); err != nil {
+		return err
+	}
+	if note != "" {
+		_, err = fmt.Fprintf(out, "(%s)\n", note)
+	}
+	return err
 }
 
 func outboxClip(s string, n int) string {

@@ -13,7 +13,7 @@ func newCmdOutboxArchive(f *Factory) *cobra.Command {
 	var days int
 	cmd := &cobra.Command{
 		Use:   "archive [--older-than DAYS]",
-		Short: "Archive failed texts older than DAYS: the TUI's outbox stops listing them; they stay in the database",
+		Short: "Archive failed texts older than DAYS: the outbox (texting outbox, the TUI's Outbox) stops listing them; they stay in the database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if days < 0 || days > 3650 {

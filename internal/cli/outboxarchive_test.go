@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +38,40 @@ func TestOutboxArchive(t *testing.T) {
 	}
 	if r := runCLI(t, dbPath, nil, "outbox", "archive", "--older-than", "-1"); r.code != 1 || !strings.Contains(r.err, "--older-than") {
 		t.Fatalf("bad value: %+v", r)
+	}
+	// texting outbox leaves the archived text out, as the Outbox screen
+	// does, and says so; --archived lists it too.
+	id := func(i int) string { return strconv.FormatInt(ids[i], 10) }
+	for _, tt := range []struct {
+		args        []string
+		listed, not []string
+		jsonCount   int // -1: plain output
+	}{
+		{[]string{"outbox"}, []string{id(1), "(1 archived failed text not listed: --archived lists them)"}, []string{"\n" + id(0) + " "}, -1},
+		{[]string{"outbox", "--archived"}, []string{id(0), id(1)}, []string{"archived failed"}, -1},
+		{[]string{"outbox", "--state", "failed", "--json"}, []string{`"id": ` + id(1)}, []string{`"id": ` + id(0)}, 1},
+		{[]string{"outbox", "--json", "--archived"}, []string{`"id": ` + id(0), `"id": ` + id(1)}, nil, 2},
+	} {
+		r := runCLI(t, dbPath, nil, tt.args...)
+		if r.code != 0 {
+			t.Fatalf("%v: %+v", tt.args, r)
+		}
+		for _, w := range tt.listed {
+			if !strings.Contains(r.out, w) {
+				t.Errorf("%v: %q missing:\n%s", tt.args, w, r.out)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(r.out, w) {
+				t.Errorf("%v: %q listed:\n%s", tt.args, w, r.out)
+			}
+		}
+		if tt.jsonCount >= 0 {
+			var list []map[string]any
+			if err := json.Unmarshal([]byte(r.out), &list); err != nil || len(list) != tt.jsonCount {
+				t.Errorf("%v: %d entries (%v), want %d", tt.args, len(list), err, tt.jsonCount)
+			}
+		}
 	}
 	db, err = store.Open(ctx, dbPath)
 	if err != nil {
