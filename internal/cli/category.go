@@ -4,18 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/store"
 )
 
-// `texting category list|add|set|rm|merge`: reply categories.
+// `texting category list|add|set|rm|merge|move`: reply categories.
 
 func newCmdCategory(f *Factory) *cobra.Command {
 	cmd := adminGroup("category", "List, add, change, merge and remove reply categories")
 	cmd.AddCommand(newCmdCategoryList(f, nil), newCmdCategoryAdd(f, nil), newCmdCategorySet(f, nil),
-		newCmdCategoryRm(f, nil), newCmdCategoryMerge(f, nil), newCmdCategoryMove(f))
+		newCmdCategoryRm(f, nil), newCmdCategoryMerge(f, nil), newCmdCategoryMove(f, nil))
 	return cmd
 }
 
@@ -231,4 +232,69 @@ func categoryMerge(ctx context.Context, opts *categoryMergeOptions) error {
 	}
 	fmt.Fprintln(opts.Err, msg)
 	return nil
+}
+
+// categoryMoveOptions holds what `texting category move NAME up|down|PLACE`
+// needs.
+type categoryMoveOptions struct {
+	readDeps
+	Category string
+	// To is up, down or a place from 1 (checked against the categories
+	// when it runs).
+	To string
+}
+
+// newCmdCategoryMove builds `texting category move NAME up|down|PLACE`: the
+// order of the categories is the order of the review queue's keys.
+func newCmdCategoryMove(f *Factory, runF func(context.Context, *categoryMoveOptions) error) *cobra.Command {
+	opts := &categoryMoveOptions{readDeps: newReadDeps(f)}
+	return &cobra.Command{
+		Use:   "move NAME up|down|PLACE",
+		Short: "Move a category in the order the review queue keys them (1-9, then a, b …)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Category, opts.To = args[0], args[1]
+			return run(cmd.Context(), opts, runF, categoryMove)
+		},
+	}
+}
+
+func categoryMove(ctx context.Context, opts *categoryMoveOptions) error {
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := db.CategoryByName(ctx, opts.Category)
+	if err != nil {
+		return fmt.Errorf("category move: %w", err)
+	}
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	at := 0
+	for i, x := range cats {
+		if x.ID == c.ID {
+			at = i + 1
+		}
+	}
+	var delta int
+	switch w := strings.ToLower(opts.To); w {
+	case "up":
+		delta = -1
+	case "down":
+		delta = 1
+	default:
+		n, err := strconv.Atoi(w)
+		if err != nil || n < 1 || n > len(cats) {
+			return fmt.Errorf("category move: %q is not up, down or a place from 1 to %d", opts.To, len(cats))
+		}
+		delta = n - at
+	}
+	place, err := db.MoveCategory(ctx, c.ID, delta)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(opts.Out, "moved %s from place %d to %d\n", c.Name, at, place)
+	return err
 }

@@ -452,3 +452,27 @@ func TestListAndRemoveCommandsFlagsToOptions(t *testing.T) {
 		flagCase{name: "version: a flag", cmd: version, args: []string{"--json"}, wantErr: "unknown flag: --json"})
 	runFlagCases(t, tests)
 }
+
+func TestMoveAndArchiveFlagsToOptions(t *testing.T) {
+	f := NewFactory()
+	move := func(g *any) *cobra.Command {
+		return newCmdCategoryMove(f, func(_ context.Context, o *categoryMoveOptions) error {
+			*g = categoryMoveOptions{Category: o.Category, To: o.To}
+			return nil
+		})
+	}
+	archive := func(g *any) *cobra.Command {
+		return newCmdOutboxArchive(f, func(_ context.Context, o *outboxArchiveOptions) error {
+			*g = outboxArchiveOptions{OlderThan: o.OlderThan}
+			return nil
+		})
+	}
+	runFlagCases(t, []flagCase{
+		{name: "category move: up", cmd: move, args: []string{"Call back", "up"}, want: categoryMoveOptions{Category: "Call back", To: "up"}},
+		{name: "category move: a place", cmd: move, args: []string{"Misc", "3"}, want: categoryMoveOptions{Category: "Misc", To: "3"}},
+		{name: "category move: nowhere", cmd: move, args: []string{"Misc"}, wantErr: "accepts 2 arg"},
+		{name: "outbox archive: a week", cmd: archive, want: outboxArchiveOptions{OlderThan: 7}},
+		{name: "outbox archive: all", cmd: archive, args: []string{"--older-than", "0"}, want: outboxArchiveOptions{}},
+		{name: "outbox archive: negative", cmd: archive, args: []string{"--older-than", "-1"}, wantErr: "outbox archive: --older-than must be from 0 to 3650 days, not -1"},
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -49,7 +50,7 @@ func newCmdOutbox(f *Factory, runF func(context.Context, *outboxOptions) error) 
 	cmd.Flags().StringVar(&opts.State, "state", "", "only texts in this state: unknown, failed, queued or sending")
 	cmd.Flags().BoolVar(&opts.Archived, "archived", false, "list archived failed texts too")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil), newCmdOutboxArchive(f))
+	cmd.AddCommand(newCmdOutboxResend(f, nil), newCmdOutboxFail(f, nil), newCmdOutboxArchive(f, nil))
 	return cmd
 }
 
@@ -215,5 +216,44 @@ func outboxFail(ctx context.Context, opts *outboxChangeOptions) error {
 		return err
 	}
 	_, err = fmt.Fprintf(opts.Out, "%d to %s marked failed\n", opts.ID, m.Number)
+	return err
+}
+
+// outboxArchiveOptions holds what `texting outbox archive` needs.
+type outboxArchiveOptions struct {
+	readDeps
+	OlderThan int // days
+}
+
+// newCmdOutboxArchive builds `texting outbox archive`: what the Outbox
+// screen's a does.
+func newCmdOutboxArchive(f *Factory, runF func(context.Context, *outboxArchiveOptions) error) *cobra.Command {
+	opts := &outboxArchiveOptions{readDeps: newReadDeps(f)}
+	cmd := &cobra.Command{
+		Use:   "archive [--older-than DAYS]",
+		Short: "Archive failed texts older than DAYS: the outbox (texting outbox, the TUI's Outbox) stops listing them; they stay in the database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.OlderThan < 0 || opts.OlderThan > 3650 {
+				return fmt.Errorf("outbox archive: --older-than must be from 0 to 3650 days, not %d", opts.OlderThan)
+			}
+			return run(cmd.Context(), opts, runF, outboxArchive)
+		},
+	}
+	cmd.Flags().IntVar(&opts.OlderThan, "older-than", 7, "archive failed texts older than this many days")
+	return cmd
+}
+
+func outboxArchive(ctx context.Context, opts *outboxArchiveOptions) error {
+	db, err := opts.Store(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := db.ArchiveFailed(ctx, db.Now().Add(-time.Duration(opts.OlderThan)*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(opts.Out, "archived %d failed %s older than %d days (kept in the database; texting messages still lists them)\n",
+		n, plural(n, "text", "texts"), opts.OlderThan)
 	return err
 }
