@@ -259,6 +259,7 @@ func TestListingCommandsFlagsToOptions(t *testing.T) {
 		{name: "outbox: all", cmd: outbox, want: outboxOptions{}},
 		{name: "outbox: state as typed (checked when it runs), JSON", cmd: outbox, args: []string{"--state", "Unknown ", "--json"},
 			want: outboxOptions{State: "Unknown ", JSON: true}},
+		{name: "outbox: archived too", cmd: outbox, args: []string{"--archived"}, want: outboxOptions{Archived: true}},
 		{name: "outbox resend: id", cmd: change(newCmdOutboxResend), args: []string{" 42"}, want: outboxChangeOptions{ID: 42}},
 		{name: "outbox resend: no id", cmd: change(newCmdOutboxResend), args: []string{"x42"}, wantErr: `outbox resend: "x42" is not a message id`},
 		{name: "outbox resend: no reason", cmd: change(newCmdOutboxResend), args: []string{"42", "--reason", "x"}, wantErr: "unknown flag: --reason"},
