@@ -299,34 +299,37 @@ func openWaiting(ctx context.Context, db *store.DB, port string, o FleetOptions,
 	opts := append(slices.Clip(o.ModemOptions), locked)
 	for {
 		d, err := modem.Open(ctx, port, opts...)
-		if err == nil || !errors.Is(err, modem.ErrPortBusy) || o.WaitHeld <= 0 {
+		if err == nil || !errors.Is(err, modem.ErrPortBusy) {
 			return d, err
 		}
 		h, found, herr := db.PortHolderOf(ctx, port)
 		if herr != nil {
 			return nil, err
 		}
+		wait := 250 * time.Millisecond
 		if !found || !alive(h.Owner) {
 			// A texting process records itself right after it takes the
-			// port; give one that is just starting a moment to — counted
-			// from when the record was first missing, not from the start of
-			// a long wait (the port may just have passed to another short
-			// job that is writing its record now).
+			// port, and one that has just let it go may still hold the lock
+			// for a moment (its descriptor lives on in a child between fork
+			// and exec): give either a moment — counted from when the record
+			// was first missing, not from the start of a long wait (the port
+			// may just have passed to another short job that is writing its
+			// record now). Every caller gets this grace, read-in included.
 			if unrecorded.IsZero() {
 				unrecorded = time.Now()
 			}
 			if time.Since(unrecorded) > 2*time.Second {
 				return nil, err
 			}
-			h.Short = true
+			wait = 100 * time.Millisecond
 		} else {
 			unrecorded = time.Time{}
+			if !h.Short || o.WaitHeld <= 0 || time.Now().After(deadline) {
+				return nil, fmt.Errorf("%w (held by pid %d: %s)", err, h.PID, h.What)
+			}
+			log.Info("port held by a short job; waiting for it", "port", port, "pid", h.PID, "what", h.What)
 		}
-		if !h.Short || time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w (held by pid %d: %s)", err, h.PID, h.What)
-		}
-		log.Info("port held by a short job; waiting for it", "port", port, "pid", h.PID, "what", h.What)
-		t := time.NewTimer(250 * time.Millisecond)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
