@@ -223,6 +223,10 @@ func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (common.Campaign
 		res.Groups = append(res.Groups, common.CampaignGroup{Group: g.Group, Recipients: g.Recipients,
 			ToSend: g.Queued, Parts: g.Parts, Sent: g.Sent, Skipped: g.Skipped, Error: g.Error})
 	}
+	for _, s := range sum.SIMs {
+		res.SIMs = append(res.SIMs, common.CampaignSIM{SIM: s.SIM, Parts: s.Parts, Sent: s.Sent, LeftToday: s.LeftToday,
+			Limit: s.Limit, Stopped: s.Stopped})
+	}
 	return res, err
 }
 

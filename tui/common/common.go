@@ -93,6 +93,32 @@ type Suggestion struct {
 type CampaignResult struct {
 	DryRun bool
 	Groups []CampaignGroup
+	// SIMs are the parts planned (or sent) per SIM against what each has
+	// left today.
+	SIMs []CampaignSIM
+}
+
+// CampaignSIM is one SIM's share of a CampaignResult.
+type CampaignSIM struct {
+	SIM       string
+	Parts     int    // parts planned for it
+	Sent      int    // parts it sent (a real run)
+	LeftToday int    // parts it has left today after the run (or the plan)
+	Limit     int    // its daily limit
+	Stopped   string // why it stopped sending, "" when it did not
+}
+
+// SkipNoRoom is the skip reason of a recipient no SIM has room for today
+// (the campaign's "no_capacity").
+const SkipNoRoom = "no_capacity"
+
+// NoRoom is the recipients no SIM has room for today (not sent).
+func (r CampaignResult) NoRoom() int {
+	n := 0
+	for _, g := range r.Groups {
+		n += g.Skipped[SkipNoRoom]
+	}
+	return n
 }
 
 // CampaignGroup is one group of a CampaignResult.

@@ -261,7 +261,8 @@ func (m *Model) View() string {
 }
 
 // planView is the campaign's result in at most h lines: per group the
-// recipients, what goes and who is skipped and why.
+// recipients, what goes and who is skipped and why; per SIM the parts
+// planned (or sent) against what it has left today; and what does not fit.
 func (m *Model) planView(h int) string {
 	st := m.Styles
 	p := m.plan
@@ -269,23 +270,23 @@ func (m *Model) planView(h int) string {
 	if p.DryRun {
 		title = "Dry run of the campaign: nothing was sent"
 	}
+	tail := m.simLines()
 	lines := []string{st.Title.Render(title)}
 	if len(p.Groups) == 0 {
-		lines = append(lines, "  nothing to send")
+		lines = append(lines, "  nothing to send: the data source has no groups")
 	}
 	for i, g := range p.Groups {
-		need := 2
-		if g.Error != "" {
-			need++
-		}
-		if len(lines)+need > h-2 {
+		if len(lines)+2 > h-2-len(tail) {
 			lines = append(lines, st.Subtle.Render(fmt.Sprintf("  … and %s more", plural(len(p.Groups)-i, "group"))))
 			break
 		}
 		what := plural(g.Recipients, "recipient")
-		if p.DryRun {
+		switch {
+		case g.Error != "":
+			what += " · not sent"
+		case p.DryRun:
 			what += " · " + fmt.Sprintf("%d to send", g.ToSend) + " (" + plural(g.Parts, "part") + ")"
-		} else {
+		default:
 			what += " · " + fmt.Sprintf("%d sent", g.Sent)
 		}
 		lines = append(lines, "  "+st.Accent.Render(common.Clean(g.Group))+"  "+what)
@@ -294,23 +295,70 @@ func (m *Model) planView(h int) string {
 		for _, r := range sortedKeys(g.Skipped) {
 			if n := g.Skipped[r]; n > 0 {
 				total += n
-				skipped = append(skipped, fmt.Sprintf("%d %s", n, common.Clean(strings.ReplaceAll(r, "_", " "))))
+				skipped = append(skipped, fmt.Sprintf("%d %s", n, skipReason(r)))
 			}
 		}
-		detail := "    nobody skipped"
-		if total > 0 {
-			detail = fmt.Sprintf("    %d skipped: %s", total, strings.Join(skipped, ", "))
-		}
-		if g.Error != "" {
+		switch {
+		case g.Error != "":
+			// The whole group is left out: why, not "nobody skipped".
 			lines = append(lines, st.Bad.Render("    ✗ "+common.OneLine(g.Error)))
+		case total > 0:
+			lines = append(lines, st.Subtle.Render(fmt.Sprintf("    %d skipped: %s", total, strings.Join(skipped, ", "))))
+		default:
+			lines = append(lines, st.Subtle.Render("    nobody skipped"))
 		}
-		lines = append(lines, st.Subtle.Render(detail))
 	}
+	lines = append(lines, tail...)
 	lines = append(lines, st.Subtle.Render("any key goes back to the outbox"))
 	for i, l := range lines {
 		lines[i] = common.Truncate(l, m.Width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// simLines are the plan's SIM lines (parts against what each has left
+// today) and what does not fit, styled.
+func (m *Model) simLines() []string {
+	st, p := m.Styles, m.plan
+	if len(p.Groups) == 0 {
+		return nil
+	}
+	var lines []string
+	if len(p.SIMs) == 0 {
+		lines = append(lines, st.Warn.Render("  No SIM can send: nothing would go"))
+	} else if p.DryRun {
+		lines = append(lines, st.Label.Render("  Parts per SIM, against what each has left today"))
+	} else {
+		lines = append(lines, st.Label.Render("  Parts per SIM"))
+	}
+	w := 0
+	for _, s := range p.SIMs {
+		w = max(w, len([]rune(common.Clean(s.SIM))))
+	}
+	for _, s := range p.SIMs {
+		var l string
+		if p.DryRun {
+			l = fmt.Sprintf("%s of %d left today (limit %d) · %d left after", plural(s.Parts, "part"), s.LeftToday+s.Parts, s.Limit, s.LeftToday)
+		} else {
+			l = fmt.Sprintf("%s sent of %s planned · %d left today (limit %d)", plural(s.Sent, "part"), plural(s.Parts, "part"), s.LeftToday, s.Limit)
+		}
+		if s.Stopped != "" {
+			l += " · stopped: " + common.OneLine(s.Stopped)
+		}
+		lines = append(lines, "    "+common.Cell(common.Clean(s.SIM), w+2)+l)
+	}
+	if n := p.NoRoom(); n > 0 {
+		lines = append(lines, st.Warn.Render(fmt.Sprintf("  Does not fit today: %s no SIM has room for (not sent)", plural(n, "recipient"))))
+	}
+	return lines
+}
+
+// skipReason is a skip reason as words: "opted out", "no room today".
+func skipReason(r string) string {
+	if r == common.SkipNoRoom {
+		return "no room today"
+	}
+	return common.Clean(strings.ReplaceAll(r, "_", " "))
 }
 
 // plural is "1 part", "2 parts".

@@ -68,17 +68,24 @@ func TestFilterOutbox(t *testing.T) {
 }
 
 // TestDryRunResult: the dry run shows per group the recipients, what goes
-// and who is skipped, in lines that fit, with the right plurals; any key
-// goes back to the list.
+// and who is skipped, in lines that fit, with the right plurals; a group
+// left out says why and not "nobody skipped"; per SIM the parts against
+// what it has left today, and what does not fit; any key goes back to the
+// list.
 func TestDryRunResult(t *testing.T) {
 	c, be := tuitest.Setup(t)
 	tuitest.Seed(t, c.DB)
 	be.Campaign = common.CampaignResult{DryRun: true, Groups: []common.CampaignGroup{
 		{Group: "Group A", Recipients: 5, ToSend: 1, Parts: 1, Skipped: map[string]int{"opted_out": 3, "duplicate": 1, "invalid": 0}},
-		{Group: "Group B", Recipients: 1, ToSend: 1, Parts: 2, Skipped: map[string]int{"opted_out": 0}},
+		{Group: "Group B", Recipients: 3, ToSend: 1, Parts: 2, Skipped: map[string]int{"opted_out": 0, "no_capacity": 2}},
+		{Group: "Group C", Recipients: 4, Skipped: map[string]int{}, Error: `no template named "Group C": group skipped`},
+		{Group: "Group D", Recipients: 1, ToSend: 1, Parts: 1, Skipped: map[string]int{}},
+	}, SIMs: []common.CampaignSIM{
+		{SIM: "Vodafone 1", Parts: 3, LeftToday: 0, Limit: 200},
+		{SIM: "O2 12", Parts: 1, LeftToday: 49, Limit: 50},
 	}}
 	m := outbox.New(c)
-	m.SetSize(60, 20)
+	m.SetSize(72, 20)
 	tuitest.Run(t, m, m.Init(), nil)
 	var root []tea.Msg
 	tuitest.Type(t, m, func(msg tea.Msg) { root = append(root, msg) }, "c")
@@ -87,15 +94,28 @@ func TestDryRunResult(t *testing.T) {
 		"Dry run of the campaign: nothing was sent",
 		"Group A  5 recipients · 1 to send (1 part)",
 		"4 skipped: 1 duplicate, 3 opted out",
-		"Group B  1 recipient · 1 to send (2 parts)",
-		"nobody skipped",
+		"Group B  3 recipients · 1 to send (2 parts)",
+		"2 skipped: 2 no room today",
+		"Group C  4 recipients · not sent",
+		`✗ no template named "Group C": group skipped`,
+		"Group D  1 recipient · 1 to send (1 part)",
+		"Parts per SIM, against what each has left today",
+		"Vodafone 1  3 parts of 3 left today (limit 200) · 0 left after",
+		"O2 12       1 part of 50 left today (limit 50) · 49 left after",
+		"Does not fit today: 2 recipients no SIM has room for (not sent)",
 	} {
 		if !strings.Contains(v, want) {
 			t.Errorf("result lacks %q:\n%s", want, v)
 		}
 	}
+	if strings.Count(v, "nobody skipped") != 1 {
+		t.Errorf("want \"nobody skipped\" under Group D only:\n%s", v)
+	}
+	if i, j := strings.Index(v, "Group C"), strings.Index(v, "Group D"); strings.Contains(v[i:j], "skipped:") || strings.Contains(v[i:j], "nobody") {
+		t.Errorf("the group left out also says who is skipped:\n%s", v[i:j])
+	}
 	for _, line := range strings.Split(v, "\n") {
-		if n := len([]rune(line)); n > 60 {
+		if n := len([]rune(line)); n > 72 {
 			t.Errorf("line %d wide: %q", n, line)
 		}
 	}
