@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/texting-centre/texting/campaign"
 	"github.com/texting-centre/texting/desk"
@@ -213,8 +214,13 @@ func (b *Backend) MarkFailed(ctx context.Context, id int64) error { return b.DB.
 
 // RunCampaign runs (or plans) a campaign as `texting campaign run` does:
 // the run lock, the dongles, the run; the setting run = 0 makes it a dry run.
-func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (common.CampaignResult, error) {
-	sum, err := b.Desk.RunCampaign(ctx, campaign.Source{}, desk.RunRequest{DryRun: dryRun})
+func (b *Backend) RunCampaign(ctx context.Context, dryRun bool, progress func(common.RunProgress)) (common.CampaignResult, error) {
+	req := desk.RunRequest{DryRun: dryRun}
+	if progress != nil {
+		req.Progress = &runProgress{tell: progress}
+		req.OnProblem = func(p string) { b.Logger.Warn("tui campaign run", "problem", p) }
+	}
+	sum, err := b.Desk.RunCampaign(ctx, campaign.Source{}, req)
 	if sum == nil {
 		return common.CampaignResult{}, err
 	}
@@ -250,4 +256,43 @@ func (b *Backend) CampaignNames(ctx context.Context, group string) ([]string, er
 		}
 	}
 	return nil, fmt.Errorf("the data source has no group %q", group)
+}
+
+// runProgress turns a campaign run's progress into common.RunProgress
+// reports; the run's goroutines call it concurrently.
+type runProgress struct {
+	tell func(common.RunProgress)
+	mu   sync.Mutex
+	now  common.RunProgress
+}
+
+// Phase implements campaign.Progress.
+func (p *runProgress) Phase(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.now.Phase = name
+	p.tell(p.now)
+}
+
+// Planned implements campaign.Progress.
+func (p *runProgress) Planned(_ *campaign.Plan, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.now.Total = total
+	p.tell(p.now)
+}
+
+// Event implements campaign.Progress.
+func (p *runProgress) Event(e outbox.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch e.State {
+	case store.StateSent:
+		p.now.Sent++
+	case store.StateFailed, store.StateUnknown:
+		p.now.Failed++
+	default:
+		return
+	}
+	p.tell(p.now)
 }

@@ -62,8 +62,10 @@ type Backend interface {
 	Resend(ctx context.Context, id int64) error
 	// MarkFailed gives up on a queued or unknown-outcome text.
 	MarkFailed(ctx context.Context, id int64) error
-	// RunCampaign runs (or, with dryRun, plans) a campaign and sums it up.
-	RunCampaign(ctx context.Context, dryRun bool) (CampaignResult, error)
+	// RunCampaign runs (or, with dryRun, plans) a campaign and sums it up;
+	// progress (nil: none) hears how far it got as it goes, from the run's
+	// goroutines.
+	RunCampaign(ctx context.Context, dryRun bool, progress func(RunProgress)) (CampaignResult, error)
 	// CampaignNames returns the recipients' names the data source holds for
 	// the group a template is sent to, for the worst-case preview.
 	CampaignNames(ctx context.Context, group string) ([]string, error)
@@ -98,6 +100,14 @@ type CampaignResult struct {
 	SIMs []CampaignSIM
 }
 
+// RunProgress is how far a campaign run got.
+type RunProgress struct {
+	Phase  string // what it does now: "fetching", "sending Group A"
+	Total  int    // texts it will try (0 until planned)
+	Sent   int
+	Failed int // failed or of unknown outcome
+}
+
 // CampaignSIM is one SIM's share of a CampaignResult.
 type CampaignSIM struct {
 	SIM       string
@@ -106,6 +116,15 @@ type CampaignSIM struct {
 	LeftToday int    // parts it has left today after the run (or the plan)
 	Limit     int    // its daily limit
 	Stopped   string // why it stopped sending, "" when it did not
+}
+
+// ToSend is the texts planned (dry run) or queued in every group.
+func (r CampaignResult) ToSend() int {
+	n := 0
+	for _, g := range r.Groups {
+		n += g.ToSend
+	}
+	return n
 }
 
 // SkipNoRoom is the skip reason of a recipient no SIM has room for today

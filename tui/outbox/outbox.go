@@ -35,8 +35,14 @@ type (
 		err  error
 	}
 	campaignMsg struct {
-		res common.CampaignResult
-		err error
+		res  common.CampaignResult
+		err  error
+		real bool // a real run's result, not a dry run's
+	}
+	// progressMsg is how far a real run got; the next report comes on ch.
+	progressMsg struct {
+		p  common.RunProgress
+		ch <-chan tea.Msg
 	}
 )
 
@@ -49,6 +55,8 @@ type Model struct {
 	archive bool                   // the question is "archive old failed texts?"
 	detail  bool                   // the selected text is shown whole (enter)
 	plan    *common.CampaignResult // the dry run's result, shown until the next key
+	ask     bool                   // after a dry run: "send it now?"
+	running *common.RunProgress    // a real run going on, how far it got
 }
 
 // New returns the outbox screen.
@@ -65,13 +73,15 @@ func (m *Model) layout() {
 
 // Init implements common.Screen.
 func (m *Model) Init() tea.Cmd {
-	m.plan = nil
+	if m.running == nil {
+		m.plan, m.ask = nil, false
+	}
 	return m.load(m.list.Reload())
 }
 
 // Captures implements common.Screen.
 func (m *Model) Captures(msg tea.KeyMsg) bool {
-	return (m.list.Filtering() || m.confirm != nil || m.archive) && msg.String() != "ctrl+c"
+	return (m.list.Filtering() || m.confirm != nil || m.archive || m.ask) && msg.String() != "ctrl+c"
 }
 
 func (m *Model) load(req common.PageRequest) tea.Cmd {
@@ -99,12 +109,43 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, tea.Batch(cmd, common.Status(msg.what))
 	case campaignMsg:
+		if msg.real {
+			m.running = nil
+			cmd := m.load(m.list.Reload())
+			if msg.err != nil && len(msg.res.Groups) == 0 {
+				return m, tea.Batch(cmd, common.Err(fmt.Errorf("campaign run: %w", msg.err)))
+			}
+			m.plan = &msg.res
+			if msg.err != nil {
+				return m, tea.Batch(cmd, common.Err(fmt.Errorf("campaign run: %w", msg.err)))
+			}
+			return m, tea.Batch(cmd, common.Status("campaign run done"))
+		}
 		if msg.err != nil {
 			return m, common.Err(fmt.Errorf("dry run: %w", msg.err))
 		}
 		m.plan = &msg.res
 		return m, common.Status("")
+	case progressMsg:
+		if m.running != nil {
+			p := msg.p
+			m.running = &p
+		}
+		return m, listen(msg.ch)
 	case tea.KeyMsg:
+		if m.running != nil {
+			return m, nil // the run's progress stays on screen until it ends
+		}
+		if m.ask {
+			return m, m.askKey(msg)
+		}
+		if m.plan != nil && m.plan.DryRun && key.Matches(msg, keyRun) {
+			if m.plan.ToSend() == 0 {
+				return m, common.Status("the dry run has nothing to send")
+			}
+			m.ask = true
+			return m, nil
+		}
 		if m.plan != nil {
 			m.plan = nil
 			if msg.String() == "esc" || msg.String() == "enter" {
@@ -181,8 +222,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Actions.Campaign):
 		be, ctx := m.Backend, m.Context()
 		return tea.Batch(common.Status("planning a dry run of the campaign…"), func() tea.Msg {
-			res, err := be.RunCampaign(ctx, true)
-			return campaignMsg{res, err}
+			res, err := be.RunCampaign(ctx, true, nil)
+			return campaignMsg{res: res, err: err}
 		})
 	default:
 		return m.list.MoveKey(k.List, msg, m.load, nil)
@@ -190,11 +231,53 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// askKey answers "send it now?": y starts the real run, n or esc keeps the
+// dry run on screen.
+func (m *Model) askKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.Keys
+	switch {
+	case key.Matches(msg, k.Actions.Confirm):
+		m.ask = false
+		m.running = &common.RunProgress{Phase: "starting"}
+		return tea.Batch(common.Status("campaign run started"), m.startRun())
+	case key.Matches(msg, k.Actions.Cancel):
+		m.ask = false
+	}
+	return nil
+}
+
+// startRun runs the campaign for real in the background: its progress and
+// then its result arrive as messages, one at a time.
+func (m *Model) startRun() tea.Cmd {
+	be, ctx := m.Backend, m.Context()
+	ch := make(chan tea.Msg, 16)
+	return func() tea.Msg {
+		go func() {
+			res, err := be.RunCampaign(ctx, false, func(p common.RunProgress) {
+				select {
+				case ch <- progressMsg{p, ch}:
+				default: // the screen has not read the last one yet: the next will do
+				}
+			})
+			ch <- campaignMsg{res: res, err: err, real: true}
+		}()
+		return <-ch
+	}
+}
+
+// listen waits for the run's next message.
+func listen(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg { return <-ch }
+}
+
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.Keys
-	if m.confirm != nil {
+	if m.confirm != nil || m.ask {
 		return []key.Binding{k.Actions.Confirm, k.Actions.Cancel}
+	}
+	if m.plan != nil && m.plan.DryRun {
+		return []key.Binding{keyRun}
 	}
 	return []key.Binding{k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign, k.List.Filter}
 }
@@ -209,6 +292,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) View() string {
 	st := m.Styles
 	head := st.Title.Render("Outbox") + st.Subtle.Render("  queued, sending, failed and unknown-outcome texts  "+m.list.Position())
+	if m.running != nil {
+		return common.Truncate(head, m.Width) + "\n\n" + m.runView()
+	}
 	if m.plan != nil {
 		return common.Truncate(head, m.Width) + "\n\n" + m.planView(max(4, m.Height-2))
 	}
@@ -309,7 +395,58 @@ func (m *Model) planView(h int) string {
 		}
 	}
 	lines = append(lines, tail...)
-	lines = append(lines, st.Subtle.Render("any key goes back to the outbox"))
+	switch {
+	case m.ask:
+		lines = append(lines, st.Warn.Render(m.question()))
+	case p.DryRun && p.ToSend() > 0:
+		lines = append(lines, st.Subtle.Render("g sends it now (asks first) · any other key goes back to the outbox"))
+	default:
+		lines = append(lines, st.Subtle.Render("any key goes back to the outbox"))
+	}
+	for i, l := range lines[:len(lines)-1] {
+		lines[i] = common.Truncate(l, m.Width)
+	}
+	if !m.ask {
+		lines[len(lines)-1] = common.Truncate(lines[len(lines)-1], m.Width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// question repeats what the real run will send, and asks.
+func (m *Model) question() string {
+	p := m.plan
+	var groups, sims []string
+	parts := 0
+	for _, g := range p.Groups {
+		if g.Error == "" && g.ToSend > 0 {
+			groups = append(groups, fmt.Sprintf("%s %d", common.Clean(g.Group), g.ToSend))
+			parts += g.Parts
+		}
+	}
+	for _, s := range p.SIMs {
+		if s.Parts > 0 {
+			sims = append(sims, fmt.Sprintf("%s %s", common.Clean(s.SIM), plural(s.Parts, "part")))
+		}
+	}
+	q := fmt.Sprintf("Send it now? %s (%s): %s", plural(p.ToSend(), "text"), plural(parts, "part"), strings.Join(groups, ", "))
+	if len(sims) > 0 {
+		q += " · from " + strings.Join(sims, ", ")
+	}
+	if n := p.NoRoom(); n > 0 {
+		q += fmt.Sprintf(" · %d do not fit today", n)
+	}
+	return common.Wrap(q+". y/n", max(20, m.Width-2))
+}
+
+// runView is a real run's progress.
+func (m *Model) runView() string {
+	st, r := m.Styles, m.running
+	lines := []string{st.Title.Render("Campaign run: sending"), "  " + common.OneLine(r.Phase)}
+	if r.Total > 0 {
+		done := r.Sent + r.Failed
+		lines = append(lines, fmt.Sprintf("  %d of %d texts done · %d sent · %d failed or unknown", done, r.Total, r.Sent, r.Failed))
+	}
+	lines = append(lines, st.Subtle.Render("the result shows here when the run ends; ctrl+c quits and stops it"))
 	for i, l := range lines {
 		lines[i] = common.Truncate(l, m.Width)
 	}
@@ -402,3 +539,6 @@ func hopeless(errText string) string {
 const ArchiveAfter = 7 * 24 * time.Hour
 
 var keyArchive = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive old failed"))
+
+// keyRun, after a dry run, sends the campaign for real (after a y/n).
+var keyRun = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "send it now"))

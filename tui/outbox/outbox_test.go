@@ -213,3 +213,61 @@ func TestDetailOnEnter(t *testing.T) {
 		t.Fatalf("enter did not close the detail:\n%s", v)
 	}
 }
+
+// TestRunAfterDryRun: after the dry run, g asks whether to send it now,
+// repeating what will go; n keeps the plan and sends nothing; y runs the
+// campaign for real through the backend and shows its result.
+func TestRunAfterDryRun(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.Campaign = common.CampaignResult{DryRun: true, Groups: []common.CampaignGroup{
+		{Group: "Group A", Recipients: 5, ToSend: 2, Parts: 3, Skipped: map[string]int{"opted_out": 3}},
+		{Group: "Group B", Recipients: 2, ToSend: 0, Skipped: map[string]int{"no_capacity": 2}},
+	}, SIMs: []common.CampaignSIM{{SIM: "Vodafone 1", Parts: 3, LeftToday: 0, Limit: 200}}}
+	be.Ran = &common.CampaignResult{Groups: []common.CampaignGroup{
+		{Group: "Group A", Recipients: 5, ToSend: 2, Sent: 2, Skipped: map[string]int{"opted_out": 3}},
+		{Group: "Group B", Recipients: 2, Skipped: map[string]int{"no_capacity": 2}},
+	}, SIMs: []common.CampaignSIM{{SIM: "Vodafone 1", Parts: 3, Sent: 3, LeftToday: 0, Limit: 200}}}
+	be.Progress = []common.RunProgress{{Phase: "planning"}, {Phase: "sending Group A", Total: 2}, {Phase: "sending Group A", Total: 2, Sent: 1}}
+	m := outbox.New(c)
+	m.SetSize(100, 24)
+	tuitest.Run(t, m, m.Init(), nil)
+	var root []tea.Msg
+	sink := func(msg tea.Msg) { root = append(root, msg) }
+	tuitest.Type(t, m, sink, "c")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "g sends it now (asks first)") {
+		t.Fatalf("the dry run does not offer the real run:\n%s", v)
+	}
+	tuitest.Type(t, m, sink, "g")
+	v := tuitest.Plain(m.View())
+	if !strings.Contains(v, "Send it now? 2 texts (3 parts): Group A 2 · from Vodafone 1 3 parts · 2 do not fit today. y/n") ||
+		!m.Captures(tuitest.Key("q")) {
+		t.Fatalf("g did not ask, repeating what goes:\n%s", v)
+	}
+	tuitest.Type(t, m, sink, "n")
+	if got := fmt.Sprint(be.CallList()); got != "[RunCampaign true]" {
+		t.Fatalf("n ran something: %s", got)
+	}
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Dry run of the campaign") || strings.Contains(v, "Send it now?") {
+		t.Fatalf("n did not keep the plan:\n%s", v)
+	}
+	tuitest.Type(t, m, sink, "g", "y")
+	if got := fmt.Sprint(be.CallList()); got != "[RunCampaign true RunCampaign false]" {
+		t.Fatalf("calls %s", got)
+	}
+	v = tuitest.Plain(m.View())
+	for _, want := range []string{"Campaign run", "Group A  5 recipients · 2 sent", "Vodafone 1  3 parts sent of 3 parts planned · 0 left today (limit 200)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the run's result lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "g sends it now") || !strings.Contains(fmt.Sprint(root), "campaign run done") {
+		t.Fatalf("after the run:\n%s\n%v", v, root)
+	}
+	// A dry run with nothing to send offers nothing.
+	be.Campaign = common.CampaignResult{DryRun: true, Groups: []common.CampaignGroup{{Group: "Group B", Recipients: 2, Skipped: map[string]int{"no_capacity": 2}}}}
+	tuitest.Type(t, m, sink, "esc", "c", "g")
+	if v := tuitest.Plain(m.View()); strings.Contains(v, "Send it now?") || !strings.Contains(fmt.Sprint(root), "the dry run has nothing to send") {
+		t.Fatalf("a plan with nothing to send asked:\n%s", v)
+	}
+}

@@ -91,6 +91,8 @@ type Backend struct {
 	ModemList  []common.ModemStatus
 	Result     string // what ReadIn and Send answer
 	Campaign   common.CampaignResult
+	Ran        *common.CampaignResult // a real run's result (nil: Campaign)
+	Progress   []common.RunProgress   // what a real run reports as it goes
 	Names      []string
 	Fail       error  // when set, every action fails with it
 	Operator   string // who tags
@@ -267,9 +269,19 @@ func (b *Backend) Resend(ctx context.Context, id int64) error { return b.record(
 // MarkFailed records the id.
 func (b *Backend) MarkFailed(ctx context.Context, id int64) error { return b.record("MarkFailed", id) }
 
-// RunCampaign answers Campaign.
-func (b *Backend) RunCampaign(ctx context.Context, dryRun bool) (common.CampaignResult, error) {
-	return b.Campaign, b.record("RunCampaign", dryRun)
+// RunCampaign answers Campaign, or Ran for a real run when set, after
+// telling progress each of Progress.
+func (b *Backend) RunCampaign(ctx context.Context, dryRun bool, progress func(common.RunProgress)) (common.CampaignResult, error) {
+	res := b.Campaign
+	if !dryRun && b.Ran != nil {
+		res = *b.Ran
+	}
+	if progress != nil && !dryRun {
+		for _, p := range b.Progress {
+			progress(p)
+		}
+	}
+	return res, b.record("RunCampaign", dryRun)
 }
 
 // CampaignNames answers Names.
