@@ -236,6 +236,22 @@ func (b *Backend) RunCampaign(ctx context.Context, dryRun bool, progress func(co
 	return res, err
 }
 
+// RunFollowups runs (or plans) the follow-ups as `texting followup run`
+// does, summed up as one group.
+func (b *Backend) RunFollowups(ctx context.Context, dryRun bool, progress func(common.RunProgress)) (common.CampaignResult, error) {
+	req := desk.RunRequest{DryRun: dryRun}
+	if progress != nil {
+		req.Progress = &runProgress{tell: progress}
+		req.OnProblem = func(p string) { b.Logger.Warn("tui follow-up run", "problem", p) }
+	}
+	sum, err := b.Desk.RunFollowups(ctx, req)
+	if sum == nil {
+		return common.CampaignResult{}, err
+	}
+	return common.CampaignResult{DryRun: sum.DryRun, Followups: true, Groups: []common.CampaignGroup{{Group: "Follow-ups",
+		Recipients: sum.Candidates, ToSend: sum.Queued, Parts: sum.Parts, Sent: sum.Sent, Skipped: sum.Skipped}}}, err
+}
+
 // CampaignNames pulls the data source and returns the names of the group
 // sent with the template of that name.
 func (b *Backend) CampaignNames(ctx context.Context, group string) ([]string, error) {

@@ -66,6 +66,9 @@ type Backend interface {
 	// progress (nil: none) hears how far it got as it goes, from the run's
 	// goroutines.
 	RunCampaign(ctx context.Context, dryRun bool, progress func(RunProgress)) (CampaignResult, error)
+	// RunFollowups runs (or plans) the follow-ups as RunCampaign does; the
+	// result has one group, "Follow-ups", and Followups set.
+	RunFollowups(ctx context.Context, dryRun bool, progress func(RunProgress)) (CampaignResult, error)
 	// CampaignNames returns the recipients' names the data source holds for
 	// the group a template is sent to, for the worst-case preview.
 	CampaignNames(ctx context.Context, group string) ([]string, error)
@@ -94,7 +97,9 @@ type Suggestion struct {
 // CampaignResult is a campaign run, or a dry run's plan, group by group.
 type CampaignResult struct {
 	DryRun bool
-	Groups []CampaignGroup
+	// Followups: the result of a follow-up run, not a campaign run.
+	Followups bool
+	Groups    []CampaignGroup
 	// SIMs are the parts planned (or sent) per SIM against what each has
 	// left today.
 	SIMs []CampaignSIM

@@ -113,11 +113,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.running = nil
 			cmd := m.load(m.list.Reload())
 			if msg.err != nil && len(msg.res.Groups) == 0 {
-				return m, tea.Batch(cmd, common.Err(fmt.Errorf("campaign run: %w", msg.err)))
+				return m, tea.Batch(cmd, common.Err(fmt.Errorf("run: %w", msg.err)))
 			}
 			m.plan = &msg.res
 			if msg.err != nil {
 				return m, tea.Batch(cmd, common.Err(fmt.Errorf("campaign run: %w", msg.err)))
+			}
+			if msg.res.Followups {
+				return m, tea.Batch(cmd, common.Status("follow-up run done"))
 			}
 			return m, tea.Batch(cmd, common.Status("campaign run done"))
 		}
@@ -225,6 +228,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			res, err := be.RunCampaign(ctx, true, nil)
 			return campaignMsg{res: res, err: err}
 		})
+	case key.Matches(msg, keyFollowups):
+		be, ctx := m.Backend, m.Context()
+		return tea.Batch(common.Status("planning a dry run of the follow-ups…"), func() tea.Msg {
+			res, err := be.RunFollowups(ctx, true, nil)
+			return campaignMsg{res: res, err: err}
+		})
 	default:
 		return m.list.MoveKey(k.List, msg, m.load, nil)
 	}
@@ -239,7 +248,11 @@ func (m *Model) askKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Actions.Confirm):
 		m.ask = false
 		m.running = &common.RunProgress{Phase: "starting"}
-		return tea.Batch(common.Status("campaign run started"), m.startRun())
+		what := "campaign run started"
+		if m.plan.Followups {
+			what = "follow-up run started"
+		}
+		return tea.Batch(common.Status(what), m.startRun())
 	case key.Matches(msg, k.Actions.Cancel):
 		m.ask = false
 	}
@@ -249,11 +262,15 @@ func (m *Model) askKey(msg tea.KeyMsg) tea.Cmd {
 // startRun runs the campaign for real in the background: its progress and
 // then its result arrive as messages, one at a time.
 func (m *Model) startRun() tea.Cmd {
-	be, ctx := m.Backend, m.Context()
+	be, ctx, followups := m.Backend, m.Context(), m.plan != nil && m.plan.Followups
 	ch := make(chan tea.Msg, 16)
 	return func() tea.Msg {
 		go func() {
-			res, err := be.RunCampaign(ctx, false, func(p common.RunProgress) {
+			run := be.RunCampaign
+			if followups {
+				run = be.RunFollowups
+			}
+			res, err := run(ctx, false, func(p common.RunProgress) {
 				select {
 				case ch <- progressMsg{p, ch}:
 				default: // the screen has not read the last one yet: the next will do
@@ -279,13 +296,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.plan != nil && m.plan.DryRun {
 		return []key.Binding{keyRun}
 	}
-	return []key.Binding{k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign, k.List.Filter}
+	return []key.Binding{k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign, k.List.Filter, keyFollowups}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.Keys
-	return common.ListHelp(k.List, k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign)
+	return common.ListHelp(k.List, k.Actions.Resend, k.Actions.Fail, keyArchive, k.Actions.Campaign, keyFollowups)
 }
 
 // View implements common.Screen.
@@ -353,13 +370,21 @@ func (m *Model) planView(h int) string {
 	st := m.Styles
 	p := m.plan
 	title := "Campaign run"
-	if p.DryRun {
+	switch {
+	case p.DryRun && p.Followups:
+		title = "Dry run of the follow-ups: nothing was sent"
+	case p.DryRun:
 		title = "Dry run of the campaign: nothing was sent"
+	case p.Followups:
+		title = "Follow-up run"
 	}
 	tail := m.simLines()
 	lines := []string{st.Title.Render(title)}
 	if len(p.Groups) == 0 {
 		lines = append(lines, "  nothing to send: the data source has no groups")
+		if p.Followups {
+			lines[len(lines)-1] = "  nothing to send"
+		}
 	}
 	for i, g := range p.Groups {
 		if len(lines)+2 > h-2-len(tail) {
@@ -441,7 +466,11 @@ func (m *Model) question() string {
 // runView is a real run's progress.
 func (m *Model) runView() string {
 	st, r := m.Styles, m.running
-	lines := []string{st.Title.Render("Campaign run: sending"), "  " + common.OneLine(r.Phase)}
+	title := "Campaign run: sending"
+	if m.plan != nil && m.plan.Followups {
+		title = "Follow-up run: sending"
+	}
+	lines := []string{st.Title.Render(title), "  " + common.OneLine(r.Phase)}
 	if r.Total > 0 {
 		done := r.Sent + r.Failed
 		lines = append(lines, fmt.Sprintf("  %d of %d texts done · %d sent · %d failed or unknown", done, r.Total, r.Sent, r.Failed))
@@ -539,6 +568,9 @@ func hopeless(errText string) string {
 const ArchiveAfter = 7 * 24 * time.Hour
 
 var keyArchive = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive old failed"))
+
+// keyFollowups dry-runs the follow-ups.
+var keyFollowups = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "dry-run follow-ups"))
 
 // keyRun, after a dry run, sends the campaign for real (after a y/n).
 var keyRun = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "send it now"))

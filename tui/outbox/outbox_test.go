@@ -271,3 +271,37 @@ func TestRunAfterDryRun(t *testing.T) {
 		t.Fatalf("a plan with nothing to send asked:\n%s", v)
 	}
 }
+
+// TestFollowupsRunAfterDryRun: f dry-runs the follow-ups; g then y runs them
+// for real through RunFollowups, not the campaign.
+func TestFollowupsRunAfterDryRun(t *testing.T) {
+	c, be := tuitest.Setup(t)
+	tuitest.Seed(t, c.DB)
+	be.Followups = common.CampaignResult{Groups: []common.CampaignGroup{
+		{Group: "Follow-ups", Recipients: 4, ToSend: 3, Parts: 3, Sent: 3, Skipped: map[string]int{"replied": 1}},
+	}, SIMs: []common.CampaignSIM{{SIM: "O2 1", Parts: 3, LeftToday: 47, Limit: 50}}}
+	m := outbox.New(c)
+	m.SetSize(100, 24)
+	tuitest.Run(t, m, m.Init(), nil)
+	var root []tea.Msg
+	sink := func(msg tea.Msg) { root = append(root, msg) }
+	tuitest.Type(t, m, sink, "f")
+	v := tuitest.Plain(m.View())
+	for _, want := range []string{"Dry run of the follow-ups: nothing was sent", "Follow-ups  4 recipients · 3 to send (3 parts)", "1 skipped: 1 replied"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, v)
+		}
+	}
+	tuitest.Type(t, m, sink, "g")
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Send it now? 3 texts (3 parts): Follow-ups 3 · from O2 1 3 parts. y/n") {
+		t.Fatalf("g did not ask:\n%s", v)
+	}
+	tuitest.Type(t, m, sink, "y")
+	if got := fmt.Sprint(be.CallList()); got != "[RunFollowups true RunFollowups false]" {
+		t.Fatalf("calls %s", got)
+	}
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Follow-up run") || !strings.Contains(v, "Follow-ups  4 recipients · 3 sent") ||
+		!strings.Contains(fmt.Sprint(root), "follow-up run done") {
+		t.Fatalf("after the run:\n%s\n%v", v, root)
+	}
+}

@@ -92,6 +92,7 @@ type Backend struct {
 	Result     string // what ReadIn and Send answer
 	Campaign   common.CampaignResult
 	Ran        *common.CampaignResult // a real run's result (nil: Campaign)
+	Followups  common.CampaignResult  // what RunFollowups answers
 	Progress   []common.RunProgress   // what a real run reports as it goes
 	Names      []string
 	Fail       error  // when set, every action fails with it
@@ -282,6 +283,19 @@ func (b *Backend) RunCampaign(ctx context.Context, dryRun bool, progress func(co
 		}
 	}
 	return res, b.record("RunCampaign", dryRun)
+}
+
+// RunFollowups answers Followups (its Followups set), after telling
+// progress each of Progress for a real run.
+func (b *Backend) RunFollowups(ctx context.Context, dryRun bool, progress func(common.RunProgress)) (common.CampaignResult, error) {
+	res := b.Followups
+	res.Followups, res.DryRun = true, dryRun
+	if progress != nil && !dryRun {
+		for _, p := range b.Progress {
+			progress(p)
+		}
+	}
+	return res, b.record("RunFollowups", dryRun)
 }
 
 // CampaignNames answers Names.
