@@ -73,7 +73,25 @@ func followupRun(ctx context.Context, opts *followupRunOptions) error {
 			printFollowupSummary(opts.Out, sum)
 		}
 	}
+	if err == nil && sum != nil && !sum.DryRun {
+		if ferr := followupFailure(sum); ferr != nil {
+			return &exitError{code: 1, err: ferr}
+		}
+	}
 	return err
+}
+
+// followupFailure is why a finished follow-up run must make cron mail it,
+// by the campaign run's rule (runFailure): follow-ups of its own ended
+// unknown, or it sent none of those it queued (quiet hours aside).
+func followupFailure(s *campaign.FollowupSummary) error {
+	switch {
+	case s.Unknown > 0:
+		return fmt.Errorf("followup run: %d of its texts ended unknown (they may have gone): see texting outbox --state unknown", s.Unknown)
+	case s.Queued > 0 && s.Sent == 0 && !s.Quiet:
+		return fmt.Errorf("followup run: sent none of the %d follow-ups it queued", s.Queued)
+	}
+	return nil
 }
 
 // printFollowupSummary is the plain report cron mails.

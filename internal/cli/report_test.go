@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"github.com/texting-centre/texting/campaign"
 	"regexp"
 	"strconv"
 	"strings"
@@ -243,4 +244,34 @@ func TestRunExitStatus(t *testing.T) {
 			t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 		}
 	})
+}
+
+// TestFollowupFailure: a follow-up run fails (cron mails it) by the campaign
+// run's rule: its own follow-ups ended unknown, or it sent none of those it
+// queued outside quiet hours; follow-ups still waiting after some went, or
+// held by quiet hours, are not a failure.
+func TestFollowupFailure(t *testing.T) {
+	tests := []struct {
+		name string
+		sum  campaign.FollowupSummary
+		want string
+	}{
+		{"nothing to do", campaign.FollowupSummary{}, ""},
+		{"all sent", campaign.FollowupSummary{Queued: 4, Sent: 4}, ""},
+		{"some sent, some wait", campaign.FollowupSummary{Queued: 4, Sent: 1, Waiting: 3}, ""},
+		{"quiet hours hold them", campaign.FollowupSummary{Queued: 4, Quiet: true, Waiting: 4}, ""},
+		{"none sent", campaign.FollowupSummary{Queued: 3, Failed: 3}, "sent none of the 3 follow-ups"},
+		{"own unknown", campaign.FollowupSummary{Queued: 3, Sent: 2, Unknown: 1}, "1 of its texts ended unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := followupFailure(&tt.sum)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("want no failure, got %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("want %q, got %v", tt.want, err)
+			}
+		})
+	}
 }
