@@ -4,25 +4,41 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/store"
 )
 
-// facts is what the pipeline knows about one inbound text when it sorts it:
-// everything the automatic rules look at, gathered from the text, the
-// database and the model before decide runs.
-type facts struct {
-	// optOut: the text has opt-out words (classify.IsOptOut).
-	optOut bool
-	// afterFollowup: our last text to the sender was a follow-up.
-	afterFollowup bool
-	// memory is the category the operator gave an earlier text with the same
-	// normalised form; 0 for none.
-	memory int64
-	// guess is the category the learned model picks, 0 for none, and conf its
-	// calibrated confidence.
-	guess int64
-	conf  float64
+// factSource answers what the automatic rules ask about one inbound text.
+// decide asks in rule order and stops at the first rule that settles the
+// text, so a source may answer lazily: the pipeline's (lazyFacts) reads the
+// database or runs the model only when decide gets that far, and a text
+// settled by its opt-out words costs no lookup at all.
+type factSource interface {
+	// hasOptOut: the text has opt-out words (classify.IsOptOut).
+	hasOptOut() bool
+	// followedUp: our last text to the sender was a follow-up.
+	followedUp() (bool, error)
+	// remembered is the category the operator gave an earlier text with the
+	// same normalised form; 0 for none.
+	remembered() (int64, error)
+	// predicted is the category the learned model picks, 0 for none, and
+	// its calibrated confidence.
+	predicted() (id int64, conf float64)
 }
+
+// facts is a factSource of values known up front (TestDecide builds them).
+type facts struct {
+	optOut        bool
+	afterFollowup bool
+	memory        int64
+	guess         int64
+	conf          float64
+}
+
+func (f facts) hasOptOut() bool             { return f.optOut }
+func (f facts) followedUp() (bool, error)   { return f.afterFollowup, nil }
+func (f facts) remembered() (int64, error)  { return f.memory, nil }
+func (f facts) predicted() (int64, float64) { return f.guess, f.conf }
 
 // categories are the categories the rules may give: every category by id,
 // and those with a role (store.RoleEnd, store.RoleFollowupReply, ...) by role.
@@ -57,53 +73,86 @@ type decision struct {
 //     category, by model;
 //  5. otherwise nothing: the review queue.
 //
-// A memory or guess naming a category that no longer exists is ignored. It
-// is pure, so every order and edge is tested in a table (TestDecide).
-func decide(f facts, cats categories, threshold float64) decision {
-	if f.optOut {
+// A memory or guess naming a category that no longer exists is ignored.
+// This is the one place the rule order is written: decide asks f for each
+// fact only when the rules before it did not settle the text (and asks
+// nothing for rule 2 when no category has the Followup reply role), so the
+// database lookups and the model prediction behind a lazy source run only
+// when needed. It is otherwise pure, so every order and edge is tested in a
+// table (TestDecide), and what it asks in TestDecideAsksInOrder.
+func decide(f factSource, cats categories, threshold float64) (decision, error) {
+	if f.hasOptOut() {
 		if c, ok := cats.role[store.RoleEnd]; ok {
-			return decision{cat: c, by: store.ByRule, optOut: true}
+			return decision{cat: c, by: store.ByRule, optOut: true}, nil
 		}
-		return decision{optOut: true}
+		return decision{optOut: true}, nil
 	}
-	if f.afterFollowup {
-		if c, ok := cats.role[store.RoleFollowupReply]; ok {
-			return decision{cat: c, by: store.ByRule}
+	if c, ok := cats.role[store.RoleFollowupReply]; ok {
+		after, err := f.followedUp()
+		if err != nil {
+			return decision{}, err
+		}
+		if after {
+			return decision{cat: c, by: store.ByRule}, nil
 		}
 	}
-	if c, ok := cats.byID[f.memory]; ok && f.memory != 0 {
-		return decision{cat: c, by: store.ByMemory}
+	memory, err := f.remembered()
+	if err != nil {
+		return decision{}, err
 	}
-	if c, ok := cats.byID[f.guess]; ok && f.guess != 0 && f.conf >= threshold {
-		return decision{cat: c, by: store.ByModel, conf: f.conf}
+	if c, ok := cats.byID[memory]; ok && memory != 0 {
+		return decision{cat: c, by: store.ByMemory}, nil
 	}
-	return decision{}
+	guess, conf := f.predicted()
+	if c, ok := cats.byID[guess]; ok && guess != 0 && conf >= threshold {
+		return decision{cat: c, by: store.ByModel, conf: conf}, nil
+	}
+	return decision{}, nil
 }
 
-// gather reads what decide needs about a stored inbound text m: whether our
-// last text to the sender was a follow-up, the memory of its normalised
-// form, and the model's guess. The opt-out words were looked for before.
-func (p *Pipeline) gather(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (facts, error) {
-	f := facts{optOut: optOut}
-	if m.Number != "" {
-		kind, err := tx.LastOutKind(ctx, m.Number, m.At.Add(clockSkew))
-		if err != nil {
-			return facts{}, err
-		}
-		f.afterFollowup = kind == store.KindFollowup
+// lazyFacts is the pipeline's factSource for a stored inbound text m: each
+// answer is read from the transaction or the model when decide asks for it.
+// The opt-out words were looked for before (they need no database).
+type lazyFacts struct {
+	ctx    context.Context
+	tx     *store.Intake
+	model  *classify.Model
+	m      store.Message
+	optOut bool
+}
+
+func (f lazyFacts) hasOptOut() bool { return f.optOut }
+
+func (f lazyFacts) followedUp() (bool, error) {
+	if f.m.Number == "" {
+		return false, nil
 	}
-	id, ok, err := tx.Memory(ctx, m.Norm)
+	kind, err := f.tx.LastOutKind(f.ctx, f.m.Number, f.m.At.Add(clockSkew))
 	if err != nil {
-		return facts{}, err
+		return false, err // the store says which number
 	}
-	if ok {
-		f.memory = id
+	return kind == store.KindFollowup, nil
+}
+
+func (f lazyFacts) remembered() (int64, error) {
+	id, ok, err := f.tx.Memory(f.ctx, f.m.Norm)
+	if err != nil {
+		return 0, err
 	}
-	if e.model != nil {
-		name, conf := e.model.Predict(m.Text)
-		if id, err := strconv.ParseInt(name, 10, 64); err == nil {
-			f.guess, f.conf = id, conf
-		}
+	if !ok {
+		return 0, nil
 	}
-	return f, nil
+	return id, nil
+}
+
+func (f lazyFacts) predicted() (int64, float64) {
+	if f.model == nil {
+		return 0, 0
+	}
+	name, conf := f.model.Predict(f.m.Text)
+	id, err := strconv.ParseInt(name, 10, 64)
+	if err != nil {
+		return 0, 0
+	}
+	return id, conf
 }

@@ -2,6 +2,8 @@ package replies
 
 import (
 	"database/sql"
+	"errors"
+	"slices"
 	"testing"
 
 	"github.com/texting-centre/texting/store"
@@ -71,8 +73,93 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := decide(tt.f, tt.cats, threshold); got != tt.want {
-				t.Errorf("decide(%+v) = %+v, want %+v", tt.f, got, tt.want)
+			got, err := decide(tt.f, tt.cats, threshold)
+			if err != nil || got != tt.want {
+				t.Errorf("decide(%+v) = %+v, %v, want %+v", tt.f, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// asking is a factSource that notes which facts decide asks for, and fails
+// the one named in fail.
+type asking struct {
+	facts
+	fail  string
+	asked *[]string
+}
+
+func (a asking) ask(name string) error {
+	*a.asked = append(*a.asked, name)
+	if name == a.fail {
+		return errors.New("lookup failed")
+	}
+	return nil
+}
+
+func (a asking) hasOptOut() bool {
+	_ = a.ask("optOut")
+	return a.facts.hasOptOut()
+}
+
+func (a asking) followedUp() (bool, error) {
+	if err := a.ask("followUp"); err != nil {
+		return false, err
+	}
+	return a.facts.followedUp()
+}
+
+func (a asking) remembered() (int64, error) {
+	if err := a.ask("memory"); err != nil {
+		return 0, err
+	}
+	return a.facts.remembered()
+}
+
+func (a asking) predicted() (int64, float64) {
+	_ = a.ask("model")
+	return a.facts.predicted()
+}
+
+// TestDecideAsksInOrder checks that decide asks for the facts in rule order
+// and stops at the rule that settles the text, so the pipeline's lookups and
+// model prediction behind them run only when needed; a failed lookup stops
+// it with the error.
+func TestDecideAsksInOrder(t *testing.T) {
+	t.Parallel()
+	end := store.Category{ID: 1, Name: "End", OptOut: true, Role: store.RoleEnd}
+	fr := store.Category{ID: 2, Name: "Followup reply", Role: store.RoleFollowupReply}
+	misc := store.Category{ID: 4, Name: "Misc", Role: store.RoleMisc}
+	full := categories{byID: map[int64]store.Category{1: end, 2: fr, 4: misc},
+		role: map[string]store.Category{store.RoleEnd: end, store.RoleFollowupReply: fr, store.RoleMisc: misc}}
+	noFR := categories{byID: map[int64]store.Category{1: end, 4: misc},
+		role: map[string]store.Category{store.RoleEnd: end, store.RoleMisc: misc}}
+	everything := facts{optOut: true, afterFollowup: true, memory: misc.ID, guess: misc.ID, conf: 1}
+	tests := []struct {
+		name    string
+		f       facts
+		cats    categories
+		fail    string
+		asked   []string
+		wantErr bool
+	}{
+		{"opt-out settles it", everything, full, "", []string{"optOut"}, false},
+		{"follow-up reply settles it", facts{afterFollowup: true, memory: misc.ID}, full, "", []string{"optOut", "followUp"}, false},
+		{"no Followup reply category: not looked up", facts{memory: misc.ID}, noFR, "", []string{"optOut", "memory"}, false},
+		{"memory settles it", facts{memory: misc.ID, guess: misc.ID, conf: 1}, full, "", []string{"optOut", "followUp", "memory"}, false},
+		{"nothing known: all asked", facts{}, full, "", []string{"optOut", "followUp", "memory", "model"}, false},
+		{"follow-up lookup fails", facts{memory: misc.ID}, full, "followUp", []string{"optOut", "followUp"}, true},
+		{"memory lookup fails", facts{guess: misc.ID, conf: 1}, full, "memory", []string{"optOut", "followUp", "memory"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []string
+			_, err := decide(asking{facts: tt.f, fail: tt.fail, asked: &asked}, tt.cats, 0.9)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want an error: %v", err, tt.wantErr)
+			}
+			if !slices.Equal(asked, tt.asked) {
+				t.Fatalf("asked %v, want %v", asked, tt.asked)
 			}
 		})
 	}

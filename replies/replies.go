@@ -309,16 +309,16 @@ func (p *Pipeline) sort(ctx context.Context, tx *store.Intake, e *env, m store.M
 	return p.sortOptOut(ctx, tx, e, m, classify.IsOptOut(m.Text))
 }
 
-// sortOptOut is sort with the opt-out words already looked for: it gathers
-// the facts, lets decide pick the category, and records what it decided.
+// sortOptOut is sort with the opt-out words already looked for: decide picks
+// the category, reading the facts it needs (and only those) lazily through
+// the transaction and the model, and sortOptOut records what it decided.
 // With no category (the review queue) an opt-out is still recorded.
 func (p *Pipeline) sortOptOut(ctx context.Context, tx *store.Intake, e *env, m store.Message, optOut bool) (Outcome, error) {
 	out := Outcome{ID: m.ID}
-	f, err := p.gather(ctx, tx, e, m, optOut)
+	d, err := decide(lazyFacts{ctx: ctx, tx: tx, model: e.model, m: m, optOut: optOut}, e.categories, p.opts.Threshold)
 	if err != nil {
 		return out, err
 	}
-	d := decide(f, e.categories, p.opts.Threshold)
 	if d.by == "" {
 		if d.optOut && m.Number != "" {
 			out.OptedOut, err = tx.AddOptOut(ctx, m.Number, m.ID)
