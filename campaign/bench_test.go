@@ -44,13 +44,13 @@ func BenchmarkPlan100k(b *testing.B) {
 	for i := range sims {
 		sims[i].Active, sims[i].DailyLimit = true, 10_000 // room for everyone: the whole plan is computed
 	}
-	// gendb's numbers are +447000000000 to +447000199999; every fourth
+	// gendb's numbers are +447400000000 to +447400199999 (mobiles); every fourth
 	// number of this list is among them, so half the recipients have a
 	// history. prefix makes the written form new, the number the same.
 	recipients := func(prefix string) []campaign.Group {
 		groups := []campaign.Group{{Name: "Bench A"}, {Name: "Bench B"}}
 		for i := 0; i < 100_000; i++ {
-			e := campaign.Entry{Number: fmt.Sprintf("%s07%09d", prefix, i*4), Name: "Person"}
+			e := campaign.Entry{Number: fmt.Sprintf("%s074%08d", prefix, i*4), Name: "Person"}
 			groups[i%2].Entries = append(groups[i%2].Entries, e)
 		}
 		return groups

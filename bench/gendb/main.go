@@ -87,7 +87,7 @@ func generate(ctx context.Context, path string, total, nsims, days, people int, 
 	for i := 0; i < total; i++ {
 		at := first.Add(time.Duration(rng.Int63n(int64(span))))
 		sim := sims[rng.Intn(len(sims))]
-		number := fmt.Sprintf("+447%09d", rng.Intn(people))
+		number := fmt.Sprintf("+4474%08d", rng.Intn(people)) // mobile numbers (074…), which campaigns text
 		m := store.Message{SIMID: sim.ID, Number: number, At: at, Parts: 1}
 		switch r := rng.Intn(100); {
 		case r < 70:
