@@ -130,7 +130,7 @@ func BenchmarkPageDown(b *testing.B) {
 // index).
 func BenchmarkConversationsFilter(b *testing.B) {
 	db := benchDB(b)
-	for _, f := range []string{"0900", "+447000088608"} {
+	for _, f := range []string{"0900", "+447400088608"} {
 		b.Run(f, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := db.Conversations(context.Background(), store.PageFilter{Contains: f, Limit: 24}); err != nil {
