@@ -96,7 +96,7 @@ func (db *DB) DeleteNetwork(ctx context.Context, id int64) error {
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM networks WHERE id = ?`, id).Scan(&name); err != nil {
 			return mapErr(err)
 		}
-		sims, err := db.querySIMsTx(ctx, tx, `SELECT `+simColumns+simFrom+` WHERE s.network_id = ? ORDER BY s.ref`, id)
+		sims, err := querySIMsOn(ctx, tx, `SELECT `+simColumns+simFrom+` WHERE s.network_id = ? ORDER BY s.ref`, id)
 		if err != nil {
 			return err
 		}
@@ -207,21 +207,4 @@ func (db *DB) DeleteTemplate(ctx context.Context, id int64) error {
 		return fmt.Errorf("remove template: %w", err)
 	}
 	return nil
-}
-
-func (db *DB) querySIMsTx(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]SIM, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sims: %w", err)
-	}
-	defer rows.Close()
-	var out []SIM
-	for rows.Next() {
-		s, err := scanSIM(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sims: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

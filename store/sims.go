@@ -73,7 +73,15 @@ func (db *DB) SIMs(ctx context.Context) ([]SIM, error) {
 }
 
 func (db *DB) querySIMs(ctx context.Context, q string, args ...any) ([]SIM, error) {
-	rows, err := db.sql.QueryContext(ctx, q, args...)
+	return querySIMsOn(ctx, db.sql, q, args...)
+}
+
+// querySIMsOn runs q on the connection or transaction on and scans each row
+// as a SIM.
+func querySIMsOn(ctx context.Context, on interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, q string, args ...any) ([]SIM, error) {
+	rows, err := on.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sims: %w", err)
 	}

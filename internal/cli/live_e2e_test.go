@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -157,25 +154,11 @@ func TestTUIFollowsReadInAndServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := exec.Command(bin, "--db", dbPath, "serve", "--addr", "127.0.0.1:0")
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
-	var base string
-	for lines := bufio.NewScanner(stderr); base == "" && lines.Scan(); {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-			base = m[1]
+	base, lines, _ := startServeBinary(t, bin, dbPath, `listening on (http://\S+)`, "--addr", "127.0.0.1:0")
+	go func() {
+		for lines.Scan() {
 		}
-	}
-	if base == "" {
-		t.Fatal("serve showed no address")
-	}
-	go io.Copy(io.Discard, stderr)
+	}()
 	form := url.Values{"to": {"61400000001"}, "from": {"61412345678"}, "message": {"Can I come on Friday"}}
 	resp, err := http.PostForm(base+"/api/inbound?token="+url.QueryEscape(strings.TrimSpace(string(tok))), form)
 	if err != nil {
@@ -368,25 +351,7 @@ func TestSystemSSHInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := exec.Command(bin, "--db", dbPath, "serve", "--ssh", "127.0.0.1:0")
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
-	var addr string
-	lines := bufio.NewScanner(stderr)
-	for addr == "" && lines.Scan() {
-		if m := regexp.MustCompile(`SSH desk listening on (\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatal("serve --ssh showed no address")
-	}
+	addr, lines, srv := startServeBinary(t, bin, dbPath, `SSH desk listening on (\S+)`, "--ssh", "127.0.0.1:0")
 	rest := make(chan string, 1)
 	go func() {
 		var b strings.Builder

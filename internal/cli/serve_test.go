@@ -125,29 +125,15 @@ func TestServeBinary(t *testing.T) {
 // stops it by cancelling the context.
 func TestServeCommandInProcess(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "t.db")
-	f := NewFactory()
-	f.DBPath = dbPath
 	var errb strings.Builder
-	f.Err = &errb
-	f.Getenv = func(string) string { return "" }
-	defer f.Close()
+	f := serveFactory(t, dbPath, &errb)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addrc := make(chan string, 1)
-	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+	addr, done := startServe(t, ctx, f, func(o *serveOptions, listening func(string)) error {
 		o.Addr = "127.0.0.1:0"
-		o.Listening = func(a string) { addrc <- a }
-		return serve(ctx, o)
+		o.Listening = listening
+		return nil
 	})
-	cmd.SetArgs(nil)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)

@@ -95,12 +95,8 @@ func TestServeSSH(t *testing.T) {
 		t.Fatalf("config set: %s", r.err)
 	}
 
-	f := NewFactory()
-	f.DBPath = dbPath
 	var errb terminalOutput
-	f.Err = &errb
-	f.Getenv = func(string) string { return "" }
-	defer f.Close()
+	f := serveFactory(t, dbPath, &errb)
 	db, err := f.Store(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -121,21 +117,7 @@ func TestServeSSH(t *testing.T) {
 
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	addrc := make(chan string, 1)
-	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.SSH, o.HTTP = "127.0.0.1:0", false
-		o.SSHListening = func(a string) { addrc <- a }
-		return serve(ctx, o)
-	})
-	cmd.SetArgs(nil)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(sctx) }()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("serve ended: %v\n%s", err, errb.String())
-	}
+	addr, done := startServe(t, sctx, f, sshOnly)
 	if st, err := os.Stat(filepath.Join(dir, hostKeyFile)); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("host key beside the database: %v %v", st, err)
 	}
@@ -143,10 +125,7 @@ func TestServeSSH(t *testing.T) {
 		t.Fatalf("serve said: %s", errb.String())
 	}
 
-	dial := func(signer gossh.Signer) (*gossh.Client, error) {
-		return gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "desk", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
-			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
-	}
+	dial := func(signer gossh.Signer) (*gossh.Client, error) { return dialSSH(addr, "desk", signer) }
 
 	// A stranger's key: refused at authentication, nothing changed.
 	digestBefore := digestMessages(t, db)
@@ -171,17 +150,9 @@ func TestServeSSH(t *testing.T) {
 			t.Fatalf("a command ran: %v %q", err, out)
 		}
 	}
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var screen terminalOutput
-	sess.Stdout = &screen
+	sess, screen := ptySession(t, client, "xterm-256color", 30, 110)
 	stdin, err := sess.StdinPipe()
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 30, 110, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
@@ -279,49 +250,24 @@ func TestServeSSHIdleTimeout(t *testing.T) {
 			t.Fatalf("%v: %s", args, r.err)
 		}
 	}
-	f := NewFactory()
-	f.DBPath = dbPath
 	said := &terminalOutput{}
-	f.Err = said
-	f.Getenv = func(string) string { return "" }
-	defer f.Close()
+	f := serveFactory(t, dbPath, said)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addrc := make(chan string, 1)
-	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+	addr, done := startServe(t, ctx, f, func(o *serveOptions, listening func(string)) error {
 		if o.Config.SSHIdleTimeout != 2*time.Minute {
 			return fmt.Errorf("ssh.idle_timeout read as %v", o.Config.SSHIdleTimeout)
 		}
 		// The setting's least is a minute; the test does not wait that long.
 		o.Config.SSHIdleTimeout = time.Second
-		o.SSH, o.HTTP = "127.0.0.1:0", false
-		o.SSHListening = func(a string) { addrc <- a }
-		return serve(ctx, o)
+		return sshOnly(o, listening)
 	})
-	cmd.SetArgs(nil)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	}
-	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ann", Auth: []gossh.AuthMethod{gossh.PublicKeys(ann)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	client, err := dialSSH(addr, "ann", ann)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var screen terminalOutput
-	sess.Stdout = &screen
-	if err := sess.RequestPty("xterm", 30, 100, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
+	sess, screen := ptySession(t, client, "xterm", 30, 100)
 	start := time.Now()
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
@@ -354,43 +300,21 @@ func TestServeSSHStopsWithSessionOpen(t *testing.T) {
 	if r := runCLIWithInput(t, dbPath, annLine, "ssh", "add-key", "ann", "-"); r.code != 0 {
 		t.Fatalf("add-key: %s", r.err)
 	}
-	f := NewFactory()
-	f.DBPath = dbPath
 	said := &terminalOutput{}
-	f.Err = said
-	f.Getenv = func(string) string { return "" }
-	defer f.Close()
+	f := serveFactory(t, dbPath, said)
 	if _, err := f.Store(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addrc := make(chan string, 1)
-	cmd := newCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.SSH, o.HTTP = "127.0.0.1:0", false
-		o.SSHListening = func(a string) { addrc <- a }
-		return serve(ctx, o)
-	})
-	cmd.SetArgs(nil)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	addr := <-addrc
-	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ann", Auth: []gossh.AuthMethod{gossh.PublicKeys(ann)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	addr, done := startServe(t, ctx, f, sshOnly)
+	client, err := dialSSH(addr, "ann", ann)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var screen terminalOutput
-	sess.Stdout = &screen
-	if err := sess.RequestPty("xterm", 30, 100, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
+	sess, screen := ptySession(t, client, "xterm", 30, 100)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
