@@ -9,6 +9,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 func TestFollowupRules(t *testing.T) {
@@ -62,7 +63,7 @@ func TestFollowupRules(t *testing.T) {
 			if tc.simFull {
 				limit = 0
 			}
-			sim, other := outboxtest.AddSIM(t, db, "O2", limit), outboxtest.AddSIM(t, db, "Three", 100)
+			sim, other := storetest.AddSIM(t, db, "O2", limit), storetest.AddSIM(t, db, "Three", 100)
 			if _, err := db.AddCategory(ctx, store.Category{Name: "Price", Followup: store.FollowupAlternative}); err != nil {
 				t.Fatal(err)
 			}

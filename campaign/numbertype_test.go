@@ -9,6 +9,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 // TestRunCampaignOnlyMobiles: a data source holding every kind of number
@@ -21,7 +22,7 @@ import (
 func TestRunCampaignOnlyMobiles(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 1000)
+	sim := storetest.AddSIM(t, db, "O2", 1000)
 	addTemplate(t, db, store.Template{Name: "mixed", Body: "Hi {name}, {greeting}!"})
 	entries := [][]string{
 		// texted

@@ -13,6 +13,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 func TestParseDocument(t *testing.T) {
@@ -67,7 +68,7 @@ func TestRunCampaignWithFakeSenders(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sims := []store.SIM{outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "Vodafone", 100)}
+	sims := []store.SIM{storetest.AddSIM(t, db, "O2", 100), storetest.AddSIM(t, db, "O2", 100), storetest.AddSIM(t, db, "Vodafone", 100)}
 	a := addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}, {greeting}!"})
 	addTemplate(t, db, store.Template{Name: "Group B", Body: "Hello {name}. {greeting}"})
 	if err := db.AddOptOut(ctx, "+447700900003", 0); err != nil {
@@ -205,7 +206,7 @@ func TestRunCampaignBrokenSourceSendsNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, _ := openDB(t, thursday)
-			sim := outboxtest.AddSIM(t, db, "O2", 100)
+			sim := storetest.AddSIM(t, db, "O2", 100)
 			addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}"})
 			src := newSource(t, tc.doc)
 			src.failGet = tc.status
@@ -231,7 +232,7 @@ func TestRunCampaignDryRunRecordsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 1)
+	sim := storetest.AddSIM(t, db, "O2", 1)
 	addTemplate(t, db, store.Template{Name: "Group A", Body: "Hi {name}"})
 	src := newSource(t, doc(t, map[string][][]string{"Group A": {{"07700900001", "Ann"}, {"07700900002", "Bob"}}}))
 	snd := &outboxtest.Sender{Card: sim}
@@ -260,7 +261,7 @@ func TestRunCampaignStickySIM(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	a, b := outboxtest.AddSIM(t, db, "O2", 100), outboxtest.AddSIM(t, db, "O2", 100)
+	a, b := storetest.AddSIM(t, db, "O2", 100), storetest.AddSIM(t, db, "O2", 100)
 	addTemplate(t, db, store.Template{Name: "G", Body: "Hi {name}"})
 	// The person wrote to SIM b a year ago; b is also the busier SIM.
 	if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, SIMID: b.ID, Number: "+447700900001", Text: "hello", Kind: store.KindInbound, At: thursday.AddDate(-1, 0, 0)}); err != nil {

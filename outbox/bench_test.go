@@ -10,6 +10,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 // dispatchTexts queues n one-part campaign texts spread over sims and
@@ -69,7 +70,7 @@ func BenchmarkDispatchOverhead(b *testing.B) {
 	const n = 500
 	for b.Loop() {
 		db, _ := openDB(b, thursday)
-		sim := outboxtest.AddSIM(b, db, "O2", 100_000)
+		sim := storetest.AddSIM(b, db, "O2", 100_000)
 		el := dispatchTexts(b, db, []outbox.Sender{&outboxtest.Sender{Card: sim}}, n)
 		b.ReportMetric(float64(el.Microseconds())/n/1000, "ms/text")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 func dispatcher(db *store.DB) *outbox.Dispatcher {
@@ -35,7 +36,7 @@ func TestDispatchHoldsDailyLimitAndGreetsAtSendTime(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, move := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 5)
+	sim := storetest.AddSIM(t, db, "O2", 5)
 	queueTexts(t, db, sim.ID, store.KindCampaign, 8, "{greeting}, Ann")
 	snd := &outboxtest.Sender{Card: sim}
 	res, err := dispatcher(db).Dispatch(ctx, []outbox.Sender{snd})
@@ -90,7 +91,7 @@ func TestDispatchErrorClasses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			db, _ := openDB(t, thursday)
-			a, b := outboxtest.AddSIM(t, db, "A", 100), outboxtest.AddSIM(t, db, "B", 100)
+			a, b := storetest.AddSIM(t, db, "A", 100), storetest.AddSIM(t, db, "B", 100)
 			id := queueTexts(t, db, a.ID, tc.kind, 1, "hello")[0]
 			sa := &outboxtest.Sender{Card: a, Fail: func(n int, _ outbox.Outgoing) error { return tc.err }}
 			sb := &outboxtest.Sender{Card: b}
@@ -125,7 +126,7 @@ func TestDispatchQuietHoursHoldCampaignsNotManualTexts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, time.Date(2026, 11, 26, 22, 30, 0, 0, time.UTC))
-	sim := outboxtest.AddSIM(t, db, "O2", 100)
+	sim := storetest.AddSIM(t, db, "O2", 100)
 	camp := queueTexts(t, db, sim.ID, store.KindCampaign, 1, "c")[0]
 	fol := queueTexts(t, db, sim.ID, store.KindFollowup, 1, "f")[0]
 	man := queueTexts(t, db, sim.ID, store.KindManual, 1, "m")[0]
@@ -145,7 +146,7 @@ func TestDispatchRecoversDeadOwnersRowsAsUnknown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 100)
+	sim := storetest.AddSIM(t, db, "O2", 100)
 	ids := queueTexts(t, db, sim.ID, store.KindCampaign, 2, "x")
 	self := outbox.ThisProcess()
 	dead := outbox.Owner{Host: self.Host, PID: 1 << 22, Start: "1"} // beyond pid_max: no such process
@@ -172,7 +173,7 @@ func TestDispatchSkipsTextsOptedOutAfterQueueing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 100)
+	sim := storetest.AddSIM(t, db, "O2", 100)
 	ids := queueTexts(t, db, sim.ID, store.KindCampaign, 2, "x")
 	m, _ := db.Message(ctx, ids[0])
 	if err := db.AddOptOut(ctx, m.Number, 0); err != nil {
@@ -194,7 +195,7 @@ func TestDispatchMovesCampaignTextsOfDisconnectedSIMs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	gone, here := outboxtest.AddSIM(t, db, "A", 100), outboxtest.AddSIM(t, db, "B", 100)
+	gone, here := storetest.AddSIM(t, db, "A", 100), storetest.AddSIM(t, db, "B", 100)
 	queueTexts(t, db, gone.ID, store.KindCampaign, 3, "c")
 	fol := queueTexts(t, db, gone.ID, store.KindFollowup, 1, "f")[0]
 	snd := &outboxtest.Sender{Card: here}

@@ -8,6 +8,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 // TestSendManualFillsKnownName: a manual text to a person a campaign
@@ -17,7 +18,7 @@ func TestSendManualFillsKnownName(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openDB(t, thursday)
-	sim := outboxtest.AddSIM(t, db, "O2", 100)
+	sim := storetest.AddSIM(t, db, "O2", 100)
 	// An older campaign text to Angharad named her in another spelling; the
 	// newest named text wins.
 	for _, m := range []store.Message{

@@ -9,6 +9,7 @@ import (
 	"github.com/texting-centre/texting/outbox"
 	"github.com/texting-centre/texting/outbox/outboxtest"
 	"github.com/texting-centre/texting/store"
+	"github.com/texting-centre/texting/store/storetest"
 )
 
 // TestAutoRepliesWaitForQuietHours: at 02:07, in quiet hours, an auto-reply
@@ -18,7 +19,7 @@ func TestAutoRepliesWaitForQuietHours(t *testing.T) {
 	ctx := context.Background()
 	night := time.Date(2026, 11, 26, 2, 7, 0, 0, time.UTC)
 	db, advance := openDB(t, night)
-	sim := outboxtest.AddSIM(t, db, "O2", 100)
+	sim := storetest.AddSIM(t, db, "O2", 100)
 	queue := func(kind, text string, flags ...string) int64 {
 		ids, err := db.Queue(ctx, []store.Message{{Direction: store.Out, SIMID: sim.ID, Number: "+447700900001", Text: text,
 			Kind: kind, Parts: 1, Flags: flags}})

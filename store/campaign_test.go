@@ -23,7 +23,7 @@ func TestCampaignTextedCountsEverythingButFailed(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	day := 24 * time.Hour
 	out := func(n, kind, state string, ago time.Duration) {
 		insert(t, db, store.Message{Direction: store.Out, SIMID: sim.ID, Number: n, Text: "x", Kind: kind, State: state, At: noon.Add(-ago)})
@@ -55,7 +55,7 @@ func TestOptedOutOfAndLastSIMs(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
-	a, b := addSIM(t, db, "O2", 300), addSIM(t, db, "O2", 300)
+	a, b := storetest.AddSIM(t, db, "O2", 300), storetest.AddSIM(t, db, "O2", 300)
 	if err := db.AddOptOut(ctx, "+447700900002", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestFollowupCandidates(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	day := 24 * time.Hour
 	thanks, err := db.CategoryByRole(ctx, store.RoleThanks)
 	if err != nil {

@@ -12,23 +12,6 @@ import (
 
 var noon = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-func addSIM(t *testing.T, db *store.DB, network string, limit int) store.SIM {
-	t.Helper()
-	ctx := context.Background()
-	n, err := db.NetworkByName(ctx, network)
-	if errors.Is(err, store.ErrNotFound) {
-		n, err = db.AddNetwork(ctx, store.Network{Name: network})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := db.AddSIM(ctx, store.SIM{NetworkID: n.ID, Active: true, DailyLimit: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func queue(t *testing.T, db *store.DB, msgs ...store.Message) []int64 {
 	t.Helper()
 	ids, err := db.Queue(context.Background(), msgs)
@@ -52,7 +35,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	ids := queue(t, db, store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "{greeting}, Ann", Kind: store.KindCampaign})
 	id := ids[0]
 
@@ -105,7 +88,7 @@ func TestMarkSendingHoldsTheDailyLimitExactly(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	storetest.FixClock(db, noon)
-	sim := addSIM(t, db, "O2", 5)
+	sim := storetest.AddSIM(t, db, "O2", 5)
 	var msgs []store.Message
 	for i := 0; i < 4; i++ {
 		msgs = append(msgs, store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindManual, Parts: 2})
@@ -134,7 +117,7 @@ func TestMarkSendingRefusesOptedOut(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	ids := queue(t, db,
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindCampaign},
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "x", Kind: store.KindManual, Flags: []string{store.FlagForced}},
@@ -164,7 +147,7 @@ func TestRecoverSendingLeavesLiveOwners(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	ids := queue(t, db,
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "a", Kind: store.KindCampaign},
 		store.Message{SIMID: sim.ID, Number: "+447700900002", Text: "b", Kind: store.KindCampaign})
@@ -198,7 +181,7 @@ func TestOperatorResendAndFail(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
-	sim := addSIM(t, db, "O2", 300)
+	sim := storetest.AddSIM(t, db, "O2", 300)
 	ids := queue(t, db,
 		store.Message{SIMID: sim.ID, Number: "+447700900001", Text: "{greeting} a", Kind: store.KindCampaign},
 		store.Message{SIMID: sim.ID, Number: "+447700900002", Text: "b", Kind: store.KindCampaign})

@@ -6,7 +6,6 @@ package outboxtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -57,25 +56,6 @@ func (f *Sender) Texts() []outbox.Outgoing {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]outbox.Outgoing(nil), f.sent...)
-}
-
-// AddSIM adds an active SIM of network (made when missing) with a daily
-// limit.
-func AddSIM(t testing.TB, db *store.DB, network string, limit int) store.SIM {
-	t.Helper()
-	ctx := context.Background()
-	n, err := db.NetworkByName(ctx, network)
-	if errors.Is(err, store.ErrNotFound) {
-		n, err = db.AddNetwork(ctx, store.Network{Name: network})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := db.AddSIM(ctx, store.SIM{NetworkID: n.ID, Active: true, DailyLimit: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // FastModem returns modem options that keep emulator tests short.

@@ -3,6 +3,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -27,4 +28,23 @@ func FixClock(db *store.DB, t time.Time) func(d time.Duration) {
 	now := t
 	db.Now = func() time.Time { return now }
 	return func(d time.Duration) { now = now.Add(d) }
+}
+
+// AddSIM adds an active SIM of network (made when missing) with a daily
+// limit.
+func AddSIM(tb testing.TB, db *store.DB, network string, limit int) store.SIM {
+	tb.Helper()
+	ctx := context.Background()
+	n, err := db.NetworkByName(ctx, network)
+	if errors.Is(err, store.ErrNotFound) {
+		n, err = db.AddNetwork(ctx, store.Network{Name: network})
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := db.AddSIM(ctx, store.SIM{NetworkID: n.ID, Active: true, DailyLimit: limit})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }
