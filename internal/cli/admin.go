@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 
@@ -73,7 +74,43 @@ func clipText(s string, n int) string {
 	return s
 }
 
-// findSIM resolves what the operator typed (id or label).
-func findSIM(ctx context.Context, d *desk.Desk, ref string) (store.SIM, error) {
-	return d.DB.FindSIM(ctx, ref)
+// deskOp opens the desk, calls op and prints the status line op returns
+// ("added network O2") on Err; the line is printed only when op succeeds.
+func deskOp(ctx context.Context, deps adminDeps, op func(context.Context, *desk.Desk) (string, error)) error {
+	d, err := deps.Desk(ctx)
+	if err != nil {
+		return err
+	}
+	msg, err := op(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(deps.Err, msg)
+	return nil
+}
+
+// deskRowOp is deskOp on one row: find resolves what the operator typed
+// (ref: a name, or for SIMs an id or label), op acts on the row found.
+func deskRowOp[R any](ctx context.Context, deps adminDeps, ref string,
+	find func(*store.DB, context.Context, string) (R, error), op func(context.Context, *desk.Desk, R) (string, error)) error {
+	return deskOp(ctx, deps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		r, err := find(d.DB, ctx, ref)
+		if err != nil {
+			return "", err
+		}
+		return op(ctx, d, r)
+	})
+}
+
+// deskRemove is deskRowOp for `… rm`: the desk's refusal is prefixed with
+// the command ("sim rm: …"); a row not found is not.
+func deskRemove[R any](ctx context.Context, deps adminDeps, command, ref string,
+	find func(*store.DB, context.Context, string) (R, error), remove func(context.Context, *desk.Desk, R) (string, error)) error {
+	return deskRowOp(ctx, deps, ref, find, func(ctx context.Context, d *desk.Desk, r R) (string, error) {
+		msg, err := remove(ctx, d, r)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", command, err)
+		}
+		return msg, nil
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -119,16 +120,10 @@ func newCmdCategoryAdd(f *Factory, runF func(context.Context, *categoryAddOption
 }
 
 func categoryAdd(ctx context.Context, opts *categoryAddOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := d.AddCategory(ctx, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "added category %s\n", c.Name)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		c, err := d.AddCategory(ctx, opts.Update)
+		return "added category " + c.Name, err
+	})
 }
 
 type categorySetOptions struct {
@@ -150,20 +145,11 @@ func newCmdCategorySet(f *Factory, runF func(context.Context, *categorySetOption
 }
 
 func categorySet(ctx context.Context, opts *categorySetOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := d.DB.CategoryByName(ctx, opts.Category)
-	if err != nil {
-		return err
-	}
-	c, err = d.UpdateCategory(ctx, c.ID, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "changed category %s\n", c.Name)
-	return nil
+	return deskRowOp(ctx, opts.adminDeps, opts.Category, (*store.DB).CategoryByName,
+		func(ctx context.Context, d *desk.Desk, c store.Category) (string, error) {
+			c, err := d.UpdateCategory(ctx, c.ID, opts.Update)
+			return "changed category " + c.Name, err
+		})
 }
 
 type categoryRmOptions struct {
@@ -182,20 +168,10 @@ func newCmdCategoryRm(f *Factory, runF func(context.Context, *categoryRmOptions)
 }
 
 func categoryRm(ctx context.Context, opts *categoryRmOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := d.DB.CategoryByName(ctx, opts.Category)
-	if err != nil {
-		return err
-	}
-	msg, err := d.RemoveCategory(ctx, c.ID)
-	if err != nil {
-		return fmt.Errorf("category rm: %w", err)
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskRemove(ctx, opts.adminDeps, "category rm", opts.Category, (*store.DB).CategoryByName,
+		func(ctx context.Context, d *desk.Desk, c store.Category) (string, error) {
+			return d.RemoveCategory(ctx, c.ID)
+		})
 }
 
 type categoryMergeOptions struct {
@@ -214,24 +190,21 @@ func newCmdCategoryMerge(f *Factory, runF func(context.Context, *categoryMergeOp
 }
 
 func categoryMerge(ctx context.Context, opts *categoryMergeOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	from, err := d.DB.CategoryByName(ctx, opts.From)
-	if err != nil {
-		return err
-	}
-	into, err := d.DB.CategoryByName(ctx, opts.Into)
-	if err != nil {
-		return err
-	}
-	msg, err := d.MergeCategory(ctx, from.ID, into.ID)
-	if err != nil {
-		return fmt.Errorf("category merge: %w", err)
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		from, err := d.DB.CategoryByName(ctx, opts.From)
+		if err != nil {
+			return "", err
+		}
+		into, err := d.DB.CategoryByName(ctx, opts.Into)
+		if err != nil {
+			return "", err
+		}
+		msg, err := d.MergeCategory(ctx, from.ID, into.ID)
+		if err != nil {
+			return "", fmt.Errorf("category merge: %w", err)
+		}
+		return msg, nil
+	})
 }
 
 // categoryMoveOptions holds what `texting category move NAME up|down|PLACE`

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/store"
 )
 
 func newCmdConfig(f *Factory) *cobra.Command {
@@ -34,11 +35,7 @@ func configList(ctx context.Context, opts *configListOptions) error {
 	if err != nil {
 		return err
 	}
-	stored, err := db.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	vals, err := config.Resolve(stored, opts.Getenv)
+	vals, err := resolvedSettings(ctx, db, opts.Getenv)
 	if err != nil {
 		return err
 	}
@@ -81,6 +78,16 @@ func configList(ctx context.Context, opts *configListOptions) error {
 	return printTable(opts.Out, []string{"KEY", "VALUE", "FROM", "MEANING"}, rows)
 }
 
+// resolvedSettings is every setting's value and where it comes from: the
+// stored settings, the environment (getenv) and the defaults.
+func resolvedSettings(ctx context.Context, db *store.DB, getenv func(string) string) ([]config.Value, error) {
+	stored, err := db.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return config.Resolve(stored, getenv)
+}
+
 type configGetOptions struct {
 	readDeps
 	Key config.Key
@@ -115,11 +122,7 @@ func configGet(ctx context.Context, opts *configGetOptions) error {
 		fmt.Fprintln(opts.Out, tok)
 		return nil
 	}
-	stored, err := db.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	vals, err := config.Resolve(stored, opts.Getenv)
+	vals, err := resolvedSettings(ctx, db, opts.Getenv)
 	if err != nil {
 		return err
 	}

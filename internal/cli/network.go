@@ -2,11 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -103,16 +103,10 @@ func newCmdNetworkAdd(f *Factory, runF func(context.Context, *networkAddOptions)
 }
 
 func networkAdd(ctx context.Context, opts *networkAddOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	n, err := d.AddNetwork(ctx, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "added network %s\n", n.Name)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		n, err := d.AddNetwork(ctx, opts.Update)
+		return "added network " + n.Name, err
+	})
 }
 
 type networkSetOptions struct {
@@ -134,20 +128,11 @@ func newCmdNetworkSet(f *Factory, runF func(context.Context, *networkSetOptions)
 }
 
 func networkSet(ctx context.Context, opts *networkSetOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	n, err := d.DB.NetworkByName(ctx, opts.Network)
-	if err != nil {
-		return err
-	}
-	n, err = d.UpdateNetwork(ctx, n.ID, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "changed network %s\n", n.Name)
-	return nil
+	return deskRowOp(ctx, opts.adminDeps, opts.Network, (*store.DB).NetworkByName,
+		func(ctx context.Context, d *desk.Desk, n store.Network) (string, error) {
+			n, err := d.UpdateNetwork(ctx, n.ID, opts.Update)
+			return "changed network " + n.Name, err
+		})
 }
 
 type networkRmOptions struct {
@@ -165,18 +150,8 @@ func newCmdNetworkRm(f *Factory, runF func(context.Context, *networkRmOptions) e
 }
 
 func networkRm(ctx context.Context, opts *networkRmOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	n, err := d.DB.NetworkByName(ctx, opts.Network)
-	if err != nil {
-		return err
-	}
-	msg, err := d.RemoveNetwork(ctx, n.ID)
-	if err != nil {
-		return fmt.Errorf("network rm: %w", err)
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskRemove(ctx, opts.adminDeps, "network rm", opts.Network, (*store.DB).NetworkByName,
+		func(ctx context.Context, d *desk.Desk, n store.Network) (string, error) {
+			return d.RemoveNetwork(ctx, n.ID)
+		})
 }

@@ -2,9 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/texting-centre/texting/desk"
 )
 
 // `texting optout list|add|rm`: the opt-out list.
@@ -89,16 +90,9 @@ func newCmdOptOutAdd(f *Factory, runF func(context.Context, *optOutChangeOptions
 }
 
 func optOutAdd(ctx context.Context, opts *optOutChangeOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	msg, err := d.AddOptOut(ctx, opts.Number, opts.Note)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		return d.AddOptOut(ctx, opts.Number, opts.Note)
+	})
 }
 
 func newCmdOptOutRm(f *Factory, runF func(context.Context, *optOutChangeOptions) error) *cobra.Command {
@@ -114,14 +108,7 @@ func newCmdOptOutRm(f *Factory, runF func(context.Context, *optOutChangeOptions)
 }
 
 func optOutRm(ctx context.Context, opts *optOutChangeOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	msg, err := d.RemoveOptOut(ctx, opts.Number, opts.Note)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		return d.RemoveOptOut(ctx, opts.Number, opts.Note)
+	})
 }

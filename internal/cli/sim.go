@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/texting-centre/texting/config"
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -177,16 +178,10 @@ func newCmdSIMAdd(f *Factory, runF func(context.Context, *simAddOptions) error) 
 }
 
 func simAdd(ctx context.Context, opts *simAddOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := d.AddSIM(ctx, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "added SIM %s (id %d)\n", s.Label(), s.ID)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		s, err := d.AddSIM(ctx, opts.Update)
+		return fmt.Sprintf("added SIM %s (id %d)", s.Label(), s.ID), err
+	})
 }
 
 type simSetOptions struct {
@@ -212,20 +207,11 @@ func newCmdSIMSet(f *Factory, runF func(context.Context, *simSetOptions) error) 
 }
 
 func simSet(ctx context.Context, opts *simSetOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := findSIM(ctx, d, opts.SIM)
-	if err != nil {
-		return err
-	}
-	s, err = d.UpdateSIM(ctx, s.ID, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "changed SIM %s\n", s.Label())
-	return nil
+	return deskRowOp(ctx, opts.adminDeps, opts.SIM, (*store.DB).FindSIM,
+		func(ctx context.Context, d *desk.Desk, s store.SIM) (string, error) {
+			s, err := d.UpdateSIM(ctx, s.ID, opts.Update)
+			return "changed SIM " + s.Label(), err
+		})
 }
 
 type simRmOptions struct {
@@ -244,20 +230,8 @@ func newCmdSIMRm(f *Factory, runF func(context.Context, *simRmOptions) error) *c
 }
 
 func simRm(ctx context.Context, opts *simRmOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := findSIM(ctx, d, opts.SIM)
-	if err != nil {
-		return err
-	}
-	msg, err := d.RemoveSIM(ctx, s.ID)
-	if err != nil {
-		return fmt.Errorf("sim rm: %w", err)
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskRemove(ctx, opts.adminDeps, "sim rm", opts.SIM, (*store.DB).FindSIM,
+		func(ctx context.Context, d *desk.Desk, s store.SIM) (string, error) { return d.RemoveSIM(ctx, s.ID) })
 }
 
 // run calls runF (a test's) when it is set, else the command's own run.

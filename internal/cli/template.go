@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/texting-centre/texting/desk"
 	"github.com/texting-centre/texting/store"
 )
 
@@ -101,16 +101,10 @@ func newCmdTemplateAdd(f *Factory, runF func(context.Context, *templateAddOption
 }
 
 func templateAdd(ctx context.Context, opts *templateAddOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := d.AddTemplate(ctx, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "added template %s\n", t.Name)
-	return nil
+	return deskOp(ctx, opts.adminDeps, func(ctx context.Context, d *desk.Desk) (string, error) {
+		t, err := d.AddTemplate(ctx, opts.Update)
+		return "added template " + t.Name, err
+	})
 }
 
 type templateSetOptions struct {
@@ -132,20 +126,11 @@ func newCmdTemplateSet(f *Factory, runF func(context.Context, *templateSetOption
 }
 
 func templateSet(ctx context.Context, opts *templateSetOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := d.DB.TemplateByName(ctx, opts.Template)
-	if err != nil {
-		return err
-	}
-	t, err = d.UpdateTemplate(ctx, t.ID, opts.Update)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Err, "changed template %s\n", t.Name)
-	return nil
+	return deskRowOp(ctx, opts.adminDeps, opts.Template, (*store.DB).TemplateByName,
+		func(ctx context.Context, d *desk.Desk, t store.Template) (string, error) {
+			t, err := d.UpdateTemplate(ctx, t.ID, opts.Update)
+			return "changed template " + t.Name, err
+		})
 }
 
 type templateRmOptions struct {
@@ -163,18 +148,8 @@ func newCmdTemplateRm(f *Factory, runF func(context.Context, *templateRmOptions)
 }
 
 func templateRm(ctx context.Context, opts *templateRmOptions) error {
-	d, err := opts.Desk(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := d.DB.TemplateByName(ctx, opts.Template)
-	if err != nil {
-		return err
-	}
-	msg, err := d.RemoveTemplate(ctx, t.ID)
-	if err != nil {
-		return fmt.Errorf("template rm: %w", err)
-	}
-	fmt.Fprintln(opts.Err, msg)
-	return nil
+	return deskRemove(ctx, opts.adminDeps, "template rm", opts.Template, (*store.DB).TemplateByName,
+		func(ctx context.Context, d *desk.Desk, t store.Template) (string, error) {
+			return d.RemoveTemplate(ctx, t.ID)
+		})
 }
