@@ -189,25 +189,9 @@ func TestTwoOperatorsInTmux(t *testing.T) {
 	bin := textingBinary(t)
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "texting.db")
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Now()
-	var group []int64
-	for i, m := range []struct{ number, text string }{
-		{"+447700900101", "Thanks so much"}, {"+447700900102", "thanks so much!"}, {"+447700900103", "Who is this"},
-	} {
-		id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound, Number: m.number,
-			Text: m.text, Norm: classify.Normalize(m.text), At: now.Add(time.Duration(-i) * time.Minute)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i < 2 {
-			group = append(group, id)
-		}
-	}
+	db := openDB(t, dbPath)
+	group := seedInbound(t, db, time.Now(),
+		inbound{"+447700900101", "Thanks so much"}, inbound{"+447700900102", "thanks so much!"}, inbound{"+447700900103", "Who is this"})[:2]
 	deskOf := func(name string) string {
 		return fmt.Sprintf("TERM=xterm-256color %s --db %s --as %s", bin, dbPath, name)
 	}
@@ -288,21 +272,9 @@ func TestOperatorTagShowsElsewhere(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := textingBinary(t)
-	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "texting.db")
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Now()
-	for i, text := range []string{"Great, see you", "Stop texting me"} {
-		if _, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound,
-			Number: fmt.Sprintf("+44770090020%d", i), Text: text, Norm: classify.Normalize(text),
-			At: now.Add(time.Duration(-i) * time.Minute)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openDB(t, dbPath)
+	seedInbound(t, db, time.Now(), inbound{"+447700900200", "Great, see you"}, inbound{"+447700900201", "Stop texting me"})
 	a := newScreen(t, "ann", 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as ann", bin, dbPath))
 	b := newScreen(t, "sam", 110, 30, fmt.Sprintf("TERM=xterm-256color %s --db %s --as sam", bin, dbPath))
 	for _, sc := range []*screen{a, b} {
@@ -340,16 +312,8 @@ func TestSystemSSHInTmux(t *testing.T) {
 	if out, err := exec.Command(bin, "--db", dbPath, "ssh", "add-key", "kim", key+".pub").CombinedOutput(); err != nil {
 		t.Fatalf("ssh add-key: %v\n%s", err, out)
 	}
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound, Number: "+447700900501",
-		Text: "Lovely, thanks", Norm: classify.Normalize("Lovely, thanks"), At: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, dbPath)
+	id := seedInbound(t, db, time.Now(), inbound{"+447700900501", "Lovely, thanks"})[0]
 
 	addr, lines, srv := startServeBinary(t, bin, dbPath, `SSH desk listening on (\S+)`, "--ssh", "127.0.0.1:0")
 	rest := make(chan string, 1)

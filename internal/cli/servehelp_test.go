@@ -12,6 +12,9 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/texting-centre/texting/classify"
+	"github.com/texting-centre/texting/store"
 )
 
 // serveFactory is a Factory on the database at dbPath that writes what it
@@ -108,4 +111,34 @@ func startServeBinary(t *testing.T, bin, dbPath, listening string, args ...strin
 	}
 	t.Fatalf("serve %s showed no address", strings.Join(args, " "))
 	return "", nil, nil
+}
+
+// openDB opens the database at dbPath, closed when the test ends.
+func openDB(t *testing.T, dbPath string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// inbound is a text received from number, for seedInbound.
+type inbound struct{ number, text string }
+
+// seedInbound stores texts as received, the first at now and each next a
+// minute older, and returns their ids in the same order.
+func seedInbound(t *testing.T, db *store.DB, now time.Time, texts ...inbound) []int64 {
+	t.Helper()
+	ids := make([]int64, 0, len(texts))
+	for i, m := range texts {
+		id, _, err := db.InsertMessage(context.Background(), store.Message{Direction: store.In, Kind: store.KindInbound,
+			Number: m.number, Text: m.text, Norm: classify.Normalize(m.text), At: now.Add(time.Duration(-i) * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }

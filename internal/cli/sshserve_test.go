@@ -18,7 +18,6 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/texting-centre/texting/classify"
 	"github.com/texting-centre/texting/modem/modemtest"
 	"github.com/texting-centre/texting/store"
 )
@@ -101,18 +100,8 @@ func TestServeSSH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var group []int64
-	for i, text := range []string{"Thanks so much", "thanks so much!", "Who is this"} {
-		id, _, err := db.InsertMessage(ctx, store.Message{Direction: store.In, Kind: store.KindInbound,
-			Number: fmt.Sprintf("+44770090040%d", i), Text: text, Norm: classify.Normalize(text),
-			At: time.Now().Add(time.Duration(-i) * time.Minute)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i < 2 {
-			group = append(group, id)
-		}
-	}
+	group := seedInbound(t, db, time.Now(),
+		inbound{"+447700900400", "Thanks so much"}, inbound{"+447700900401", "thanks so much!"}, inbound{"+447700900402", "Who is this"})[:2]
 	before := runtime.NumGoroutine()
 
 	sctx, cancel := context.WithCancel(ctx)
